@@ -1,0 +1,28 @@
+package io.drawbridge;
+
+/**
+ * Names of the exchange properties the stages hand each other. State travels in properties, never in headers:
+ * a client can forge a header, not a property.
+ */
+public final class ExchangeKeys {
+
+    /** {@code String}: the request id, also sent to the client and upstream as {@code X-Request-Id}. */
+    public static final String REQUEST_ID = "drawbridge.requestId";
+    /** {@code RequestFacts}: method, normalized path and host as the policy sees them. */
+    public static final String REQUEST_FACTS = "drawbridge.requestFacts";
+    /** {@code Identity}: who the caller is, once authenticated. */
+    public static final String IDENTITY = "drawbridge.identity";
+    /** {@code Decision}: the authorization decision for this request. */
+    public static final String DECISION = "drawbridge.decision";
+    /** {@code Reason}: why the request failed before or after the decision (authentication, upstream). */
+    public static final String FAILURE_REASON = "drawbridge.failureReason";
+    /** {@code String}: the route id whose listener received the request. */
+    public static final String ROUTE_ID = "drawbridge.routeId";
+    /** {@code String}: the upstream origin the request was proxied to. */
+    public static final String UPSTREAM = "drawbridge.upstream";
+    /** {@code ClientRequest}: the edge's handle on the client connection, for streaming and upgrades. */
+    public static final String CLIENT_REQUEST = "drawbridge.clientRequest";
+
+    private ExchangeKeys() {
+    }
+}

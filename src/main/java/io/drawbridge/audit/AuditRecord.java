@@ -1,0 +1,59 @@
+package io.drawbridge.audit;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One decision, as written to the audit sink: built when the decision is made, completed with the status and
+ * duration when the response ends. Holds no token, cookie or secret; values that come from the client (path,
+ * user agent) are kept as data and escaped by the serializer, never interpreted.
+ *
+ * @param time       when the request arrived
+ * @param requestId  the id the client also received in {@code X-Request-Id}
+ * @param decision   {@code allow}, {@code deny} or {@code error}
+ * @param reason     the stable reason code (see {@code Reason})
+ * @param detail     a short explanation (rule that matched, criterion that failed), or {@code null}
+ * @param subject    the caller's user name, or {@code null} when unauthenticated
+ * @param issuer     the trusted issuer's name, or {@code null}
+ * @param clientId   the OAuth client of the token, or {@code null}
+ * @param groups     the caller's groups as the policy saw them
+ * @param route      the Camel route id, or {@code null} when no route matched
+ * @param policy     the policy evaluated, or {@code null}
+ * @param method     the request method
+ * @param path       the normalized request path (no query: queries may hold secrets)
+ * @param host       the request host
+ * @param status     the status sent to the client
+ * @param clientIp   the client address (from a trusted proxy's {@code X-Forwarded-For} when configured)
+ * @param upstream   the upstream's origin ({@code http://host:port}), or {@code null} when not proxied
+ * @param durationMs time from request head to the end of the response
+ * @param bytesIn    request body bytes forwarded
+ * @param bytesOut   response body bytes sent
+ * @param userAgent  the client's {@code User-Agent}, cut to 256 characters
+ */
+public record AuditRecord(
+        Instant time,
+        String requestId,
+        String decision,
+        String reason,
+        String detail,
+        String subject,
+        String issuer,
+        String clientId,
+        List<String> groups,
+        String route,
+        String policy,
+        String method,
+        String path,
+        String host,
+        int status,
+        String clientIp,
+        String upstream,
+        long durationMs,
+        long bytesIn,
+        long bytesOut,
+        String userAgent) {
+
+    public static final String ALLOW = "allow";
+    public static final String DENY = "deny";
+    public static final String ERROR = "error";
+}

@@ -1,0 +1,46 @@
+package io.drawbridge.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration, as read from {@code drawbridge.yaml} (see the README's configuration reference).
+ * Every section has defaults, so an empty file is a valid, if useless, configuration.
+ *
+ * @param server          the listener
+ * @param upstreams       defaults for every upstream a route proxies to
+ * @param issuers         the token issuers the gateway trusts, by name
+ * @param policies        named authorization policies that routes refer to
+ * @param identityHeaders which identity headers the gateway strips from clients and sets for upstreams
+ * @param audit           where decisions are written
+ * @param routes          Camel route locations to load, e.g. {@code file:routes/*.yaml}
+ * @param properties      Camel properties the routes may refer to as {@code {{name}}}
+ * @param source          the file this was read from, or {@code null} when built in code
+ */
+public record GatewayConfig(
+        ServerConfig server,
+        UpstreamDefaults upstreams,
+        List<IssuerConfig> issuers,
+        Map<String, PolicyConfig> policies,
+        IdentityHeadersConfig identityHeaders,
+        AuditConfig audit,
+        List<String> routes,
+        Map<String, String> properties,
+        Path source) {
+
+    public GatewayConfig {
+        server = server == null ? ServerConfig.defaults() : server;
+        upstreams = upstreams == null ? UpstreamDefaults.defaults() : upstreams;
+        issuers = issuers == null ? List.of() : List.copyOf(issuers);
+        policies = policies == null ? Map.of() : Map.copyOf(policies);
+        identityHeaders = identityHeaders == null ? IdentityHeadersConfig.defaults() : identityHeaders;
+        audit = audit == null ? AuditConfig.defaults() : audit;
+        routes = routes == null ? List.of("file:routes/*.yaml") : List.copyOf(routes);
+        properties = properties == null ? Map.of() : Map.copyOf(properties);
+    }
+
+    public GatewayConfig withSource(Path file) {
+        return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, file);
+    }
+}

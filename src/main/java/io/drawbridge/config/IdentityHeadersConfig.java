@@ -1,0 +1,37 @@
+package io.drawbridge.config;
+
+import java.util.List;
+
+/**
+ * Identity headers: what the gateway removes from every client request, and what it sets for the upstream.
+ * Names are matched case-insensitively and with {@code _} and {@code -} taken as the same character, because
+ * many upstream frameworks (CGI, PHP, some Node and Python servers) fold them together.
+ *
+ * @param user   header carrying the user name to upstreams; default {@code X-Forwarded-User}
+ * @param email  header carrying the e-mail; default {@code X-Forwarded-Email}
+ * @param groups header carrying the groups, comma-separated; default {@code X-Forwarded-Groups}
+ * @param strip  more names (or prefixes ending in {@code *}) to remove from clients, beyond the three above and
+ *               the built-in list of well-known identity headers
+ */
+public record IdentityHeadersConfig(String user, String email, String groups, List<String> strip) {
+
+    /** Identity headers other proxies and frameworks use; a client must never be able to send any of them. */
+    public static final List<String> WELL_KNOWN = List.of(
+            "X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Groups", "X-Forwarded-Preferred-Username",
+            "X-Forwarded-Access-Token", "X-Auth-Request-User", "X-Auth-Request-Email", "X-Auth-Request-Groups",
+            "X-Auth-Request-Preferred-Username", "X-Auth-Request-Access-Token", "X-OAUTH2-PROXY-ID-TOKEN",
+            "X-Remote-User", "Remote-User", "X-User", "X-Email", "X-Remote-Group", "X-Pomerium-*",
+            "X-Goog-Authenticated-User-*", "X-Goog-IAP-*", "X-Amzn-Oidc-*", "X-MS-CLIENT-PRINCIPAL*",
+            "X-Drawbridge-*", "OIDC_CLAIM_*", "OIDC_access_token", "OIDC_id_token");
+
+    public IdentityHeadersConfig {
+        user = user == null ? "X-Forwarded-User" : user;
+        email = email == null ? "X-Forwarded-Email" : email;
+        groups = groups == null ? "X-Forwarded-Groups" : groups;
+        strip = strip == null ? List.of() : List.copyOf(strip);
+    }
+
+    public static IdentityHeadersConfig defaults() {
+        return new IdentityHeadersConfig(null, null, null, null);
+    }
+}

@@ -1,0 +1,60 @@
+package io.drawbridge.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A named authorization policy. Deny rules win over allow rules; a request no allow rule matches is denied.
+ *
+ * @param isPublic written {@code public: true}: everyone may pass, without authentication. Must be said explicitly,
+ *                 and then {@code allow} and {@code deny} must be empty
+ * @param mode     {@code enforce} (default) or {@code audit-only}: decide and audit, but let every request through
+ * @param allow    rules any one of which lets a request in
+ * @param deny     rules any one of which keeps a request out, whatever the allow rules say
+ */
+public record PolicyConfig(
+        @com.fasterxml.jackson.annotation.JsonProperty("public") Boolean isPublic,
+        String mode,
+        List<RuleConfig> allow,
+        List<RuleConfig> deny) {
+
+    public PolicyConfig {
+        isPublic = isPublic != null && isPublic;
+        mode = mode == null ? "enforce" : mode;
+        allow = allow == null ? List.of() : List.copyOf(allow);
+        deny = deny == null ? List.of() : List.copyOf(deny);
+    }
+
+    /**
+     * One rule: every criterion it names must hold (AND); within a criterion any listed value will do (OR).
+     * A rule naming no identity criterion (groups, users, emails, claims) still requires an authenticated caller.
+     *
+     * @param name    shown in audit records; default {@code allow[0]}, {@code deny[1]}, ...
+     * @param groups  the caller is in one of these groups (token claim or catalog ref such as
+     *                {@code group:default/sre})
+     * @param users   the caller's user name is one of these
+     * @param emails  the caller's e-mail is one of these (case-insensitive); {@code *@example.com} matches a domain
+     * @param claims  each named claim has one of the listed values (or, for a list claim, contains one)
+     * @param methods the request method is one of these
+     * @param paths   the request path matches one of these patterns: {@code /api/**} (any depth), {@code /api/*}
+     *                (one segment), or an exact path
+     */
+    public record RuleConfig(
+            String name,
+            List<String> groups,
+            List<String> users,
+            List<String> emails,
+            Map<String, List<String>> claims,
+            List<String> methods,
+            List<String> paths) {
+
+        public RuleConfig {
+            groups = groups == null ? List.of() : List.copyOf(groups);
+            users = users == null ? List.of() : List.copyOf(users);
+            emails = emails == null ? List.of() : List.copyOf(emails);
+            claims = claims == null ? Map.of() : Map.copyOf(claims);
+            methods = methods == null ? List.of() : List.copyOf(methods);
+            paths = paths == null ? List.of() : List.copyOf(paths);
+        }
+    }
+}

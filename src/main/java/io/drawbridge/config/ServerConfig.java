@@ -1,0 +1,43 @@
+package io.drawbridge.config;
+
+import java.util.List;
+
+/**
+ * The gateway's HTTP listener.
+ *
+ * @param host           address to bind; default {@code 0.0.0.0} ({@code 127.0.0.1} in dev mode)
+ * @param port           port to bind; default 8080
+ * @param trustedProxies peers (IP addresses or CIDR ranges) whose {@code X-Forwarded-*} headers are believed;
+ *                       default none: the gateway sets them from the connection itself
+ * @param limits         request size limits
+ */
+public record ServerConfig(String host, Integer port, List<String> trustedProxies, Limits limits) {
+
+    public ServerConfig {
+        host = host == null ? "0.0.0.0" : host;
+        port = port == null ? 8080 : port;
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        limits = limits == null ? Limits.defaults() : limits;
+    }
+
+    public static ServerConfig defaults() {
+        return new ServerConfig(null, null, null, null);
+    }
+
+    /**
+     * @param maxInitialLine the longest request line accepted, in bytes; default 8 KiB (longer: 414)
+     * @param maxHeaderSize  the most header bytes accepted; default 16 KiB (more: 431)
+     * @param maxRequestBody the largest request body forwarded, in bytes; default 1 GiB (larger: 413)
+     */
+    public record Limits(ByteSize maxInitialLine, ByteSize maxHeaderSize, ByteSize maxRequestBody) {
+        public Limits {
+            maxInitialLine = maxInitialLine == null ? ByteSize.ofKib(8) : maxInitialLine;
+            maxHeaderSize = maxHeaderSize == null ? ByteSize.ofKib(16) : maxHeaderSize;
+            maxRequestBody = maxRequestBody == null ? ByteSize.ofMib(1024) : maxRequestBody;
+        }
+
+        public static Limits defaults() {
+            return new Limits(null, null, null);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.drawbridge.policy;
+
+/**
+ * Why a request was allowed, denied or failed. The codes are stable: audit records, metrics and tests use them.
+ * Clients never see them (they get a status and a request id).
+ */
+public enum Reason {
+    // allowed
+    RULE_MATCHED("rule-matched"),
+    PUBLIC_ROUTE("public-route"),
+    AUDIT_ONLY("audit-only"),
+
+    // authentication
+    TOKEN_MISSING("token-missing"),
+    TOKEN_MALFORMED("token-malformed"),
+    TOKEN_EXPIRED("token-expired"),
+    TOKEN_NOT_YET_VALID("token-not-yet-valid"),
+    SIGNATURE_INVALID("signature-invalid"),
+    ALGORITHM_NOT_ALLOWED("algorithm-not-allowed"),
+    KEY_UNKNOWN("key-unknown"),
+    ISSUER_UNKNOWN("issuer-unknown"),
+    ISSUER_NOT_ALLOWED("issuer-not-allowed"),
+    AUDIENCE_MISMATCH("audience-mismatch"),
+    CLAIM_MISSING("claim-missing"),
+    TOKEN_INVALID("token-invalid"),
+    ISSUER_UNAVAILABLE("issuer-unavailable"),
+
+    // authorization
+    NO_POLICY("no-policy"),
+    DENY_RULE_MATCHED("deny-rule-matched"),
+    NO_RULE_MATCHED("no-rule-matched"),
+    GROUP_MISSING("group-missing"),
+    USER_NOT_ALLOWED("user-not-allowed"),
+    EMAIL_NOT_ALLOWED("email-not-allowed"),
+    CLAIM_MISMATCH("claim-mismatch"),
+    METHOD_NOT_ALLOWED("method-not-allowed"),
+    PATH_NOT_ALLOWED("path-not-allowed"),
+    NOT_AUTHENTICATED("not-authenticated"),
+
+    // edge and proxy
+    NO_ROUTE("no-route"),
+    BAD_REQUEST("bad-request"),
+    PATH_REJECTED("path-rejected"),
+    UPSTREAM_UNREACHABLE("upstream-unreachable"),
+    UPSTREAM_TIMEOUT("upstream-timeout"),
+    UPSTREAM_RESET("upstream-reset"),
+    CLIENT_ABORTED("client-aborted"),
+    INTERNAL_ERROR("internal-error");
+
+    private final String code;
+
+    Reason(String code) {
+        this.code = code;
+    }
+
+    /** The stable kebab-case code written to audit records. */
+    public String code() {
+        return code;
+    }
+
+    @Override
+    public String toString() {
+        return code;
+    }
+}
