@@ -1,0 +1,21 @@
+package io.drawbridge.authn;
+
+import io.drawbridge.policy.Reason;
+
+/**
+ * The request's credential was missing or not acceptable. The edge answers 401 with {@code WWW-Authenticate}
+ * (or 503 when the reason is that the issuer's keys are unavailable); the reason goes to the audit record only.
+ */
+public class AuthenticationFailed extends RuntimeException {
+
+    private final Reason reason;
+
+    public AuthenticationFailed(Reason reason, String detail) {
+        super(detail, null, false, false); // no stack trace: this is a routine outcome, not a bug
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}
