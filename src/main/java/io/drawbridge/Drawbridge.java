@@ -1,2 +1,82 @@
 package io.drawbridge;
-public final class Drawbridge { public static void main(String[] a) {} }
+
+import io.drawbridge.authn.IssuersCheck;
+import io.drawbridge.config.ConfigLoader;
+import io.drawbridge.config.GatewayConfig;
+import io.drawbridge.config.InvalidConfiguration;
+import io.drawbridge.dev.DevMode;
+import io.drawbridge.policy.PolicyCheck;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar drawbridge.jar [--dev] [--config drawbridge.yaml]}: loads the configuration, starts the
+ * gateway, and stops it cleanly on SIGTERM or Ctrl-C. Exit status 2 means the configuration was refused.
+ */
+public final class Drawbridge {
+
+    private static final String USAGE = """
+            usage: java -jar drawbridge.jar [--config FILE]   run with FILE (default ./drawbridge.yaml)
+                   java -jar drawbridge.jar --dev             run the embedded development setup on 127.0.0.1
+            """;
+
+    private Drawbridge() {
+    }
+
+    public static void main(String[] args) {
+        boolean dev = false;
+        Path configFile = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--dev" -> dev = true;
+                case "--config" -> {
+                    if (i + 1 >= args.length) {
+                        exit(2, "--config needs a file\n" + USAGE);
+                    }
+                    configFile = Path.of(args[++i]);
+                }
+                case "-h", "--help" -> exit(0, USAGE);
+                default -> exit(2, "unknown argument " + args[i] + "\n" + USAGE);
+            }
+        }
+        var loader = new ConfigLoader(System::getenv, List.of(new IssuersCheck(), new PolicyCheck()));
+        Gateway gateway;
+        try {
+            if (dev && configFile == null) {
+                gateway = DevMode.start(DevMode.config(loader), System.out);
+            } else {
+                Path file = configFile != null ? configFile : Path.of("drawbridge.yaml");
+                if (!Files.exists(file)) {
+                    exit(2, "no configuration: " + file + " does not exist\n" + USAGE);
+                }
+                GatewayConfig config = loader.load(file);
+                gateway = dev ? DevMode.start(config, System.out) : Gateway.start(config, java.util.Map.of(),
+                        List.of(), List.of());
+            }
+        } catch (InvalidConfiguration e) {
+            exit(2, "drawbridge: refusing to start: " + e.getMessage());
+            return;
+        } catch (Gateway.StartupFailure e) {
+            exit(1, "drawbridge: cannot start: " + e.getMessage());
+            return;
+        }
+        var stopped = new CountDownLatch(1);
+        Gateway running = gateway;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "drawbridge-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void exit(int status, String message) {
+        (status == 0 ? System.out : System.err).println(message.stripTrailing());
+        System.exit(status);
+    }
+}

@@ -1,12 +1,13 @@
 package io.drawbridge.authn;
 
 import io.drawbridge.policy.Reason;
+import io.drawbridge.policy.Reasoned;
 
 /**
  * The request's credential was missing or not acceptable. The edge answers 401 with {@code WWW-Authenticate}
  * (or 503 when the reason is that the issuer's keys are unavailable); the reason goes to the audit record only.
  */
-public class AuthenticationFailed extends RuntimeException {
+public class AuthenticationFailed extends RuntimeException implements Reasoned {
 
     private final Reason reason;
 
@@ -15,6 +16,7 @@ public class AuthenticationFailed extends RuntimeException {
         this.reason = reason;
     }
 
+    @Override
     public Reason reason() {
         return reason;
     }

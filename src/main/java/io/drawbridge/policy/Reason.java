@@ -39,6 +39,9 @@ public enum Reason {
 
     // edge and proxy
     NO_ROUTE("no-route"),
+    ROUTE_STOPPED("route-stopped"),
+    BODY_TOO_LARGE("body-too-large"),
+    METHOD_REJECTED("method-rejected"),
     BAD_REQUEST("bad-request"),
     PATH_REJECTED("path-rejected"),
     UPSTREAM_UNREACHABLE("upstream-unreachable"),

@@ -1,0 +1,176 @@
+package io.drawbridge;
+
+import io.drawbridge.audit.AuditSink;
+import io.drawbridge.audit.EndpointAuditSink;
+import io.drawbridge.audit.FileAuditSink;
+import io.drawbridge.authn.IssuerRegistry;
+import io.drawbridge.config.GatewayConfig;
+import io.drawbridge.config.InvalidConfiguration;
+import io.drawbridge.config.ConfigProblem;
+import io.drawbridge.edge.EventLoops;
+import io.drawbridge.edge.GatewayComponent;
+import io.drawbridge.edge.HttpListener;
+import io.drawbridge.policy.Policies;
+import io.drawbridge.proxy.IdentityHeaders;
+import io.drawbridge.proxy.UpstreamClient;
+import io.drawbridge.route.DrawbridgeComponent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: builds every stage from the configuration, wires them into Camel Main as the
+ * {@code gateway:} and {@code drawbridge:} components, and shuts down in the order that loses no audit record
+ * (stop accepting, stop routes, finish in-flight I/O, then drain the audit sink).
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final EventLoops loops;
+    private final AuditSink audit;
+    private final HttpListener listener;
+    private final ThreadPoolExecutor authExecutor;
+    private final Main main;
+    private final List<AutoCloseable> resources;
+    private boolean closed;
+
+    private Gateway(GatewayConfig config, EventLoops loops, AuditSink audit, HttpListener listener,
+                    ThreadPoolExecutor authExecutor, Main main, List<AutoCloseable> resources) {
+        this.config = config;
+        this.loops = loops;
+        this.audit = audit;
+        this.listener = listener;
+        this.authExecutor = authExecutor;
+        this.main = main;
+        this.resources = resources;
+    }
+
+    /**
+     * Starts a gateway.
+     *
+     * @param config     the validated configuration
+     * @param properties Camel properties for the routes, on top of the configuration's own
+     * @param builders   routes written in Java, on top of the configured route files
+     * @param resources  things to close after the gateway (e.g. dev-mode helpers)
+     */
+    public static Gateway start(GatewayConfig config, Map<String, String> properties, List<RoutesBuilder> builders,
+                                List<AutoCloseable> resources) {
+        Policies policies = Policies.compile(config.policies(), (field, message) -> {
+            throw new InvalidConfiguration(List.of(new ConfigProblem(String.valueOf(config.source()), 0, field,
+                    message)));
+        });
+        EventLoops loops = new EventLoops(0);
+        AtomicReference<CamelContext> context = new AtomicReference<>();
+        AuditSink audit = config.audit().endpoint() != null
+                ? new EndpointAuditSink(context::get, config.audit().endpoint(), 65_536)
+                : new FileAuditSink(Path.of(config.audit().file()), 65_536);
+        HttpListener listener = new HttpListener(config.server(), config.identityHeaders(), loops, audit);
+        ThreadPoolExecutor authExecutor = new ThreadPoolExecutor(2, 8, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(1024), r -> {
+                    Thread t = new Thread(r, "drawbridge-keys");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        IssuerRegistry issuers = IssuerRegistry.of(config.issuers());
+        var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, () -> policies,
+                new UpstreamClient(loops, config.upstreams()), new IdentityHeaders(config.identityHeaders()));
+
+        Main main = new Main();
+        var conf = main.configure();
+        conf.setName("drawbridge");
+        conf.setRoutesIncludePattern(String.join(",", config.routes()));
+        conf.setSourceLocationEnabled(true);
+        conf.setShutdownTimeout(15);
+        conf.setTracing(false);
+        conf.setMessageHistory(false);
+        builders.forEach(conf::addRoutesBuilder);
+        config.properties().forEach(main::addInitialProperty);
+        properties.forEach(main::addInitialProperty);
+        main.bind("gateway", new GatewayComponent(listener));
+        main.bind("drawbridge", new DrawbridgeComponent(stages));
+        var gateway = new Gateway(config, loops, audit, listener, authExecutor, main, new ArrayList<>(resources));
+        try {
+            main.start();
+            context.set(main.getCamelContext());
+            if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
+                throw new IllegalStateException("Camel did not start (see the log above)");
+            }
+        } catch (Exception e) {
+            gateway.close();
+            throw new StartupFailure(e);
+        }
+        listener.start(); // also when no route listens yet: the port is the gateway's promise
+        return gateway;
+    }
+
+    public int port() {
+        return listener.port();
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        listener.close();
+        try {
+            main.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping Camel: {}", e.getMessage());
+        }
+        loops.close();
+        authExecutor.shutdownNow();
+        audit.close();
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", resource, e.getMessage());
+            }
+        }
+    }
+
+    /** The gateway could not start; the message says why, without a stack trace. */
+    public static final class StartupFailure extends RuntimeException {
+        StartupFailure(Throwable cause) {
+            super(describe(cause), cause);
+        }
+
+        private static String describe(Throwable cause) {
+            var sb = new StringBuilder();
+            String last = null;
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                String message = t.getMessage();
+                if (message != null && !message.equals(last) && (last == null || !last.contains(message))) {
+                    if (sb.length() > 0) {
+                        sb.append("\n  caused by: ");
+                    }
+                    sb.append(message);
+                    last = message;
+                }
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.drawbridge.audit;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Serializes audit records as one JSON object a line. Field by field, without reflection; Jackson escapes every
+ * string, so a client-chosen path or user agent cannot break a line or forge a field.
+ */
+public final class AuditJson {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private AuditJson() {
+    }
+
+    /** Appends the record and a newline to {@code out}. */
+    public static void write(AuditRecord r, ByteArrayOutputStream out) {
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("time", DateTimeFormatter.ISO_INSTANT.format(r.time()));
+            g.writeStringField("requestId", r.requestId());
+            g.writeStringField("decision", r.decision());
+            g.writeStringField("reason", r.reason());
+            optional(g, "detail", r.detail());
+            g.writeStringField("subject", r.subject());
+            optional(g, "issuer", r.issuer());
+            optional(g, "clientId", r.clientId());
+            g.writeArrayFieldStart("groups");
+            for (String group : r.groups()) {
+                g.writeString(group);
+            }
+            g.writeEndArray();
+            g.writeStringField("route", r.route());
+            optional(g, "policy", r.policy());
+            g.writeStringField("method", r.method());
+            g.writeStringField("path", r.path());
+            g.writeStringField("host", r.host());
+            g.writeNumberField("status", r.status());
+            g.writeStringField("clientIp", r.clientIp());
+            g.writeStringField("upstream", r.upstream());
+            g.writeNumberField("durationMs", r.durationMs());
+            g.writeNumberField("bytesIn", r.bytesIn());
+            g.writeNumberField("bytesOut", r.bytesOut());
+            optional(g, "userAgent", r.userAgent());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.write('\n');
+    }
+
+    public static String toJson(AuditRecord record) {
+        var out = new ByteArrayOutputStream(512);
+        write(record, out);
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
+    }
+
+    private static void optional(JsonGenerator g, String name, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.drawbridge.dev;
+
+import io.drawbridge.Gateway;
+import io.drawbridge.config.ConfigLoader;
+import io.drawbridge.config.GatewayConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * Dev mode, the embedded default: the gateway on loopback with a development issuer at {@code /dev-idp}, an echo
+ * upstream, the demo routes and policies, and the audit file in {@code .drawbridge/}. Nothing here can run on a
+ * non-loopback address.
+ */
+public final class DevMode {
+
+    public static final String CONFIG = "dev/drawbridge-dev.yaml";
+    private static final Path STATE = Path.of(".drawbridge");
+
+    private DevMode() {
+    }
+
+    /** Loads the built-in dev configuration (the port may be set with {@code DRAWBRIDGE_DEV_PORT}). */
+    public static GatewayConfig config(ConfigLoader loader) {
+        try (InputStream yaml = DevMode.class.getClassLoader().getResourceAsStream(CONFIG)) {
+            if (yaml == null) {
+                throw new IllegalStateException("the dev configuration " + CONFIG + " is missing from the jar");
+            }
+            GatewayConfig config = loader.load("classpath:" + CONFIG, yaml);
+            // The demo routes: the working directory's routes/ when there is one, else the copy in the jar.
+            List<String> routes = Files.isDirectory(Path.of("routes"))
+                    ? List.of("file:routes/*.yaml") : List.of("classpath:routes/*.yaml");
+            return new GatewayConfig(config.server(), config.upstreams(), config.issuers(), config.policies(),
+                    config.identityHeaders(), config.audit(), routes, config.properties(), config.source());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Gateway start(GatewayConfig config, PrintStream out) {
+        requireLoopback(config.server().host());
+        String issuer = config.issuers().stream().filter(i -> i.name().equals("dev")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("dev mode needs the issuer named 'dev'")).issuer();
+        var devIssuer = new DevIssuer(issuer, STATE.resolve("dev-idp-key.json"));
+        EchoUpstream echo = EchoUpstream.start();
+        List<AutoCloseable> resources = new ArrayList<>(List.of(echo));
+        RouteBuilder devIdp = new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("gateway:" + java.net.URI.create(issuer).getPath() + "?bufferBody=true")
+                        .routeId("dev-idp")
+                        .to("drawbridge:authorize?policy=dev-idp")
+                        .process(devIssuer);
+            }
+        };
+        Gateway gateway = Gateway.start(config, Map.of("upstream.echo", echo.url()), List.of(devIdp), resources);
+        banner(out, config, gateway.port(), issuer);
+        return gateway;
+    }
+
+    private static void requireLoopback(String host) {
+        try {
+            if (!InetAddress.getByName(host).isLoopbackAddress()) {
+                throw new IllegalStateException("dev mode listens on loopback only, not on " + host);
+            }
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("dev mode listens on loopback only, not on " + host);
+        }
+    }
+
+    private static void banner(PrintStream out, GatewayConfig config, int port, String issuer) {
+        String base = "http://127.0.0.1:" + port;
+        String token = "curl -s -d grant_type=password -d client_id=" + DevIssuer.CLI_CLIENT
+                + " -d username=%s -d password=%s " + issuer + "/token | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/'";
+        out.println();
+        out.println("  ==================================================================================");
+        out.println("   DRAWBRIDGE DEV MODE: for development only. Demo users, fixed secrets, loopback.");
+        out.println("  ==================================================================================");
+        out.println("   gateway      " + base);
+        out.println("   dev issuer   " + issuer + "   (users alice/alice, bob/bob; client ci-bot/ci-bot-secret)");
+        out.println("   routes       " + String.join(", ", config.routes()));
+        out.println("   audit log    " + config.audit().file());
+        out.println();
+        out.println("   Try it:");
+        out.println("   curl -i " + base + "/public/hello                  # public: 200");
+        out.println("   curl -i " + base + "/echo/                         # no token: 401");
+        out.println("   ALICE=$(" + token.formatted("alice", "alice") + ")");
+        out.println("   curl -i -H \"Authorization: Bearer $ALICE\" " + base + "/echo/   # alice is in sre: 200");
+        out.println("   BOB=$(" + token.formatted("bob", "bob") + ")");
+        out.println("   curl -i -H \"Authorization: Bearer $BOB\" " + base + "/echo/     # bob is not: 403");
+        out.println("   CI=$(curl -s -u ci-bot:ci-bot-secret -d grant_type=client_credentials " + issuer
+                + "/token | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
+        out.println("   curl -i -H \"Authorization: Bearer $CI\" " + base + "/echo/      # ci-bot (automation): 403");
+        out.println("   tail -f " + config.audit().file());
+        out.println("  ==================================================================================");
+        out.println();
+        out.flush();
+    }
+}

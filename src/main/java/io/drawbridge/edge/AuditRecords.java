@@ -1,0 +1,52 @@
+package io.drawbridge.edge;
+
+import io.drawbridge.ExchangeKeys;
+import io.drawbridge.audit.AuditRecord;
+import io.drawbridge.identity.Identity;
+import io.drawbridge.policy.Decision;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
+
+/** Builds the audit record of a finished request from what the edge saw and what the stages decided. */
+final class AuditRecords {
+
+    private static final int MAX_USER_AGENT = 256;
+
+    private AuditRecords() {
+    }
+
+    static AuditRecord of(ClientRequest request) {
+        Exchange exchange = request.exchange();
+        Identity identity = exchange == null ? null : exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class);
+        Decision decision = exchange == null ? null : exchange.getProperty(ExchangeKeys.DECISION, Decision.class);
+        String upstream = exchange == null ? null : exchange.getProperty(ExchangeKeys.UPSTREAM, String.class);
+        String route = request.consumer() == null ? null : request.consumer().getRouteId();
+        String userAgent = request.head().headers().get("User-Agent");
+        if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
+            userAgent = userAgent.substring(0, MAX_USER_AGENT);
+        }
+        return new AuditRecord(
+                request.startTime(),
+                request.requestId(),
+                request.outcomeKind(),
+                request.outcomeReason().code(),
+                request.outcomeDetail(),
+                identity == null ? null : identity.user(),
+                identity == null ? null : identity.issuer(),
+                identity == null ? null : identity.clientId(),
+                identity == null ? List.of() : List.copyOf(identity.groups()),
+                route,
+                decision == null ? null : decision.policy(),
+                request.method(),
+                request.target().path(),
+                request.host(),
+                request.status(),
+                request.clientIp(),
+                upstream,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - request.startNanos()),
+                request.bytesIn(),
+                request.bytesOut(),
+                userAgent);
+    }
+}

@@ -1,0 +1,295 @@
+package io.drawbridge.edge;
+
+import io.drawbridge.policy.Reason;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: takes requests one at a time (pipelined ones wait their turn, so one request's identity
+ * can never leak into the next), establishes the facts the gateway vouches for, and hands each request to the
+ * route that listens on its host and path.
+ */
+final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnectionHandler.class);
+    private static final int MAX_BACKLOG = 256;
+
+    private final HttpListener listener;
+    private ChannelHandlerContext ctx;
+    private ClientRequest current;   // being answered
+    private ClientRequest inbound;   // still receiving its body
+    private final ArrayDeque<HttpObject> backlog = new ArrayDeque<>();
+    private Runnable onWritable;
+
+    ClientConnectionHandler(HttpListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            if (current != null || !backlog.isEmpty()) {
+                enqueue(request);
+                return;
+            }
+            start(request);
+        } else if (msg instanceof HttpContent content) {
+            if (!backlog.isEmpty()) {
+                enqueue(content);
+            } else if (inbound != null) {
+                ClientRequest receiving = inbound;
+                if (content instanceof io.netty.handler.codec.http.LastHttpContent) {
+                    inbound = null;
+                }
+                receiving.onContent(content);
+            } else {
+                ReferenceCountUtil.release(content);
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void enqueue(HttpObject msg) {
+        if (backlog.size() >= MAX_BACKLOG) {
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
+        backlog.add(msg);
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    private void start(HttpRequest head) {
+        ctx.channel().config().setAutoRead(false); // nothing more is read until this request needs its body
+        String requestId = listener.requestIds().next();
+        DecoderResult result = head.decoderResult();
+        if (!result.isSuccess()) {
+            int status = result.cause() instanceof TooLongHttpLineException ? 414
+                    : result.cause() instanceof TooLongHttpHeaderException ? 431
+                    : result.cause() instanceof TooLongFrameException ? 413 : 400;
+            rejectBeforeRoute(head, requestId, new BadRequest(status, Reason.BAD_REQUEST, "malformed request"));
+            return;
+        }
+        ClientRequest request;
+        try {
+            request = establish(head, requestId);
+        } catch (BadRequest e) {
+            rejectBeforeRoute(head, requestId, e);
+            return;
+        }
+        current = request;
+        inbound = request;
+        RouteTable.Match match = listener.routes().match(request.host(), request.target().path());
+        if (match == null) {
+            ResponseWriter.error(request, new BadRequest(404, Reason.NO_ROUTE, "no route for this host and path"),
+                    null);
+            return;
+        }
+        request.route(match.consumer(), match.prefix());
+        String upgrade = head.headers().get(HttpHeaderNames.UPGRADE);
+        if (upgrade != null && match.consumer().getEndpoint().isWebsocket()
+                && "websocket".equalsIgnoreCase(upgrade.trim())
+                && HttpMethod.GET.equals(head.method())
+                && head.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            request.upgradeProtocol("websocket");
+        }
+        match.consumer().handle(request);
+    }
+
+    /** Turns the raw head into a request with the facts the gateway vouches for, or rejects it. */
+    private ClientRequest establish(HttpRequest head, String requestId) {
+        HttpHeaders headers = head.headers();
+        HttpMethod method = head.method();
+        if (method.equals(HttpMethod.TRACE) || method.equals(HttpMethod.CONNECT)) {
+            throw new BadRequest(405, Reason.BAD_REQUEST, method + " is not served");
+        }
+        RequestTarget target = RequestTarget.parse(head.uri());
+        List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            throw new BadRequest(400, Reason.BAD_REQUEST, "more than one Host header");
+        }
+        String hostHeader = target.authority() != null ? target.authority() : hosts.isEmpty() ? null : hosts.get(0);
+        if (hostHeader == null && head.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+            throw new BadRequest(400, Reason.BAD_REQUEST, "HTTP/1.1 request without Host");
+        }
+        String host = hostHeader == null ? "" : hostName(hostHeader);
+        BodyFraming framing = framing(headers);
+        long maxBody = listener.maxRequestBody();
+        if (framing == BodyFraming.CONTENT_LENGTH && HttpUtil.getContentLength(head, 0L) > maxBody) {
+            throw new BadRequest(413, Reason.BAD_REQUEST, "request body larger than the limit");
+        }
+        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+        String peerIp = peer.getAddress().getHostAddress();
+        String clientIp = peerIp;
+        String forwardedFor = peerIp;
+        String scheme = listener.scheme();
+        if (listener.trustedProxies().isTrusted(peer.getAddress())) {
+            String chain = String.join(",", headers.getAll("X-Forwarded-For"));
+            if (!chain.isBlank()) {
+                clientIp = ForwardedFor.clientFrom(chain, peerIp, listener.trustedProxies());
+                forwardedFor = chain + ", " + peerIp;
+            }
+            String proto = headers.get("X-Forwarded-Proto");
+            if ("https".equalsIgnoreCase(proto) || "http".equalsIgnoreCase(proto)) {
+                scheme = proto.toLowerCase(Locale.ROOT);
+            }
+            String forwardedHost = headers.get("X-Forwarded-Host");
+            if (forwardedHost != null && !forwardedHost.isBlank() && forwardedHost.indexOf(',') < 0) {
+                hostHeader = forwardedHost.trim();
+                host = hostName(hostHeader);
+            }
+        }
+        return new ClientRequest(this, ctx.channel(), head, target, requestId, host, hostHeader, clientIp,
+                forwardedFor, scheme, framing, maxBody);
+    }
+
+    private static BodyFraming framing(HttpHeaders headers) {
+        List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        List<String> cl = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
+        if (!te.isEmpty()) {
+            // Only a lone, exact "chunked" is unambiguous; anything else invites request smuggling.
+            if (te.size() != 1 || !"chunked".equalsIgnoreCase(te.get(0).trim()) || !cl.isEmpty()) {
+                throw new BadRequest(400, Reason.BAD_REQUEST, "ambiguous Transfer-Encoding");
+            }
+            return BodyFraming.CHUNKED;
+        }
+        if (cl.isEmpty()) {
+            return BodyFraming.NONE;
+        }
+        if (cl.size() != 1) {
+            throw new BadRequest(400, Reason.BAD_REQUEST, "more than one Content-Length");
+        }
+        try {
+            long length = Long.parseLong(cl.get(0).trim());
+            if (length < 0) {
+                throw new NumberFormatException();
+            }
+            return length == 0 ? BodyFraming.NONE : BodyFraming.CONTENT_LENGTH;
+        } catch (NumberFormatException e) {
+            throw new BadRequest(400, Reason.BAD_REQUEST, "invalid Content-Length");
+        }
+    }
+
+    static String hostName(String hostHeader) {
+        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end > 0 ? h.substring(0, end + 1) : h;
+        }
+        int colon = h.indexOf(':');
+        h = colon >= 0 ? h.substring(0, colon) : h;
+        return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+    }
+
+    /** Answers a request that never reached a route (unparseable, or no route), then closes the connection. */
+    private void rejectBeforeRoute(HttpRequest head, String requestId, BadRequest failure) {
+        ClientRequest request = ClientRequest.unrouted(this, ctx.channel(), head, requestId, listener.scheme(),
+                (InetSocketAddress) ctx.channel().remoteAddress());
+        current = request;
+        request.discardBody();
+        ResponseWriter.error(request, failure, null);
+    }
+
+    /** The client sent more body than allowed: answer 413 if nothing was answered yet, and close either way. */
+    void bodyTooLarge(ClientRequest request) {
+        request.discardBody();
+        request.abortStreaming();
+        if (request.status() == 0) {
+            ResponseWriter.error(request, new BadRequest(413, Reason.BAD_REQUEST, "request body larger than the limit"),
+                    null);
+        } else {
+            ctx.close();
+        }
+    }
+
+    /** Called once the response to {@code request} is fully written (or abandoned). */
+    void finished(ClientRequest request, boolean keepAlive) {
+        if (current != request) {
+            return;
+        }
+        current = null;
+        onWritable = null;
+        request.release();
+        if (!keepAlive || !request.bodyComplete() || !ctx.channel().isActive()) {
+            inbound = null;
+            ctx.close();
+            return;
+        }
+        inbound = null;
+        while (!backlog.isEmpty() && current == null) {
+            HttpObject next = backlog.poll();
+            channelRead(ctx, next);
+        }
+        if (current == null) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** Runs {@code action} once the client connection can take more bytes (back-pressure on responses). */
+    public void whenWritable(Runnable action) {
+        this.onWritable = action;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && onWritable != null) {
+            onWritable.run();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        ClientRequest request = current;
+        current = null;
+        while (!backlog.isEmpty()) {
+            ReferenceCountUtil.release(backlog.poll());
+        }
+        if (request != null) {
+            request.clientGone();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof java.io.IOException)) {
+            LOG.debug("client connection failed: {}", cause.toString());
+        }
+        ctx.close();
+    }
+
+    void listenerAudit(ClientRequest request) {
+        listener.audit().accept(AuditRecords.of(request));
+    }
+
+    ClientRequest current() {
+        return current;
+    }
+}

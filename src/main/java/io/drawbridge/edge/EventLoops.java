@@ -1,0 +1,64 @@
+package io.drawbridge.edge;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Netty threads of the data plane, shared by the listener and the upstream client so that an upstream
+ * connection is served by the same event loop as the client connection it works for: no locks, no hand-offs.
+ * Native epoll when the platform has it, NIO otherwise.
+ */
+public final class EventLoops implements AutoCloseable {
+
+    private final boolean epoll;
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup workers;
+
+    public EventLoops(int workerThreads) {
+        this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("drawbridge.nio");
+        int threads = workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
+        if (epoll) {
+            acceptor = new EpollEventLoopGroup(1, new DefaultThreadFactory("drawbridge-accept", true));
+            workers = new EpollEventLoopGroup(threads, new DefaultThreadFactory("drawbridge-io", true));
+        } else {
+            acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("drawbridge-accept", true));
+            workers = new NioEventLoopGroup(threads, new DefaultThreadFactory("drawbridge-io", true));
+        }
+    }
+
+    public EventLoopGroup acceptor() {
+        return acceptor;
+    }
+
+    public EventLoopGroup workers() {
+        return workers;
+    }
+
+    public Class<? extends ServerSocketChannel> serverChannel() {
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    public Class<? extends SocketChannel> clientChannel() {
+        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    public boolean nativeTransport() {
+        return epoll;
+    }
+
+    @Override
+    public void close() {
+        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

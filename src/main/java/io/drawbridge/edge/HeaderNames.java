@@ -1,0 +1,49 @@
+package io.drawbridge.edge;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** Header-name rules shared by the edge and the proxy: hop-by-hop, Camel-internal, method overrides. */
+public final class HeaderNames {
+
+    /** RFC 9110 §7.6.1 connection-specific fields, plus the proxy-authentication pair meant for this hop only. */
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+            "proxy-authorization", "proxy-authenticate");
+
+    /** Client-supplied forwarding headers, believed only from trusted proxies and always re-set by the gateway. */
+    private static final Set<String> FORWARDING = Set.of(
+            "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix",
+            "x-forwarded-server", "x-forwarded-ssl", "x-forwarded-scheme", "x-forwarded-protocol", "x-url-scheme",
+            "forwarded", "x-real-ip", "x-client-ip", "x-cluster-client-ip", "true-client-ip", "cf-connecting-ip",
+            "x-original-url", "x-rewrite-url", "x-original-uri", "x-envoy-original-path");
+
+    /** Headers that make frameworks treat a request as another method than the one the policy judged. */
+    private static final Set<String> METHOD_OVERRIDES = Set.of(
+            "x-http-method-override", "x-http-method", "x-method-override", "x-http-verb");
+
+    private HeaderNames() {
+    }
+
+    /** Canonical comparison key: lower case, with {@code _} folded to {@code -} as CGI-style servers do. */
+    public static String key(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static boolean isHopByHop(String name) {
+        return HOP_BY_HOP.contains(key(name));
+    }
+
+    /** Camel's own headers in any letter case: they must never steer an exchange or cross the gateway. */
+    public static boolean isCamelInternal(String name) {
+        return name.regionMatches(true, 0, "camel", 0, 5) || name.regionMatches(true, 0, "org.apache.camel", 0, 16);
+    }
+
+    public static boolean isForwarding(String name) {
+        return FORWARDING.contains(key(name));
+    }
+
+    public static boolean isMethodOverride(String name) {
+        return METHOD_OVERRIDES.contains(key(name));
+    }
+}

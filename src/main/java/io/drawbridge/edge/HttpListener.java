@@ -1,0 +1,120 @@
+package io.drawbridge.edge;
+
+import io.drawbridge.audit.AuditSink;
+import io.drawbridge.config.IdentityHeadersConfig;
+import io.drawbridge.config.ServerConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's HTTP listener: one socket, shared by every route that listens on it ({@code gateway:} endpoints
+ * register their host and path prefix in its {@link RouteTable}). Owns the per-connection pipeline and the
+ * settings every request on it shares.
+ */
+public final class HttpListener implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpListener.class);
+    static final String CODEC = "http";
+    static final String GATEWAY_HANDLER = "gateway";
+
+    private final ServerConfig config;
+    private final EventLoops loops;
+    private final RouteTable routes = new RouteTable();
+    private final RequestIds requestIds = new RequestIds();
+    private final TrustedProxies trustedProxies;
+    private final IdentityHeaderFilter identityHeaders;
+    private final AuditSink audit;
+    private Channel serverChannel;
+
+    public HttpListener(ServerConfig config, IdentityHeadersConfig identityHeaders, EventLoops loops, AuditSink audit) {
+        this.config = config;
+        this.loops = loops;
+        this.trustedProxies = new TrustedProxies(config.trustedProxies());
+        this.identityHeaders = new IdentityHeaderFilter(identityHeaders);
+        this.audit = audit;
+    }
+
+    /** Binds the socket; routes may register before or after. */
+    public synchronized void start() {
+        if (serverChannel != null) {
+            return;
+        }
+        var decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(config.limits().maxInitialLine().asInt())
+                .setMaxHeaderSize(config.limits().maxHeaderSize().asInt())
+                .setMaxChunkSize(64 * 1024)
+                .setValidateHeaders(true);
+        var bootstrap = new ServerBootstrap()
+                .group(loops.acceptor(), loops.workers())
+                .channel(loops.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(CODEC, new HttpServerCodec(decoder))
+                                .addLast(GATEWAY_HANDLER, new ClientConnectionHandler(HttpListener.this));
+                    }
+                });
+        serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+        LOG.info("Listening on http://{}:{} ({} transport)", config.host(), port(),
+                loops.nativeTransport() ? "epoll" : "nio");
+    }
+
+    public int port() {
+        return serverChannel == null ? config.port() : ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public String host() {
+        return config.host();
+    }
+
+    public RouteTable routes() {
+        return routes;
+    }
+
+    RequestIds requestIds() {
+        return requestIds;
+    }
+
+    TrustedProxies trustedProxies() {
+        return trustedProxies;
+    }
+
+    IdentityHeaderFilter identityHeaders() {
+        return identityHeaders;
+    }
+
+    long maxRequestBody() {
+        return config.limits().maxRequestBody().bytes();
+    }
+
+    String scheme() {
+        return "http";
+    }
+
+    AuditSink audit() {
+        return audit;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+        }
+    }
+}

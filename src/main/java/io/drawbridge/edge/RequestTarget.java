@@ -1,0 +1,223 @@
+package io.drawbridge.edge;
+
+import io.drawbridge.policy.Reason;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The request target, parsed and normalized once at the edge. The gateway routes, decides and forwards on this
+ * one normalized path, so no component downstream can read the path differently from the policy that judged it.
+ * Whatever cannot be normalized unambiguously is rejected rather than guessed at: encoded slashes and
+ * backslashes, encoded NUL and controls, double encoding, invalid or overlong UTF-8, {@code ..} above the root,
+ * fragments, path parameters ({@code ;}), and characters outside RFC 3986.
+ *
+ * @param path      normalized: dot segments resolved, repeated slashes merged, unreserved characters decoded,
+ *                  other percent-escapes kept with upper-case hex
+ * @param query     the raw query without {@code ?}, or {@code null}
+ * @param authority the host[:port] of an absolute-form target, or {@code null}
+ */
+public record RequestTarget(String path, String query, String authority) {
+
+    public static RequestTarget parse(String uri) {
+        if (uri == null || uri.isEmpty()) {
+            throw reject("empty request target");
+        }
+        String authority = null;
+        String rest = uri;
+        if (uri.charAt(0) != '/') {
+            int schemeEnd = schemeEnd(uri);
+            if (schemeEnd < 0) {
+                throw reject("request target must be a path or an absolute http(s) URL");
+            }
+            int authorityStart = schemeEnd + 3;
+            int authorityEnd = authorityStart;
+            while (authorityEnd < uri.length() && uri.charAt(authorityEnd) != '/' && uri.charAt(authorityEnd) != '?') {
+                authorityEnd++;
+            }
+            authority = uri.substring(authorityStart, authorityEnd);
+            if (authority.isEmpty() || authority.indexOf('@') >= 0) {
+                throw reject("bad authority in absolute-form target");
+            }
+            rest = authorityEnd < uri.length() ? uri.substring(authorityEnd) : "/";
+            if (rest.charAt(0) == '?') {
+                rest = "/" + rest;
+            }
+        }
+        if (rest.indexOf('#') >= 0) {
+            throw reject("fragment in request target");
+        }
+        int q = rest.indexOf('?');
+        String rawPath = q >= 0 ? rest.substring(0, q) : rest;
+        String query = q >= 0 ? rest.substring(q + 1) : null;
+        if (query != null) {
+            checkQuery(query);
+        }
+        return new RequestTarget(normalizePath(rawPath), query, authority);
+    }
+
+    /** The path and query as they go upstream. */
+    public String pathAndQuery() {
+        return query == null ? path : path + "?" + query;
+    }
+
+    private static int schemeEnd(String uri) {
+        if (uri.regionMatches(true, 0, "http://", 0, 7)) {
+            return 4;
+        }
+        if (uri.regionMatches(true, 0, "https://", 0, 8)) {
+            return 5;
+        }
+        return -1;
+    }
+
+    static String normalizePath(String raw) {
+        if (raw.isEmpty() || raw.charAt(0) != '/') {
+            throw reject("path must start with /");
+        }
+        List<String> out = new ArrayList<>();
+        int i = 1;
+        int n = raw.length();
+        boolean trailingSlash = false;
+        while (i <= n) {
+            int end = raw.indexOf('/', i);
+            if (end < 0) {
+                end = n;
+            }
+            String segment = normalizeSegment(raw, i, end);
+            boolean last = end >= n;
+            if (segment.isEmpty()) {
+                trailingSlash = last; // empty segment: merged "//", or a trailing slash
+            } else if (segment.equals(".")) {
+                trailingSlash = last;
+            } else if (segment.equals("..")) {
+                if (out.isEmpty()) {
+                    throw reject("path climbs above the root");
+                }
+                out.remove(out.size() - 1);
+                trailingSlash = last;
+            } else {
+                out.add(segment);
+                trailingSlash = false;
+            }
+            i = end + 1;
+        }
+        var sb = new StringBuilder(raw.length());
+        for (String s : out) {
+            sb.append('/').append(s);
+        }
+        if (sb.length() == 0 || trailingSlash) {
+            sb.append('/');
+        }
+        return sb.toString();
+    }
+
+    private static String normalizeSegment(String raw, int from, int to) {
+        StringBuilder sb = null;
+        ByteBuffer bytes = null; // decoded bytes of the segment, to validate UTF-8
+        for (int i = from; i < to; i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= to) {
+                    throw reject("truncated percent-escape");
+                }
+                int hi = hex(raw.charAt(i + 1));
+                int lo = hex(raw.charAt(i + 2));
+                if (hi < 0 || lo < 0) {
+                    throw reject("invalid percent-escape");
+                }
+                int b = (hi << 4) | lo;
+                if (b == '/' || b == '\\' || b < 0x20 || b == 0x7f || b == ';' || b == '#' || b == '?') {
+                    throw reject("encoded delimiter or control character in path");
+                }
+                if (b == '%' && i + 4 < to && hex(raw.charAt(i + 3)) >= 0 && hex(raw.charAt(i + 4)) >= 0) {
+                    throw reject("double percent-encoding in path");
+                }
+                if (sb == null) {
+                    sb = new StringBuilder(to - from).append(raw, from, i);
+                }
+                if (bytes == null) {
+                    bytes = ByteBuffer.allocate(to - from);
+                }
+                bytes.put((byte) b);
+                if (isUnreserved(b)) {
+                    sb.append((char) b);
+                } else {
+                    sb.append('%').append(HEX[b >> 4]).append(HEX[b & 0xf]);
+                }
+                i += 2;
+                continue;
+            }
+            if (!isPathChar(c)) {
+                throw reject("character not allowed in path");
+            }
+            if (bytes != null) {
+                bytes.put((byte) c);
+            }
+            if (sb != null) {
+                sb.append(c);
+            }
+        }
+        if (bytes != null) {
+            checkUtf8(bytes.flip());
+        }
+        return sb != null ? sb.toString() : raw.substring(from, to);
+    }
+
+    private static void checkQuery(String query) {
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= query.length() || hex(query.charAt(i + 1)) < 0 || hex(query.charAt(i + 2)) < 0) {
+                    throw reject("invalid percent-escape in query");
+                }
+            } else if (!(isPathChar(c) || c == ';' || c == '/' || c == '?')) {
+                throw reject("character not allowed in query");
+            }
+        }
+    }
+
+    private static void checkUtf8(ByteBuffer bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes);
+        } catch (CharacterCodingException e) {
+            throw reject("invalid UTF-8 in path");
+        }
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    private static boolean isUnreserved(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~';
+    }
+
+    /** RFC 3986 pchar without '%' (handled apart) and without ';' (path parameters are refused). */
+    private static boolean isPathChar(char c) {
+        return isUnreserved(c) || c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')'
+                || c == '*' || c == '+' || c == ',' || c == '=' || c == ':' || c == '@';
+    }
+
+    private static BadRequest reject(String detail) {
+        return new BadRequest(400, Reason.PATH_REJECTED, detail);
+    }
+}

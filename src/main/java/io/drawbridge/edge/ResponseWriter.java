@@ -1,0 +1,241 @@
+package io.drawbridge.edge;
+
+import io.drawbridge.ExchangeKeys;
+import io.drawbridge.audit.AuditRecord;
+import io.drawbridge.policy.AccessDenied;
+import io.drawbridge.policy.Decision;
+import io.drawbridge.policy.Reason;
+import io.drawbridge.policy.Reasoned;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers a request once its route is done: an error for a failure, 403 when nothing authorized the request
+ * (deny by default, whatever the route did), the upstream's streamed response, or what the route set itself.
+ * Every response carries the request id; every request ends in exactly one audit record.
+ */
+final class ResponseWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResponseWriter.class);
+    static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+    private ResponseWriter() {
+    }
+
+    static void complete(ClientRequest request, Exchange exchange) {
+        if (request.finished()) {
+            abandon(exchange);
+            return;
+        }
+        Throwable failure = exchange.getException();
+        if (failure != null) {
+            abandon(exchange);
+            error(request, failure, exchange);
+            return;
+        }
+        Decision decision = exchange.getProperty(ExchangeKeys.DECISION, Decision.class);
+        if (decision == null || !decision.proceeds()) {
+            abandon(exchange);
+            Decision denied = decision != null ? decision
+                    : Decision.deny(Reason.NO_POLICY, null, null, "the route has no authorize step");
+            error(request, new AccessDenied(denied), exchange);
+            return;
+        }
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof StreamingResponse streaming) {
+            stream(request, exchange, streaming);
+        } else {
+            local(request, exchange, body);
+        }
+    }
+
+    /** Drops a streamed upstream body the client will not get. */
+    private static void abandon(Exchange exchange) {
+        if (exchange != null && exchange.getMessage().getBody() instanceof StreamingResponse streaming) {
+            streaming.abort();
+            exchange.getMessage().setBody(null);
+        }
+    }
+
+    static void error(ClientRequest request, Throwable failure, Exchange exchange) {
+        Reason reason = failure instanceof Reasoned r ? r.reason() : Reason.INTERNAL_ERROR;
+        int status = failure instanceof BadRequest b ? b.status() : ErrorResponses.statusFor(reason);
+        if (reason == Reason.INTERNAL_ERROR) {
+            LOG.error("request {} failed inside the gateway", request.requestId(), failure);
+        }
+        String kind = switch (status) {
+            case 401, 403 -> AuditRecord.DENY;
+            default -> AuditRecord.ERROR;
+        };
+        String detail = failure instanceof AccessDenied denied ? denied.decision().detail()
+                : reason == Reason.INTERNAL_ERROR ? failure.getClass().getSimpleName() : failure.getMessage();
+        request.outcome(kind, reason, detail);
+        request.discardBody();
+        FullHttpResponse response = ErrorResponses.build(status, reason, request.requestId());
+        write(request, response);
+    }
+
+    private static void local(ClientRequest request, Exchange exchange, Object body) {
+        request.outcome(AuditRecord.ALLOW, allowReason(exchange), allowDetail(exchange));
+        int status = status(exchange, body == null ? 204 : 200);
+        byte[] bytes = body == null ? new byte[0]
+                : body instanceof byte[] b ? b
+                : body instanceof String s ? s.getBytes(StandardCharsets.UTF_8)
+                : exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, body);
+        if (bytes == null) {
+            bytes = String.valueOf(body).getBytes(StandardCharsets.UTF_8);
+        }
+        ByteBuf content = Unpooled.wrappedBuffer(bytes);
+        var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content);
+        copyHeaders(exchange, request, response.headers(), true);
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        request.countOut(bytes.length);
+        request.discardBody();
+        write(request, response);
+    }
+
+    private static void stream(ClientRequest request, Exchange exchange, StreamingResponse streaming) {
+        request.outcome(AuditRecord.ALLOW, allowReason(exchange), allowDetail(exchange));
+        int status = status(exchange, 502);
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
+        HttpHeaders headers = head.headers();
+        copyHeaders(exchange, request, headers, false);
+        headers.set(REQUEST_ID_HEADER, request.requestId());
+        boolean upgrade = streaming.upgradeProtocol() != null && status == 101;
+        boolean keepAlive = HttpUtil.isKeepAlive(request.head()) && !upgrade;
+        boolean bodyless = request.head().method().equals(HttpMethod.HEAD) || status == 204 || status == 304
+                || status < 200;
+        if (upgrade) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            headers.set(HttpHeaderNames.UPGRADE, streaming.upgradeProtocol());
+        } else if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+                keepAlive = false; // no chunked encoding in HTTP/1.0: the end of the body is the end of the connection
+            } else {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        if (!keepAlive && !upgrade) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        request.status(status);
+        request.channel().write(head);
+        boolean reuse = keepAlive;
+        streaming.streamTo(request, failure -> {
+            if (failure != null) {
+                Reason reason = failure instanceof Reasoned r ? r.reason() : Reason.UPSTREAM_RESET;
+                request.outcome(AuditRecord.ERROR, reason, failure.getMessage());
+                finish(request, false);
+            } else {
+                finish(request, reuse && !upgrade);
+            }
+        });
+    }
+
+    private static void write(ClientRequest request, FullHttpResponse response) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request.head()) && request.bodyComplete()
+                && response.status().code() != 400;
+        response.headers().set(REQUEST_ID_HEADER, request.requestId());
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        if (request.head().method().equals(HttpMethod.HEAD)) {
+            response.content().clear();
+        }
+        request.status(response.status().code());
+        request.channel().writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                request.outcome(request.outcomeKind(), Reason.CLIENT_ABORTED, "response could not be written");
+            }
+            finish(request, keepAlive && f.isSuccess());
+        });
+    }
+
+    /** Ends the request: one audit record, then the connection takes the next request or closes. */
+    static void finish(ClientRequest request, boolean keepAlive) {
+        if (!request.markFinished()) {
+            return;
+        }
+        request.connection().listenerAudit(request);
+        request.connection().finished(request, keepAlive);
+        Exchange exchange = request.exchange();
+        if (exchange != null && request.consumer() != null) {
+            request.consumer().release(exchange);
+        }
+    }
+
+    private static int status(Exchange exchange, int fallback) {
+        Object code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE);
+        if (code instanceof Number n) {
+            return n.intValue();
+        }
+        if (code != null) {
+            try {
+                return Integer.parseInt(code.toString().trim());
+            } catch (NumberFormatException e) {
+                return 500;
+            }
+        }
+        return fallback;
+    }
+
+    /**
+     * Response headers from the message: never Camel's own, never hop-by-hop; for a response the route wrote
+     * itself, never a request header the route merely left in place.
+     */
+    private static void copyHeaders(Exchange exchange, ClientRequest request, HttpHeaders target, boolean local) {
+        for (Map.Entry<String, Object> header : exchange.getMessage().getHeaders().entrySet()) {
+            String name = header.getKey();
+            Object value = header.getValue();
+            if (value == null || HeaderNames.isCamelInternal(name) || HeaderNames.isHopByHop(name)
+                    || name.equalsIgnoreCase(REQUEST_ID_HEADER)
+                    || (local && request.isRequestHeaderValue(value))) {
+                continue;
+            }
+            if (value instanceof Iterable<?> values) {
+                for (Object v : values) {
+                    target.add(name, String.valueOf(v));
+                }
+            } else {
+                target.add(name, String.valueOf(value));
+            }
+        }
+    }
+
+    private static Reason allowReason(Exchange exchange) {
+        Decision decision = exchange.getProperty(ExchangeKeys.DECISION, Decision.class);
+        if (decision == null) {
+            return Reason.NO_POLICY;
+        }
+        return decision.allowed() ? decision.reason() : Reason.AUDIT_ONLY;
+    }
+
+    private static String allowDetail(Exchange exchange) {
+        Decision decision = exchange.getProperty(ExchangeKeys.DECISION, Decision.class);
+        if (decision == null) {
+            return null;
+        }
+        if (!decision.allowed()) {
+            return "audit-only policy would deny: " + decision.reason().code()
+                    + (decision.detail() == null ? "" : " (" + decision.detail() + ")");
+        }
+        return decision.rule() == null ? null : "rule " + decision.rule();
+    }
+}

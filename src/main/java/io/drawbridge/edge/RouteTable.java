@@ -1,0 +1,88 @@
+package io.drawbridge.edge;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which route listens on a host and path: host-specific routes before host-agnostic ones, then the longest path
+ * prefix, matched on whole segments ({@code /echo} matches {@code /echo} and {@code /echo/x}, not
+ * {@code /echoes}). Copy-on-write: lookups take no lock, routes come and go while traffic flows.
+ */
+public final class RouteTable {
+
+    /** A listening route: {@code host} is {@code null} (any), exact, or {@code *.suffix}. */
+    record Entry(String host, String prefix, GatewayConsumer consumer) {
+        boolean matchesHost(String requestHost) {
+            if (host == null) {
+                return true;
+            }
+            if (host.startsWith("*.")) {
+                return requestHost.endsWith(host.substring(1)) && requestHost.length() > host.length() - 1;
+            }
+            return host.equals(requestHost);
+        }
+
+        boolean matchesPath(String path) {
+            if (prefix.equals("/")) {
+                return true;
+            }
+            return path.startsWith(prefix)
+                    && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
+        }
+    }
+
+    public record Match(GatewayConsumer consumer, String prefix) {
+    }
+
+    private volatile List<Entry> entries = List.of();
+
+    public synchronized void add(String host, String prefix, GatewayConsumer consumer) {
+        String h = host == null || host.isBlank() ? null : host.toLowerCase(Locale.ROOT);
+        String p = normalizePrefix(prefix);
+        for (Entry e : entries) {
+            if (java.util.Objects.equals(e.host, h) && e.prefix.equals(p) && e.consumer != consumer) {
+                throw new IllegalStateException("routes '" + e.consumer.getRouteId() + "' and '"
+                        + consumer.getRouteId() + "' both listen on " + (h == null ? "" : h) + p);
+            }
+        }
+        List<Entry> next = new ArrayList<>(entries);
+        next.removeIf(e -> e.consumer == consumer);
+        next.add(new Entry(h, p, consumer));
+        next.sort(Comparator.comparing((Entry e) -> e.host == null)
+                .thenComparing(e -> e.host != null && e.host.startsWith("*."))
+                .thenComparing(e -> -e.prefix.length()));
+        entries = List.copyOf(next);
+    }
+
+    public synchronized void remove(GatewayConsumer consumer) {
+        List<Entry> next = new ArrayList<>(entries);
+        next.removeIf(e -> e.consumer == consumer);
+        entries = List.copyOf(next);
+    }
+
+    public Match match(String host, String path) {
+        for (Entry e : entries) {
+            if (e.matchesHost(host) && e.matchesPath(path)) {
+                return new Match(e.consumer, e.prefix);
+            }
+        }
+        return null;
+    }
+
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    static String normalizePrefix(String prefix) {
+        if (prefix == null || prefix.isBlank() || prefix.equals("/")) {
+            return "/";
+        }
+        String p = prefix.startsWith("/") ? prefix : "/" + prefix;
+        while (p.length() > 1 && p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return RequestTarget.normalizePath(p);
+    }
+}

@@ -1,0 +1,182 @@
+package io.drawbridge.proxy;
+
+import io.drawbridge.ExchangeKeys;
+import io.drawbridge.edge.BodyFraming;
+import io.drawbridge.edge.ClientRequest;
+import io.drawbridge.edge.HeaderNames;
+import io.drawbridge.identity.Identity;
+import io.drawbridge.policy.AccessDenied;
+import io.drawbridge.policy.Decision;
+import io.drawbridge.policy.Reason;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+
+/**
+ * The route step that forwards an authorized request to its upstream ({@code drawbridge:proxy?upstream=...}).
+ * It refuses anything no policy allowed, so a route that forgets its authorize step denies instead of leaking.
+ */
+public final class ProxyStep extends AsyncProcessorSupport {
+
+    /** Headers the gateway derives itself and never takes from the message. */
+    private static final Set<String> DERIVED = Set.of("host", "content-length", "transfer-encoding", "expect",
+            "x-request-id");
+
+    private final UpstreamTarget target;
+    private final ProxyOptions options;
+    private final boolean stripPrefix;
+    private final String rewritePrefix;
+    private final boolean preserveHost;
+    private final UpstreamClient upstreams;
+    private final IdentityHeaders identityHeaders;
+
+    public ProxyStep(String upstream, boolean stripPrefix, String rewritePrefix, boolean preserveHost,
+                     java.time.Duration connectTimeout, java.time.Duration responseTimeout,
+                     UpstreamClient upstreams, IdentityHeaders identityHeaders) {
+        this.target = UpstreamTarget.parse(upstream);
+        this.stripPrefix = stripPrefix || rewritePrefix != null;
+        this.rewritePrefix = rewritePrefix == null ? "" : trimSlash(rewritePrefix);
+        this.preserveHost = preserveHost;
+        this.options = new ProxyOptions(
+                connectTimeout != null ? connectTimeout : upstreams.defaults().connectTimeout(),
+                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout());
+        this.upstreams = upstreams;
+        this.identityHeaders = identityHeaders;
+    }
+
+    public UpstreamTarget target() {
+        return target;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        ClientRequest client = exchange.getProperty(ExchangeKeys.CLIENT_REQUEST, ClientRequest.class);
+        if (client == null) {
+            exchange.setException(new IllegalStateException("drawbridge:proxy must follow a gateway: listener"));
+            callback.done(true);
+            return true;
+        }
+        Decision decision = exchange.getProperty(ExchangeKeys.DECISION, Decision.class);
+        if (decision == null || !decision.proceeds()) {
+            exchange.setException(new AccessDenied(decision != null ? decision
+                    : Decision.deny(Reason.NO_POLICY, null, null, "the route proxies without an authorize step")));
+            callback.done(true);
+            return true;
+        }
+        if (client.channel().eventLoop().inEventLoop()) {
+            startCall(exchange, client, callback);
+        } else {
+            client.channel().eventLoop().execute(() -> startCall(exchange, client, callback));
+        }
+        return false;
+    }
+
+    private void startCall(Exchange exchange, ClientRequest client, AsyncCallback callback) {
+        try {
+            byte[] fixedBody = fixedBody(exchange);
+            HttpRequest head = requestHead(exchange, client, fixedBody);
+            new ProxyCall(client, exchange, callback, target, options, upstreams, head, fixedBody).start();
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(false);
+        }
+    }
+
+    /** A body the route put on the message replaces the client's (streamed) one. */
+    private static byte[] fixedBody(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        if (body == null) {
+            return null;
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (body instanceof String s) {
+            return s.getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] converted = exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, body);
+        if (converted == null) {
+            throw new IllegalStateException("the route left a " + body.getClass().getSimpleName()
+                    + " body that cannot be sent upstream");
+        }
+        return converted;
+    }
+
+    HttpRequest requestHead(Exchange exchange, ClientRequest client, byte[] fixedBody) {
+        HttpHeaders headers = new DefaultHttpHeaders();
+        for (Map.Entry<String, Object> header : exchange.getMessage().getHeaders().entrySet()) {
+            String name = header.getKey();
+            Object value = header.getValue();
+            if (value == null || HeaderNames.isCamelInternal(name) || HeaderNames.isHopByHop(name)
+                    || HeaderNames.isForwarding(name) || DERIVED.contains(HeaderNames.key(name))) {
+                continue;
+            }
+            if (value instanceof Iterable<?> values) {
+                for (Object v : values) {
+                    headers.add(name, String.valueOf(v));
+                }
+            } else {
+                headers.add(name, String.valueOf(value));
+            }
+        }
+        headers.set(HttpHeaderNames.HOST, preserveHost && client.hostHeader() != null
+                ? client.hostHeader() : target.hostHeader());
+        headers.set("X-Forwarded-For", client.forwardedFor());
+        headers.set("X-Forwarded-Proto", client.scheme());
+        if (client.hostHeader() != null) {
+            headers.set("X-Forwarded-Host", client.hostHeader());
+        }
+        if (stripPrefix && !client.matchedPrefix().equals("/")) {
+            headers.set("X-Forwarded-Prefix", client.matchedPrefix());
+        }
+        headers.set("X-Request-Id", client.requestId());
+        identityHeaders.apply(exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class), headers);
+        if (fixedBody != null) {
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, fixedBody.length);
+        } else if (client.framing() == BodyFraming.CONTENT_LENGTH) {
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, client.contentLength());
+        } else if (client.framing() == BodyFraming.CHUNKED) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        } else if (client.head().headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, 0);
+        }
+        if (client.upgradeProtocol() != null) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            headers.set(HttpHeaderNames.UPGRADE, client.upgradeProtocol());
+        }
+        HttpMethod method = client.head().method();
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, upstreamUri(client), headers);
+    }
+
+    /** The path the upstream gets: its base path, then the client's path with the route prefix swapped or kept. */
+    String upstreamUri(ClientRequest client) {
+        String path = client.target().path();
+        if (stripPrefix) {
+            String prefix = client.matchedPrefix();
+            String rest = prefix.equals("/") ? path : path.substring(prefix.length());
+            path = rewritePrefix + (rest.isEmpty() ? "/" : rest);
+        }
+        String full = target.basePath() + path;
+        String query = client.target().query();
+        return query == null ? full : full + "?" + query;
+    }
+
+    private static String trimSlash(String prefix) {
+        String p = prefix.startsWith("/") ? prefix : "/" + prefix;
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p;
+    }
+}

@@ -1,0 +1,65 @@
+package io.drawbridge.route;
+
+import io.drawbridge.authn.TokenVerifier;
+import io.drawbridge.policy.Policies;
+import io.drawbridge.proxy.IdentityHeaders;
+import io.drawbridge.proxy.UpstreamClient;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The {@code drawbridge:} component: the gateway's stages as route steps, so a protected route reads as
+ * listen, authenticate, authorize, proxy.
+ * <pre>
+ *   drawbridge:authenticate[?issuers=corp,partners&amp;forwardToken=false]
+ *   drawbridge:authorize[?policy=name]
+ *   drawbridge:proxy?upstream=http://host:port[/base][&amp;stripPrefix=true&amp;rewritePrefix=/x&amp;preserveHost=false
+ *                     &amp;connectTimeout=2s&amp;responseTimeout=30s]
+ * </pre>
+ */
+public final class DrawbridgeComponent extends DefaultComponent {
+
+    /** What the steps need from the rest of the gateway. */
+    public record Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
+                         Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders) {
+    }
+
+    private static final Map<String, Set<String>> PARAMETERS = Map.of(
+            "authenticate", Set.of("issuers", "forwardToken"),
+            "authorize", Set.of("policy"),
+            "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "connectTimeout",
+                    "responseTimeout"));
+
+    private final Stages stages;
+
+    public DrawbridgeComponent(Stages stages) {
+        this.stages = stages;
+    }
+
+    Stages stages() {
+        return stages;
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        Set<String> allowed = PARAMETERS.get(remaining);
+        if (allowed == null) {
+            throw new IllegalArgumentException("unknown drawbridge step '" + remaining
+                    + "' in " + uri + ": use authenticate, authorize or proxy");
+        }
+        for (String name : parameters.keySet()) {
+            if (!allowed.contains(name)) {
+                throw new IllegalArgumentException("drawbridge:" + remaining + " has no parameter '" + name
+                        + "' (in " + uri + "); it takes " + String.join(", ", allowed));
+            }
+        }
+        var endpoint = new DrawbridgeEndpoint(uri, this, remaining);
+        setProperties(endpoint, parameters);
+        endpoint.validate();
+        return endpoint;
+    }
+}

@@ -1,0 +1,187 @@
+package io.drawbridge.route;
+
+import io.drawbridge.authn.BearerAuthenticationStep;
+import io.drawbridge.proxy.ProxyStep;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.support.AsyncProcessorConverterHelper;
+import org.apache.camel.support.DefaultEndpoint;
+
+/** One gateway step, as a producer endpoint; see {@link DrawbridgeComponent} for the URI forms. */
+public final class DrawbridgeEndpoint extends DefaultEndpoint {
+
+    private final String step;
+
+    @UriParam(description = "authenticate: the issuer names this route accepts, comma-separated; default all")
+    private String issuers;
+    @UriParam(defaultValue = "false", description = "authenticate: pass the bearer token on to the upstream")
+    private boolean forwardToken;
+    @UriParam(description = "authorize: the policy to apply; default the policy named like the route")
+    private String policy;
+    @UriParam(description = "proxy: the upstream URL, http(s)://host[:port][/base-path]")
+    private String upstream;
+    @UriParam(defaultValue = "false", description = "proxy: remove the route's path prefix before forwarding")
+    private boolean stripPrefix;
+    @UriParam(description = "proxy: replace the route's path prefix with this one before forwarding")
+    private String rewritePrefix;
+    @UriParam(defaultValue = "false", description = "proxy: send the client's Host header instead of the upstream's")
+    private boolean preserveHost;
+    @UriParam(description = "proxy: connect timeout, e.g. 2s; default from upstreams.connectTimeout")
+    private String connectTimeout;
+    @UriParam(description = "proxy: response timeout, e.g. 30s; default from upstreams.responseTimeout")
+    private String responseTimeout;
+
+    private AsyncProcessor processor;
+
+    DrawbridgeEndpoint(String uri, DrawbridgeComponent component, String step) {
+        super(uri, component);
+        this.step = step;
+    }
+
+    @Override
+    public DrawbridgeComponent getComponent() {
+        return (DrawbridgeComponent) super.getComponent();
+    }
+
+    /** Checks the parameters and builds the step, so a bad route fails at startup, not at the first request. */
+    void validate() {
+        DrawbridgeComponent.Stages stages = getComponent().stages();
+        processor = switch (step) {
+            case "authenticate" -> {
+                Set<String> names = issuers == null ? null
+                        : new LinkedHashSet<>(Arrays.asList(issuers.split("\\s*,\\s*")));
+                if (names != null && !stages.issuerNames().containsAll(names)) {
+                    names.removeAll(stages.issuerNames());
+                    throw new IllegalArgumentException("drawbridge:authenticate names unknown issuer(s) " + names
+                            + "; configured: " + stages.issuerNames());
+                }
+                if (stages.issuerNames().isEmpty()) {
+                    throw new IllegalArgumentException("drawbridge:authenticate needs at least one issuer in the "
+                            + "configuration's issuers section");
+                }
+                yield new BearerAuthenticationStep(stages.issuers(), stages.authExecutor(), names, forwardToken);
+            }
+            case "authorize" -> {
+                if (policy != null && !stages.policies().get().contains(policy)) {
+                    throw new IllegalArgumentException("drawbridge:authorize names unknown policy '" + policy
+                            + "'; configured: " + stages.policies().get().names());
+                }
+                yield AsyncProcessorConverterHelper.convert(new AuthorizeStep(policy, stages.policies()));
+            }
+            case "proxy" -> {
+                if (upstream == null || upstream.isBlank()) {
+                    throw new IllegalArgumentException("drawbridge:proxy needs upstream=http(s)://host:port");
+                }
+                yield new ProxyStep(upstream, stripPrefix, rewritePrefix, preserveHost,
+                        duration("connectTimeout", connectTimeout), duration("responseTimeout", responseTimeout),
+                        stages.upstreams(), stages.identityHeaders());
+            }
+            default -> throw new IllegalStateException(step);
+        };
+    }
+
+    private static Duration duration(String name, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return io.drawbridge.config.ConfigDuration.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("drawbridge:proxy " + name + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new StepProducer(this, processor);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) {
+        throw new UnsupportedOperationException("drawbridge: steps are used in to(...), not from(...)");
+    }
+
+    @Override
+    public boolean isSingleton() {
+        return true;
+    }
+
+    public String getIssuers() {
+        return issuers;
+    }
+
+    public void setIssuers(String issuers) {
+        this.issuers = issuers;
+    }
+
+    public boolean isForwardToken() {
+        return forwardToken;
+    }
+
+    public void setForwardToken(boolean forwardToken) {
+        this.forwardToken = forwardToken;
+    }
+
+    public String getPolicy() {
+        return policy;
+    }
+
+    public void setPolicy(String policy) {
+        this.policy = policy;
+    }
+
+    public String getUpstream() {
+        return upstream;
+    }
+
+    public void setUpstream(String upstream) {
+        this.upstream = upstream;
+    }
+
+    public boolean isStripPrefix() {
+        return stripPrefix;
+    }
+
+    public void setStripPrefix(boolean stripPrefix) {
+        this.stripPrefix = stripPrefix;
+    }
+
+    public String getRewritePrefix() {
+        return rewritePrefix;
+    }
+
+    public void setRewritePrefix(String rewritePrefix) {
+        this.rewritePrefix = rewritePrefix;
+    }
+
+    public boolean isPreserveHost() {
+        return preserveHost;
+    }
+
+    public void setPreserveHost(boolean preserveHost) {
+        this.preserveHost = preserveHost;
+    }
+
+    public String getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(String connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public String getResponseTimeout() {
+        return responseTimeout;
+    }
+
+    public void setResponseTimeout(String responseTimeout) {
+        this.responseTimeout = responseTimeout;
+    }
+}
