@@ -6,16 +6,22 @@ import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * One named claim has one of the rule's values or, for a list claim, contains one. Values are written as strings
- * in configuration and compared with the claim's JSON type in mind: {@code "42"} matches the number 42 (and 42.0),
- * {@code "true"} the boolean true, and a string claim matches only the same string. Claim names are top-level.
+ * in configuration and compared with the claim's JSON type in mind: a value written as a JSON number, like
+ * {@code 42}, matches that number (42 or 42.0, not {@code 042}); {@code true} and {@code false} match the booleans;
+ * a string claim matches only the same string. Claim names are top-level.
  */
 final class ClaimCriterion implements Criterion {
 
+    private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
     private final String claim;
     private final Set<String> strings;
+    private final BigDecimal[] numbers;
     private final long[] integers;
     private final double[] decimals;
     private final boolean acceptsTrue;
@@ -25,10 +31,10 @@ final class ClaimCriterion implements Criterion {
     ClaimCriterion(String claim, List<String> values) {
         this.claim = claim;
         this.strings = Set.copyOf(values);
-        this.integers = values.stream().map(ClaimCriterion::decimal).filter(d -> d != null && isLong(d))
-                .mapToLong(BigDecimal::longValue).toArray();
-        this.decimals = values.stream().map(ClaimCriterion::decimal).filter(d -> d != null)
-                .mapToDouble(BigDecimal::doubleValue).toArray();
+        this.numbers = values.stream().filter(v -> JSON_NUMBER.matcher(v).matches()).map(BigDecimal::new)
+                .toArray(BigDecimal[]::new);
+        this.integers = Stream.of(numbers).filter(ClaimCriterion::isLong).mapToLong(BigDecimal::longValue).toArray();
+        this.decimals = Stream.of(numbers).mapToDouble(BigDecimal::doubleValue).toArray();
         this.acceptsTrue = values.contains("true");
         this.acceptsFalse = values.contains("false");
         this.requirement = "claim " + claim + " in " + Criterion.listed(values);
@@ -75,8 +81,7 @@ final class ClaimCriterion implements Criterion {
         }
         if (value instanceof Number number) { // BigInteger, BigDecimal: rare, so allocating here is fine
             BigDecimal exact = decimal(number.toString());
-            return exact != null && strings.stream().map(ClaimCriterion::decimal)
-                    .anyMatch(d -> d != null && d.compareTo(exact) == 0);
+            return exact != null && Stream.of(numbers).anyMatch(n -> n.compareTo(exact) == 0);
         }
         return false; // absent, or an object: no configured string names it
     }
