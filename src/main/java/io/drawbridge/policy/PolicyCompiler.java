@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  */
 public final class PolicyCompiler {
 
+    /** The default mode: decisions stop the requests they deny. */
     public static final String ENFORCE = "enforce";
+    /** Decisions are made and audited, but every request goes through ({@code Decision.enforced()} is false). */
     public static final String AUDIT_ONLY = "audit-only";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
