@@ -1,0 +1,81 @@
+package io.drawbridge.policy;
+
+import io.drawbridge.config.Problems;
+import io.drawbridge.identity.Identity;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The caller's e-mail is one of the rule's, or in one of its {@code *@domain} domains, compared case-insensitively.
+ * An e-mail the issuer says is unverified ({@code email_verified: false}) never matches: anyone can type one.
+ */
+final class EmailCriterion implements Criterion {
+
+    private static final String DOMAIN = "*@";
+    static final String VERIFIED_CLAIM = "email_verified";
+
+    private final Set<String> addresses; // lower case
+    private final String[] domains;      // lower case, with the '@': "@example.com"
+    private final String requirement;
+
+    private EmailCriterion(Set<String> values) {
+        this.addresses = Set.copyOf(values.stream().filter(v -> !v.startsWith(DOMAIN)).toList());
+        this.domains = values.stream().filter(v -> v.startsWith(DOMAIN)).map(v -> v.substring(1)).toArray(String[]::new);
+        this.requirement = "verified e-mail in " + Criterion.listed(values);
+    }
+
+    /** Reports values that are neither an address nor {@code *@domain} under {@code field}; {@code null} then. */
+    static EmailCriterion compile(List<String> values, String field, Problems problems) {
+        Set<String> lower = new LinkedHashSet<>();
+        boolean valid = true;
+        for (String value : values) {
+            String email = value.toLowerCase(Locale.ROOT);
+            String local = email.startsWith(DOMAIN) ? "x" : email.substring(0, Math.max(email.indexOf('@'), 0));
+            String domain = email.substring(email.indexOf('@') + 1);
+            if (local.isEmpty() || domain.isEmpty() || email.indexOf('@') != email.lastIndexOf('@')
+                    || email.lastIndexOf('*') > 0) {
+                problems.add(field, "'" + value + "' is not an e-mail address; write alice@example.com,"
+                        + " or *@example.com for a whole domain");
+                valid = false;
+            }
+            lower.add(email);
+        }
+        return valid ? new EmailCriterion(lower) : null;
+    }
+
+    @Override
+    public boolean test(RequestFacts request, Identity identity) {
+        String email = identity.email();
+        if (email == null || unverified(identity.claims().get(VERIFIED_CLAIM))) {
+            return false;
+        }
+        email = email.toLowerCase(Locale.ROOT); // the same instance when already lower case
+        if (addresses.contains(email)) {
+            return true;
+        }
+        int at = email.indexOf('@');
+        for (String domain : domains) {
+            if (at > 0 && at == email.length() - domain.length() && email.endsWith(domain)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean unverified(Object claim) {
+        return Boolean.FALSE.equals(claim) || "false".equals(claim);
+    }
+
+    @Override
+    public Reason failure() {
+        return Reason.EMAIL_NOT_ALLOWED;
+    }
+
+    @Override
+    public String requirement() {
+        return requirement;
+    }
+}

@@ -1,0 +1,78 @@
+package io.drawbridge.policy;
+
+import java.util.List;
+
+/**
+ * A policy compiled from {@link io.drawbridge.config.PolicyConfig} by {@link PolicyCompiler}: immutable, safe to
+ * share between threads, evaluated by {@link PolicyEvaluator}. {@link #NONE} stands for a route without a policy,
+ * so that nobody handles {@code null}: it denies every request with {@link Reason#NO_POLICY}.
+ */
+public final class RoutePolicy {
+
+    /** No policy: every request is denied, enforced. */
+    public static final RoutePolicy NONE = new RoutePolicy(null, false, true, List.of(), List.of(),
+            Decision.deny(Reason.NO_POLICY, null, null, "no policy for this route"));
+
+    private final String name;
+    private final boolean isPublic;
+    private final boolean enforced;
+    final Rule[] allow;
+    final Rule[] deny;
+    final Decision fixed; // when set, the decision for every request: public policies and NONE
+    final Decision notAuthenticated;
+    final Decision noRuleMatched;
+
+    private RoutePolicy(String name, boolean isPublic, boolean enforced, List<Rule> allow, List<Rule> deny,
+                        Decision fixed) {
+        this.name = name;
+        this.isPublic = isPublic;
+        this.enforced = enforced;
+        this.allow = allow.toArray(Rule[]::new);
+        this.deny = deny.toArray(Rule[]::new);
+        this.fixed = fixed;
+        this.notAuthenticated = new Decision(false, Reason.NOT_AUTHENTICATED, name, null,
+                "policy requires an authenticated caller", enforced);
+        this.noRuleMatched = new Decision(false, Reason.NO_RULE_MATCHED, name, null, allow.isEmpty()
+                ? "policy has no allow rule"
+                : "no allow rule matched: " + String.join(", ", allow.stream().map(Rule::name).limit(Criterion.LISTED)
+                        .toList()) + (allow.size() > Criterion.LISTED ? ", ..." : ""), enforced);
+    }
+
+    static RoutePolicy open(String name, boolean enforced) {
+        return new RoutePolicy(name, true, enforced, List.of(), List.of(),
+                new Decision(true, Reason.PUBLIC_ROUTE, name, null, null, enforced));
+    }
+
+    static RoutePolicy of(String name, boolean enforced, List<Rule> allow, List<Rule> deny) {
+        return new RoutePolicy(name, false, enforced, allow, deny, null);
+    }
+
+    /** The policy's name in configuration, or {@code null} for {@link #NONE}. */
+    public String name() {
+        return name;
+    }
+
+    /** Whether everyone may pass, without authentication. */
+    public boolean isPublic() {
+        return isPublic;
+    }
+
+    /** False in {@code audit-only} mode: decisions are recorded but let every request through. */
+    public boolean enforced() {
+        return enforced;
+    }
+
+    public List<Rule> allowRules() {
+        return List.of(allow);
+    }
+
+    public List<Rule> denyRules() {
+        return List.of(deny);
+    }
+
+    @Override
+    public String toString() {
+        return this == NONE ? "RoutePolicy.NONE" : "RoutePolicy[" + name + (isPublic ? ", public" : "")
+                + (enforced ? "" : ", audit-only") + ", allow=" + allowRules() + ", deny=" + denyRules() + "]";
+    }
+}
