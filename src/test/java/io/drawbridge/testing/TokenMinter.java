@@ -1,0 +1,81 @@
+package io.drawbridge.testing;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/** An issuer for tests: an RSA key minted at test time, its JWKS in a file, and tokens signed with it. */
+public final class TokenMinter {
+
+    public static final String ISSUER = "https://issuer.test";
+    public static final String AUDIENCE = "drawbridge";
+
+    private final RSAKey key;
+
+    public TokenMinter() {
+        try {
+            key = new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
+                    .keyID("test-" + UUID.randomUUID().toString().substring(0, 8)).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes the public JWKS to {@code file} and returns it. */
+    public Path writeJwks(Path file) {
+        try {
+            Files.writeString(file, new JWKSet(key.toPublicJWK()).toString());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A valid token for {@code user} in {@code groups}, adjustable before signing. */
+    public String token(String user, List<String> groups, UnaryOperator<JWTClaimsSet.Builder> adjust) {
+        Instant now = Instant.now();
+        var claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .subject(user + "-id")
+                .audience(AUDIENCE)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(600)))
+                .claim("preferred_username", user)
+                .claim("email", user + "@example.com")
+                .claim("groups", groups)
+                .claim("azp", "test-client");
+        return sign(adjust.apply(claims).build());
+    }
+
+    public String token(String user, List<String> groups) {
+        return token(user, groups, b -> b);
+    }
+
+    public String sign(JWTClaimsSet claims) {
+        try {
+            var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+                    .type(JOSEObjectType.JWT).build(), claims);
+            jwt.sign(new RSASSASigner(key));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
