@@ -78,6 +78,7 @@ final class YamlTree {
                 if (((YAMLParser) parser).isCurrentAlias()) {
                     problems.at(parser.currentTokenLocation().getLineNr(), path,
                             "YAML aliases (*" + parser.getText() + ") are not supported; write the value out");
+                    problems.unbound(path);
                     return NODES.nullNode();
                 }
                 return NODES.textNode(parser.getText());
