@@ -16,7 +16,7 @@ final class AuditCheck implements ConfigCheck {
         if (audit.file() != null && audit.file().isBlank()) {
             problems.add("audit.file", "must not be empty");
         }
-        if (audit.endpoint() != null && !CAMEL_URI.matcher(audit.endpoint().trim()).matches()) {
+        if (audit.endpoint() != null && !CAMEL_URI.matcher(audit.endpoint()).matches()) {
             problems.add("audit.endpoint", "must be a Camel endpoint URI, scheme:..., such as"
                     + " kafka:drawbridge-audit?brokers=kafka:9092");
         }

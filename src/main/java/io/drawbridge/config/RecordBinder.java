@@ -69,7 +69,7 @@ final class RecordBinder {
         RecordComponent[] components = type.getRecordComponents();
         Map<String, Integer> index = fieldIndex(components);
         Object[] arguments = new Object[components.length];
-        node.fields().forEachRemaining(entry -> {
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
             String field = LocatedProblems.child(path, entry.getKey());
             Integer i = index.get(entry.getKey());
             if (i == null) {
@@ -77,7 +77,7 @@ final class RecordBinder {
             } else if (!entry.getValue().isNull() && !problems.isUnbound(field)) {
                 arguments[i] = bind(components[i].getGenericType(), entry.getValue(), field);
             }
-        });
+        }
         try {
             return canonicalConstructor(type).newInstance(arguments);
         } catch (InvocationTargetException e) {
@@ -94,7 +94,7 @@ final class RecordBinder {
             String field = LocatedProblems.element(path, i);
             Object value;
             if (problems.isUnbound(field)) {
-                value = null; // already reported, by the placeholders
+                value = null; // already reported: an unresolved placeholder or an alias
             } else if (node.get(i).isNull()) {
                 problems.add(field, "empty list entry");
                 problems.unbound(field);
@@ -113,11 +113,11 @@ final class RecordBinder {
 
     private Map<String, Object> map(Type valueType, ObjectNode node, String path) {
         Map<String, Object> map = new LinkedHashMap<>();
-        node.fields().forEachRemaining(entry -> {
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
             String field = LocatedProblems.child(path, entry.getKey());
             Object value;
             if (problems.isUnbound(field)) {
-                value = null; // already reported, by the placeholders
+                value = null; // already reported: an unresolved placeholder or an alias
             } else if (!entry.getValue().isNull()) {
                 value = bind(valueType, entry.getValue(), field);
             } else if (!isScalar(raw(valueType)) && raw(valueType).isRecord()) {
@@ -131,7 +131,7 @@ final class RecordBinder {
             if (kept != null) {
                 map.put(entry.getKey(), kept);
             }
-        });
+        }
         return map;
     }
 

@@ -9,9 +9,9 @@ final class RoutesCheck implements ConfigCheck {
     public void check(GatewayConfig config, Problems problems) {
         List<String> routes = config.routes();
         for (int i = 0; i < routes.size(); i++) {
-            String route = routes.get(i).trim();
+            String route = routes.get(i);
             String field = "routes[" + i + "]";
-            if (route.isEmpty()) {
+            if (route.isBlank()) {
                 problems.add(field, "must not be empty");
             } else if (!hasLocation(route, "file:") && !hasLocation(route, "classpath:")) {
                 problems.add(field, "must start with file: or classpath:, such as file:routes/*.yaml");

@@ -21,7 +21,7 @@ final class ServerCheck implements ConfigCheck {
         }
         List<String> proxies = server.trustedProxies();
         for (int i = 0; i < proxies.size(); i++) {
-            if (!isAddressOrRange(proxies.get(i).trim())) {
+            if (!isAddressOrRange(proxies.get(i))) {
                 problems.add("server.trustedProxies[" + i + "]",
                         "must be an IP address or CIDR range, such as 10.0.0.1, 10.0.0.0/8, ::1 or fd00::/8");
             }

@@ -30,7 +30,7 @@ class BuiltInChecksTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @ValueSource(strings = {"", "localhost", "proxy.example.com", "10.0.0", "10.0.0.256", "010.0.0.1", "10.0.0.1/33",
-            "10.0.0.1/", "10.0.0.1/-1", "/8", "1::2::3", ":::", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", "12345::",
+            "10.0.0.1/", "10.0.0.1/-1", "/8", " 10.0.0.1", "1::2::3", ":::", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7::8", "12345::",
             "fd00::/129", "::ffff:300.0.0.1", "fe80::1%eth0", "[::1]", "g::1"})
     void refusesAnythingElseAsTrustedProxy(String proxy) {
         assertThat(ServerCheck.isAddressOrRange(proxy)).isFalse();
@@ -123,8 +123,8 @@ class BuiltInChecksTest {
     void routesNeedAFileOrClasspathLocation() {
         assertThat(loadYaml("routes: [file:routes/*.yaml, classpath:dev.yaml]\n", Map.of()).routes()).hasSize(2);
         assertThat(loadYaml("routes: []\n", Map.of()).routes()).isEmpty();
-        assertThat(fieldsWithProblems("routes: ['file:', 'classpath:', routes/*.yaml, ' ', 'http://x/r.yaml']\n"))
-                .containsExactly("routes[0]", "routes[1]", "routes[2]", "routes[3]", "routes[4]");
+        assertThat(fieldsWithProblems("routes: ['file:', 'classpath:', routes/*.yaml, ' ', 'http://x/r.yaml', ' file:x']\n"))
+                .containsExactly("routes[0]", "routes[1]", "routes[2]", "routes[3]", "routes[4]", "routes[5]");
     }
 
     @Test

@@ -79,7 +79,7 @@ class ConfigCheckLinesTest {
     @Test
     void aCheckDoesNotReportAFieldThatAlreadyFailedToBind() {
         List<ConfigProblem> problems = problemsInYaml(
-                "issuers:\n  - name: a\n    audiences: api\n  - 42\n  - name: c\n    audiences: [x]\n", Map.of(),
+                "issuers:\n  - name: a\n    audiences: api\n  - 42\n  - name: c\n", Map.of(),
                 (config, p) -> {
                     for (int i = 0; i < config.issuers().size(); i++) {
                         if (config.issuers().get(i).audiences().isEmpty()) {
@@ -88,10 +88,10 @@ class ConfigCheckLinesTest {
                     }
                 });
 
-        // issuers[1] failed whole and issuers[0].audiences failed to bind: only the binding problems remain, and
-        // issuers[2] keeps its index because the failed entry is held by a stand-in.
+        // issuers[1] failed whole and issuers[0].audiences failed to bind: for those only the binding problems
+        // remain. issuers[2] keeps its index, and so its line, because the failed entry is held by a stand-in.
         assertThat(problems).extracting(ConfigProblem::line, ConfigProblem::field).containsExactly(
-                tuple(3, "issuers[0].audiences"), tuple(4, "issuers[1]"));
+                tuple(3, "issuers[0].audiences"), tuple(4, "issuers[1]"), tuple(5, "issuers[2].audiences"));
     }
 
     @Test
