@@ -2,9 +2,9 @@ package io.drawbridge.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The whole configuration, as read from {@code drawbridge.yaml} (see the README's configuration reference).
