@@ -12,6 +12,13 @@ public record AuditConfig(String file, String endpoint) {
         file = file == null && endpoint == null ? ".drawbridge/audit.jsonl" : file;
     }
 
+    /** Only the endpoint's scheme: the rest of a Camel URI often carries credentials. */
+    @Override
+    public String toString() {
+        String shown = endpoint == null ? null : endpoint.substring(0, endpoint.indexOf(':') + 1) + "***";
+        return "AuditConfig[file=" + file + ", endpoint=" + shown + "]";
+    }
+
     public static AuditConfig defaults() {
         return new AuditConfig(null, null);
     }

@@ -1,8 +1,10 @@
 package io.drawbridge.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The whole configuration, as read from {@code drawbridge.yaml} (see the README's configuration reference).
@@ -16,7 +18,7 @@ import java.util.Map;
  * @param audit           where decisions are written
  * @param routes          Camel route locations to load, e.g. {@code file:routes/*.yaml}
  * @param properties      Camel properties the routes may refer to as {@code {{name}}}
- * @param source          the file this was read from, or {@code null} when built in code
+ * @param source          the file this was read from, or {@code null} when built in code; not read from YAML
  */
 public record GatewayConfig(
         ServerConfig server,
@@ -27,7 +29,7 @@ public record GatewayConfig(
         AuditConfig audit,
         List<String> routes,
         Map<String, String> properties,
-        Path source) {
+        @JsonIgnore Path source) {
 
     public GatewayConfig {
         server = server == null ? ServerConfig.defaults() : server;
@@ -38,6 +40,15 @@ public record GatewayConfig(
         audit = audit == null ? AuditConfig.defaults() : audit;
         routes = routes == null ? List.of("file:routes/*.yaml") : List.copyOf(routes);
         properties = properties == null ? Map.of() : Map.copyOf(properties);
+    }
+
+    /** Property values are left out: they are often secrets from the environment. */
+    @Override
+    public String toString() {
+        return "GatewayConfig[server=" + server + ", upstreams=" + upstreams + ", issuers=" + issuers
+                + ", policies=" + policies + ", identityHeaders=" + identityHeaders + ", audit=" + audit
+                + ", routes=" + routes + ", properties=" + properties.keySet().stream().sorted()
+                .map(k -> k + "=***").collect(Collectors.joining(", ", "{", "}")) + ", source=" + source + "]";
     }
 
     public GatewayConfig withSource(Path file) {

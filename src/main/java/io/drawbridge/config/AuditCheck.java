@@ -1,0 +1,24 @@
+package io.drawbridge.config;
+
+import java.util.regex.Pattern;
+
+/** Audit: a file or a Camel endpoint, not both, and an endpoint that looks like a Camel URI. */
+final class AuditCheck implements ConfigCheck {
+
+    private static final Pattern CAMEL_URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.+");
+
+    @Override
+    public void check(GatewayConfig config, Problems problems) {
+        AuditConfig audit = config.audit();
+        if (audit.file() != null && audit.endpoint() != null) {
+            problems.add("audit", "set file or endpoint, not both");
+        }
+        if (audit.file() != null && audit.file().isBlank()) {
+            problems.add("audit.file", "must not be empty");
+        }
+        if (audit.endpoint() != null && !CAMEL_URI.matcher(audit.endpoint()).matches()) {
+            problems.add("audit.endpoint", "must be a Camel endpoint URI, scheme:..., such as"
+                    + " kafka:drawbridge-audit?brokers=kafka:9092");
+        }
+    }
+}
