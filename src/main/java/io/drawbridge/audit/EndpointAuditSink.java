@@ -20,14 +20,16 @@ public final class EndpointAuditSink implements AuditSink {
             List.of(), null, null, null, null, null, 0, null, null, 0, 0, 0, null);
 
     private final String uri;
-    private final ProducerTemplate template;
+    private final java.util.function.Supplier<CamelContext> context;
+    private ProducerTemplate template; // created by the sender thread once Camel runs
     private final BlockingQueue<AuditRecord> queue;
     private final Thread sender;
     private volatile boolean closed;
 
-    public EndpointAuditSink(CamelContext context, String uri, int capacity) {
+    /** @param context the Camel context, available by the time the first record arrives */
+    public EndpointAuditSink(java.util.function.Supplier<CamelContext> context, String uri, int capacity) {
         this.uri = uri;
-        this.template = context.createProducerTemplate();
+        this.context = context;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.sender = new Thread(this::drain, "drawbridge-audit-endpoint");
         this.sender.start();
@@ -63,6 +65,9 @@ public final class EndpointAuditSink implements AuditSink {
             int attempts = 0;
             while (true) {
                 try {
+                    if (template == null) {
+                        template = context.get().createProducerTemplate();
+                    }
                     template.sendBody(uri, json);
                     break;
                 } catch (RuntimeException e) {
@@ -100,7 +105,9 @@ public final class EndpointAuditSink implements AuditSink {
             Thread.currentThread().interrupt();
         }
         try {
-            template.close();
+            if (template != null) {
+                template.close();
+            }
         } catch (Exception e) {
             LOG.warn("closing the audit producer: {}", e.getMessage());
         }
