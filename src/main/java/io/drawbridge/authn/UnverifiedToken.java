@@ -37,8 +37,8 @@ record UnverifiedToken(SignedJWT jwt, String issuer) {
         } catch (ParseException e) {
             throw new AuthenticationFailed(Reason.TOKEN_MALFORMED, "not a JWT: " + clip(String.valueOf(e.getMessage())));
         }
-        if (header instanceof PlainHeader) {
-            throw new AuthenticationFailed(Reason.ALGORITHM_NOT_ALLOWED, "unsecured token (alg none)");
+        if (header instanceof PlainHeader || header.getAlgorithm().getName().equalsIgnoreCase("none")) {
+            throw new AuthenticationFailed(Reason.ALGORITHM_NOT_ALLOWED, "unsecured token (alg none, any spelling)");
         }
         if (header instanceof JWEHeader) {
             throw new AuthenticationFailed(Reason.TOKEN_INVALID,
