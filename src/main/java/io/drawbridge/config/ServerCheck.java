@@ -13,8 +13,8 @@ final class ServerCheck implements ConfigCheck {
     @Override
     public void check(GatewayConfig config, Problems problems) {
         ServerConfig server = config.server();
-        if (server.port() < 1 || server.port() > 65535) {
-            problems.add("server.port", "must be between 1 and 65535");
+        if (server.port() < 0 || server.port() > 65535) {
+            problems.add("server.port", "must be between 1 and 65535 (or 0 for any free port)");
         }
         if (server.host().isBlank()) {
             problems.add("server.host", "must not be empty (0.0.0.0 listens on every interface)");

@@ -52,16 +52,24 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest request) {
-            if (current != null || !backlog.isEmpty()) {
-                enqueue(request);
-                return;
+        // Keep arrival order: while anything waits, new messages wait behind it; a new request waits for the
+        // current one to be answered.
+        if (!backlog.isEmpty() || (msg instanceof HttpRequest && current != null)) {
+            if (msg instanceof HttpObject http) {
+                enqueue(http);
+            } else {
+                ReferenceCountUtil.release(msg);
             }
+            return;
+        }
+        dispatch(msg);
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest request) {
             start(request);
         } else if (msg instanceof HttpContent content) {
-            if (!backlog.isEmpty()) {
-                enqueue(content);
-            } else if (inbound != null) {
+            if (inbound != null) {
                 ClientRequest receiving = inbound;
                 if (content instanceof io.netty.handler.codec.http.LastHttpContent) {
                     inbound = null;
@@ -72,6 +80,16 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         } else {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** Hands waiting messages on: the next request once none is being answered, and its body pieces. */
+    private void drainBacklog() {
+        while (!backlog.isEmpty()) {
+            if (backlog.peek() instanceof HttpRequest && current != null) {
+                return;
+            }
+            dispatch(backlog.poll());
         }
     }
 
@@ -242,11 +260,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         inbound = null;
-        while (!backlog.isEmpty() && current == null) {
-            HttpObject next = backlog.poll();
-            channelRead(ctx, next);
-        }
-        if (current == null) {
+        drainBacklog();
+        if (current == null && backlog.isEmpty()) {
             ctx.channel().config().setAutoRead(true);
         }
     }

@@ -275,7 +275,7 @@ class ConfigLoaderTest {
                 () -> loadYaml("server:\n  port: 0\n  host: ''\n", Map.of()));
 
         assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
-                "drawbridge.yaml:2: server.port: must be between 1 and 65535",
+                "drawbridge.yaml:2: server.port: must be between 1 and 65535 (or 0 for any free port)",
                 "drawbridge.yaml:3: server.host: must not be empty (0.0.0.0 listens on every interface)");
         assertThat(e.getMessage()).isEqualTo("2 configuration problem(s):\n"
                 + "  drawbridge.yaml:2: server.port: must be between 1 and 65535\n"
