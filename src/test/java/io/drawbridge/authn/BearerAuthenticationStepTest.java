@@ -164,6 +164,28 @@ class BearerAuthenticationStepTest {
     }
 
     @Test
+    void handsAnUnexpectedErrorToTheExchangeInsteadOfThrowing() {
+        TokenVerifier broken = new TokenVerifier() {
+            @Override
+            public java.util.Optional<Identity> verifyWithoutIo(String token, Set<String> allowedIssuers) {
+                throw new IllegalStateException("bug");
+            }
+
+            @Override
+            public Identity verify(String token, Set<String> allowedIssuers) {
+                throw new IllegalStateException("bug");
+            }
+        };
+        Exchange exchange = request("Bearer " + token);
+
+        Completion completion = Completion.of(new BearerAuthenticationStep(broken, workers, null, false), exchange);
+
+        assertThat(completion.synchronous()).isTrue();
+        assertThat(exchange.getException()).isInstanceOf(IllegalStateException.class);
+        assertThat(exchange.getMessage().getHeader("Authorization")).isNull();
+    }
+
+    @Test
     void rejectsATokenOfAnIssuerTheRouteDoesNotAccept() {
         fetchKeysBeforehand();
         Exchange exchange = request("Bearer " + token);
