@@ -62,8 +62,8 @@ public final class BearerAuthenticationStep extends AsyncProcessorSupport {
                 callback.done(true);
                 return true;
             }
-        } catch (AuthenticationFailed failure) {
-            reject(exchange, failure);
+        } catch (RuntimeException e) {
+            fail(exchange, e);
             callback.done(true);
             return true;
         }
@@ -71,7 +71,7 @@ public final class BearerAuthenticationStep extends AsyncProcessorSupport {
             executor.execute(() -> verifyOnWorker(exchange, token, callback));
             return false;
         } catch (RejectedExecutionException e) {
-            reject(exchange, new AuthenticationFailed(Reason.ISSUER_UNAVAILABLE, "no worker free to fetch issuer keys"));
+            fail(exchange, new AuthenticationFailed(Reason.ISSUER_UNAVAILABLE, "no worker free to fetch issuer keys"));
             callback.done(true);
             return true;
         }
@@ -80,11 +80,8 @@ public final class BearerAuthenticationStep extends AsyncProcessorSupport {
     private void verifyOnWorker(Exchange exchange, String token, AsyncCallback callback) {
         try {
             accept(exchange, verifier.verify(token, allowedIssuers));
-        } catch (AuthenticationFailed failure) {
-            reject(exchange, failure);
         } catch (RuntimeException e) {
-            exchange.getMessage().removeHeader(AUTHORIZATION);
-            exchange.setException(e);
+            fail(exchange, e);
         } finally {
             callback.done(false);
         }
@@ -97,10 +94,13 @@ public final class BearerAuthenticationStep extends AsyncProcessorSupport {
         }
     }
 
-    private static void reject(Exchange exchange, AuthenticationFailed failure) {
+    /** Fails the exchange: an {@link AuthenticationFailed} with its reason, anything else as the bug it is. */
+    private static void fail(Exchange exchange, RuntimeException e) {
         exchange.getMessage().removeHeader(AUTHORIZATION);
-        exchange.setProperty(ExchangeKeys.FAILURE_REASON, failure.reason());
-        exchange.setException(failure);
+        if (e instanceof AuthenticationFailed failure) {
+            exchange.setProperty(ExchangeKeys.FAILURE_REASON, failure.reason());
+        }
+        exchange.setException(e);
     }
 
     /** The token of a single {@code Bearer} credential; the header value may be a string or a one-element list. */

@@ -123,10 +123,10 @@ final class IssuerKeys implements JWKSource<KeyAccess> {
 
     private List<JWK> decide(Snapshot keys, List<JWK> found) throws KeySourceException {
         if (keys == null) {
-            throw new KeysUnavailable("no keys of issuer " + issuerName + " could be fetched yet");
+            throw new KeysUnavailable("no keys could be fetched yet");
         }
         if (found.isEmpty()) {
-            throw new KeyUnknown("no signing key of issuer " + issuerName + " matches the token's header");
+            throw new KeyUnknown("no signing key matches the token's header");
         }
         return found;
     }

@@ -108,7 +108,7 @@ public final class TrustedIssuer {
         JWSHeader header = jwt.getHeader();
         if (!algorithms.contains(header.getAlgorithm())) {
             throw failed(Reason.ALGORITHM_NOT_ALLOWED, "alg " + UnverifiedToken.clip(header.getAlgorithm().getName())
-                    + " not accepted; accepted: " + algorithms);
+                    + " not accepted; accepted: " + algorithms.stream().map(JWSAlgorithm::getName).sorted().toList());
         }
         if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
             throw failed(Reason.TOKEN_INVALID, "critical header parameter(s) not understood");

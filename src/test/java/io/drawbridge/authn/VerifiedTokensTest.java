@@ -1,0 +1,56 @@
+package io.drawbridge.authn;
+
+import io.drawbridge.identity.Identity;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class VerifiedTokensTest {
+
+    final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    final VerifiedTokens tokens = new VerifiedTokens(10, clock);
+
+    Identity expiringIn(Duration duration) {
+        return new Identity("sub", "alice", null, null, "corp", null, null, clock.instant().plus(duration));
+    }
+
+    @Test
+    void keysEntriesByTheTokensSha256NeverTheToken() {
+        String key = VerifiedTokens.key("abc");
+
+        assertThat(key).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    @Test
+    void remembersAnIdentityUntilTheTokenExpires() {
+        String key = VerifiedTokens.key("token");
+        Identity identity = expiringIn(Duration.ofMinutes(5));
+        tokens.put(key, identity);
+
+        clock.advance(Duration.ofMinutes(4));
+        assertThat(tokens.get(key)).contains(identity);
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(tokens.get(key)).isEmpty();
+    }
+
+    @Test
+    void doesNotRememberAnIdentityThatHasAlreadyExpired() {
+        String key = VerifiedTokens.key("token");
+        tokens.put(key, expiringIn(Duration.ofSeconds(-1)));
+
+        assertThat(tokens.get(key)).isEmpty();
+    }
+
+    @Test
+    void staysWithinItsBound() {
+        for (int i = 0; i < 100; i++) {
+            tokens.put(VerifiedTokens.key("token-" + i), expiringIn(Duration.ofMinutes(5)));
+        }
+
+        assertThat(tokens.size()).isLessThanOrEqualTo(10);
+    }
+}
