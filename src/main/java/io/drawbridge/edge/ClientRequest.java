@@ -129,7 +129,8 @@ public final class ClientRequest {
     public void switchToTunnel(io.netty.channel.ChannelHandler relay) {
         var pipeline = channel.pipeline();
         pipeline.addBefore(HttpListener.GATEWAY_HANDLER, "tunnel", relay);
-        pipeline.remove(HttpListener.CODEC);
+        pipeline.remove(HttpListener.ENCODER);
+        pipeline.remove(HttpListener.DECODER);
         channel.config().setAutoRead(true);
     }
 

@@ -10,7 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpListener implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpListener.class);
-    static final String CODEC = "http";
+    static final String DECODER = "http-decoder";
+    static final String ENCODER = "http-encoder";
     static final String GATEWAY_HANDLER = "gateway";
 
     private final ServerConfig config;
@@ -65,7 +66,8 @@ public final class HttpListener implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
-                                .addLast(CODEC, new HttpServerCodec(decoder))
+                                .addLast(DECODER, new StrictRequestDecoder(decoder))
+                                .addLast(ENCODER, new HttpResponseEncoder())
                                 .addLast(GATEWAY_HANDLER, new ClientConnectionHandler(HttpListener.this));
                     }
                 });

@@ -28,7 +28,7 @@ public record Identity(
         Instant expiresAt) {
 
     public Identity {
-        groups = groups == null ? Set.of() : Set.copyOf(groups);
+        groups = groups == null ? Set.of() : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(groups));
         claims = claims == null ? Map.of() : Map.copyOf(claims);
     }
 

@@ -11,7 +11,6 @@ import io.drawbridge.policy.Reason;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -130,7 +129,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
                 headers.add(name, String.valueOf(value));
             }
         }
-        headers.set(HttpHeaderNames.HOST, preserveHost && client.hostHeader() != null
+        headers.set("Host", preserveHost && client.hostHeader() != null
                 ? client.hostHeader() : target.hostHeader());
         headers.set("X-Forwarded-For", client.forwardedFor());
         headers.set("X-Forwarded-Proto", client.scheme());
@@ -143,17 +142,17 @@ public final class ProxyStep extends AsyncProcessorSupport {
         headers.set("X-Request-Id", client.requestId());
         identityHeaders.apply(exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class), headers);
         if (fixedBody != null) {
-            headers.set(HttpHeaderNames.CONTENT_LENGTH, fixedBody.length);
+            headers.set("Content-Length", fixedBody.length);
         } else if (client.framing() == BodyFraming.CONTENT_LENGTH) {
-            headers.set(HttpHeaderNames.CONTENT_LENGTH, client.contentLength());
+            headers.set("Content-Length", client.contentLength());
         } else if (client.framing() == BodyFraming.CHUNKED) {
-            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            headers.set("Transfer-Encoding", "chunked");
         } else if (client.head().headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            headers.set(HttpHeaderNames.CONTENT_LENGTH, 0);
+            headers.set("Content-Length", 0);
         }
         if (client.upgradeProtocol() != null) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-            headers.set(HttpHeaderNames.UPGRADE, client.upgradeProtocol());
+            headers.set("Connection", "Upgrade");
+            headers.set("Upgrade", client.upgradeProtocol());
         }
         HttpMethod method = client.head().method();
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, upstreamUri(client), headers);
