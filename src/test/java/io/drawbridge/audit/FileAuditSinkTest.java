@@ -134,7 +134,7 @@ class FileAuditSinkTest {
         sink.accept(record("before"));
         sink.close();
 
-        for (int i = 0; i < 10; i++) { // more than the queue holds: a put would block after two
+        for (int i = 0; i < 3; i++) { // more than the queue holds: a put would block on the third
             sink.accept(record("after-" + i));
         }
         sink.close(); // twice is harmless
