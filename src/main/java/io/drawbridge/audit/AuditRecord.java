@@ -13,7 +13,7 @@ import java.util.List;
  * @param decision   {@code allow}, {@code deny} or {@code error}
  * @param reason     the stable reason code (see {@code Reason})
  * @param detail     a short explanation (rule that matched, criterion that failed), or {@code null}
- * @param subject    the caller's user name, or {@code null} when unauthenticated
+ * @param subject    the caller's user name, or {@code null} when unauthenticated (written as null, always present)
  * @param issuer     the trusted issuer's name, or {@code null}
  * @param clientId   the OAuth client of the token, or {@code null}
  * @param groups     the caller's groups as the policy saw them

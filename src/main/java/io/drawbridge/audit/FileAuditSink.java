@@ -31,6 +31,9 @@ public final class FileAuditSink implements AuditSink {
     private final BlockingQueue<AuditRecord> queue;
     private final Thread writer;
     private volatile boolean closed;
+    // accept() holds the read side while it queues, close() the write side while it queues the end marker:
+    // no record can slip in behind the end marker and be lost.
+    private final java.util.concurrent.locks.ReadWriteLock closing = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     public FileAuditSink(Path file, int capacity) {
         this.file = file;
@@ -56,6 +59,15 @@ public final class FileAuditSink implements AuditSink {
 
     @Override
     public void accept(AuditRecord record) {
+        closing.readLock().lock();
+        try {
+            enqueue(record);
+        } finally {
+            closing.readLock().unlock();
+        }
+    }
+
+    private void enqueue(AuditRecord record) {
         if (closed) {
             // Shutdown closes the listener before the sink, so this is a bug; still, say it rather than lose it.
             LOG.error("audit record after the audit file was closed: {}", AuditJson.toJson(record));
@@ -85,7 +97,11 @@ public final class FileAuditSink implements AuditSink {
                 if (record == END) {
                     end = true;
                 } else {
-                    AuditJson.write(record, buffer);
+                    try {
+                        AuditJson.write(record, buffer);
+                    } catch (RuntimeException e) {
+                        LOG.error("audit record {} could not be serialized: {}", record.requestId(), e.toString());
+                    }
                 }
             }
             write(buffer);
@@ -118,9 +134,16 @@ public final class FileAuditSink implements AuditSink {
         if (closed) {
             return;
         }
-        closed = true;
+        closing.writeLock().lock();
         try {
+            closed = true;
             queue.put(END);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closing.writeLock().unlock();
+        }
+        try {
             writer.join();
             synchronized (this) {
                 channel.force(true);

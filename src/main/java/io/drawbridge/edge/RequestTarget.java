@@ -26,6 +26,9 @@ public record RequestTarget(String path, String query, String authority) {
         if (uri == null || uri.isEmpty()) {
             throw reject("empty request target");
         }
+        if (uri.indexOf('#') >= 0) {
+            throw reject("fragment in request target");
+        }
         String authority = null;
         String rest = uri;
         if (uri.charAt(0) != '/') {
@@ -39,7 +42,7 @@ public record RequestTarget(String path, String query, String authority) {
                 authorityEnd++;
             }
             authority = uri.substring(authorityStart, authorityEnd);
-            if (authority.isEmpty() || authority.indexOf('@') >= 0) {
+            if (!isHostAndPort(authority)) {
                 throw reject("bad authority in absolute-form target");
             }
             rest = authorityEnd < uri.length() ? uri.substring(authorityEnd) : "/";
@@ -62,6 +65,41 @@ public record RequestTarget(String path, String query, String authority) {
     /** The path and query as they go upstream. */
     public String pathAndQuery() {
         return query == null ? path : path + "?" + query;
+    }
+
+    /** {@code host[:port]} with a DNS name, an IPv4 address or a bracketed IPv6 address; nothing else. */
+    static boolean isHostAndPort(String authority) {
+        String host = authority;
+        String port = null;
+        if (authority.startsWith("[")) {
+            int end = authority.indexOf(']');
+            if (end < 0) {
+                return false;
+            }
+            host = authority.substring(1, end);
+            if (!host.chars().allMatch(c -> c == ':' || c == '.' || hex((char) c) >= 0) || host.indexOf(':') < 0) {
+                return false;
+            }
+            String after = authority.substring(end + 1);
+            if (!after.isEmpty()) {
+                if (!after.startsWith(":")) {
+                    return false;
+                }
+                port = after.substring(1);
+            }
+        } else {
+            int colon = authority.indexOf(':');
+            if (colon >= 0) {
+                port = authority.substring(colon + 1);
+                host = authority.substring(0, colon);
+            }
+            if (host.isEmpty() || !host.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9') || c == '-' || c == '.')) {
+                return false;
+            }
+        }
+        return port == null || (!port.isEmpty() && port.length() <= 5
+                && port.chars().allMatch(c -> c >= '0' && c <= '9'));
     }
 
     private static int schemeEnd(String uri) {
@@ -133,9 +171,6 @@ public record RequestTarget(String path, String query, String authority) {
                 if (b == '/' || b == '\\' || b < 0x20 || b == 0x7f || b == ';' || b == '#' || b == '?') {
                     throw reject("encoded delimiter or control character in path");
                 }
-                if (b == '%' && i + 4 < to && hex(raw.charAt(i + 3)) >= 0 && hex(raw.charAt(i + 4)) >= 0) {
-                    throw reject("double percent-encoding in path");
-                }
                 if (sb == null) {
                     sb = new StringBuilder(to - from).append(raw, from, i);
                 }
@@ -164,7 +199,14 @@ public record RequestTarget(String path, String query, String authority) {
         if (bytes != null) {
             checkUtf8(bytes.flip());
         }
-        return sb != null ? sb.toString() : raw.substring(from, to);
+        String segment = sb != null ? sb.toString() : raw.substring(from, to);
+        // Checked on the normalized form, so "%25%32%66" (which normalizes to "%252F") is caught like "%252f".
+        for (int p = segment.indexOf("%25"); p >= 0; p = segment.indexOf("%25", p + 1)) {
+            if (p + 4 < segment.length() && hex(segment.charAt(p + 3)) >= 0 && hex(segment.charAt(p + 4)) >= 0) {
+                throw reject("double percent-encoding in path");
+            }
+        }
+        return segment;
     }
 
     private static void checkQuery(String query) {

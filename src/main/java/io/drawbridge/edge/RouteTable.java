@@ -79,10 +79,10 @@ public final class RouteTable {
         if (prefix == null || prefix.isBlank() || prefix.equals("/")) {
             return "/";
         }
-        String p = prefix.startsWith("/") ? prefix : "/" + prefix;
+        String p = RequestTarget.normalizePath(prefix.startsWith("/") ? prefix : "/" + prefix);
         while (p.length() > 1 && p.endsWith("/")) {
             p = p.substring(0, p.length() - 1);
         }
-        return RequestTarget.normalizePath(p);
+        return p;
     }
 }

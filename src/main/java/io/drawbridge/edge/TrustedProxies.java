@@ -69,28 +69,61 @@ public final class TrustedProxies {
         return false;
     }
 
-    /** Parses an IPv4 or IPv6 literal without any name lookup; {@code null} when it is not one. */
+    /**
+     * Parses an IPv4 or IPv6 literal without any name lookup; {@code null} when it is not one. Only ASCII
+     * digits count: {@code 999.1.1.1} or non-Latin digits are not addresses, and are never handed to a resolver.
+     */
     public static byte[] parseLiteral(String text) {
         String s = text.trim();
         if (s.startsWith("[") && s.endsWith("]")) {
             s = s.substring(1, s.length() - 1);
         }
-        if (s.isEmpty() || !(s.indexOf(':') >= 0 || s.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
-            return null;
-        }
-        if (s.indexOf(':') < 0 && s.split("\\.", -1).length != 4) {
-            return null;
+        if (s.indexOf(':') < 0) {
+            return parseIpv4(s);
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (!(Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+            boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':'
+                    || c == '.';
+            if (!ok) {
                 return null;
             }
         }
+        int lastColon = s.lastIndexOf(':');
+        if (s.indexOf('.') >= 0 && parseIpv4(s.substring(lastColon + 1)) == null) {
+            return null;
+        }
         try {
-            return InetAddress.getByName(s).getAddress(); // a literal: InetAddress does not resolve it
+            return InetAddress.getByName(s).getAddress(); // an IPv6 literal of hex digits and colons: no lookup
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    private static byte[] parseIpv4(String s) {
+        String[] parts = s.split("\\.", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        byte[] address = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            String part = parts[i];
+            if (part.isEmpty() || part.length() > 3) {
+                return null;
+            }
+            int value = 0;
+            for (int j = 0; j < part.length(); j++) {
+                char c = part.charAt(j);
+                if (c < '0' || c > '9') {
+                    return null;
+                }
+                value = value * 10 + (c - '0');
+            }
+            if (value > 255) {
+                return null;
+            }
+            address[i] = (byte) value;
+        }
+        return address;
     }
 }

@@ -96,7 +96,7 @@ class ConfigCheckLinesTest {
 
     @Test
     void aFailingCheckIsReportedWithoutHidingTheOthers() {
-        List<ConfigProblem> problems = problemsInYaml("server:\n  port: 0\n", Map.of(),
+        List<ConfigProblem> problems = problemsInYaml("server:\n  port: -1\n", Map.of(),
                 (config, p) -> {
                     throw new IllegalStateException("boom");
                 },

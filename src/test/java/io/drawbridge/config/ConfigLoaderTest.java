@@ -254,7 +254,7 @@ class ConfigLoaderTest {
     @Test
     void loadingAPathNamesItInProblemsAndRecordsItAsTheSource(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("drawbridge.yaml"), "server:\n  port: 8081\n");
-        Path bad = Files.writeString(dir.resolve("bad.yaml"), "# bad\nserver:\n  port: 0\n");
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "# bad\nserver:\n  port: -1\n");
 
         assertThat(new ConfigLoader().load(file).source()).isEqualTo(file);
         InvalidConfiguration e = catchThrowableOfType(InvalidConfiguration.class, () -> new ConfigLoader().load(bad));
@@ -272,13 +272,13 @@ class ConfigLoaderTest {
     @Test
     void printsEachProblemAsFileLineFieldMessage() {
         InvalidConfiguration e = catchThrowableOfType(InvalidConfiguration.class,
-                () -> loadYaml("server:\n  port: 0\n  host: ''\n", Map.of()));
+                () -> loadYaml("server:\n  port: -1\n  host: ''\n", Map.of()));
 
         assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
                 "drawbridge.yaml:2: server.port: must be between 1 and 65535 (or 0 for any free port)",
                 "drawbridge.yaml:3: server.host: must not be empty (0.0.0.0 listens on every interface)");
         assertThat(e.getMessage()).isEqualTo("2 configuration problem(s):\n"
-                + "  drawbridge.yaml:2: server.port: must be between 1 and 65535\n"
+                + "  drawbridge.yaml:2: server.port: must be between 1 and 65535 (or 0 for any free port)\n"
                 + "  drawbridge.yaml:3: server.host: must not be empty (0.0.0.0 listens on every interface)");
         assertThat(new ConfigProblem("drawbridge.yaml", 0, "issuers", "at least one issuer is required"))
                 .hasToString("drawbridge.yaml: issuers: at least one issuer is required");

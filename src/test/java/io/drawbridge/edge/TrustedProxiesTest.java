@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,7 +127,6 @@ class TrustedProxiesTest {
         assertThat(results).allSatisfy((name, result) -> assertThat(result).as(name).isEqualTo("rejected"));
     }
 
-    @Disabled("BUG: parseLiteral resolves dotted non-literals (999.1.1.1, 1.2.3.256, Arabic-Indic digits) via DNS")
     @Test
     void neverResolvesANumericLookingName(@TempDir Path dir) throws Exception {
         Map<String, String> results = probeLookups(dir, List.of("999.1.1.1", "1.2.3.256", "256.256.256.256",
