@@ -282,10 +282,18 @@ final class ProxyCall implements BodySink, StreamingResponse {
         }
     }
 
+    /**
+     * Stops reading the upstream while the client cannot take more. The order matters: pause first, then flush,
+     * because the flush may drain the buffer and fire the "writable again" event right away.
+     */
     private void backPressure() {
-        if (!client.channel().isWritable() && upstream != null) {
+        Channel up = upstream;
+        if (up != null && !client.channel().isWritable()) {
+            up.config().setAutoRead(false);
             client.channel().flush();
-            upstream.config().setAutoRead(false);
+            if (client.channel().isWritable()) {
+                up.config().setAutoRead(true);
+            }
         }
     }
 

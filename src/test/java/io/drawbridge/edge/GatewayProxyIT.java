@@ -396,6 +396,62 @@ class GatewayProxyIT {
                 });
     }
 
+    // ---- upgrades and event streams -------------------------------------------------------------------------
+
+    @Test
+    void tunnelsAWebSocketOnARouteThatAllowsIt() throws Exception {
+        var received = new java.util.concurrent.CompletableFuture<String>();
+        var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gateway.port() + "/wsapp/ws"),
+                        new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket,
+                                    CharSequence data, boolean last) {
+                                received.complete(data.toString());
+                                return null;
+                            }
+                        })
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText("hi", true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(received.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("echo: hi");
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
+    void doesNotUpgradeOnARouteThatDoesNotAllowIt() {
+        var response = get("/open/ws", "Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+        assertThat(response.status()).isNotEqualTo(101);
+        assertThat(response.header("Upgrade")).isNull();
+    }
+
+    @Test
+    void deliversServerSentEventsAsTheyAreSent() throws Exception {
+        try (var http = new RawHttp(gateway.port())) {
+            http.send("GET /open/sse?events=2&ms=1500 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(http.input(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String line;
+            long firstEventReadAt = 0;
+            long secondEventSentAt = 0;
+            while ((line = in.readLine()) != null) {
+                int at = line.indexOf("data: event ");
+                if (at < 0) {
+                    continue;
+                }
+                String[] parts = line.substring(at).split(" ");
+                if (parts[2].equals("1")) {
+                    firstEventReadAt = System.currentTimeMillis();
+                } else {
+                    secondEventSentAt = Long.parseLong(parts[4]);
+                    break;
+                }
+            }
+            // Causality, not speed: the first event reached the client before the upstream had sent the second.
+            assertThat(firstEventReadAt).isPositive().isLessThan(secondEventSentAt);
+        }
+    }
+
     // ---- connections ----------------------------------------------------------------------------------------
 
     @Test

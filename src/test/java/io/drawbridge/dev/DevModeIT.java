@@ -1,0 +1,172 @@
+package io.drawbridge.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drawbridge.testing.GatewayProcess;
+import io.drawbridge.testing.RawHttp;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command, {@code java -jar drawbridge.jar --dev}, in a fresh folder: the "done when" walk of
+ * the gateway issue, checked request by request against the audit file.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DevModeIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Path dir;
+    private GatewayProcess gateway;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void start(@TempDir Path dir) {
+        this.dir = dir;
+        int port = GatewayProcess.freePort();
+        gateway = GatewayProcess.start(dir, port, List.of(), List.of("--dev"),
+                Map.of("DRAWBRIDGE_DEV_PORT", String.valueOf(port)));
+    }
+
+    @AfterAll
+    void stop() {
+        if (gateway != null) {
+            assertThat(gateway.stop()).isIn(0, 143);
+        }
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + gateway.port();
+    }
+
+    private String token(String form) throws Exception {
+        var response = client.send(HttpRequest.newBuilder(URI.create(base() + "/dev-idp/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body()).path("access_token").asText();
+    }
+
+    private RawHttp.Response get(String path, String... headers) {
+        var request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + gateway.port() + "\r\n");
+        for (String header : headers) {
+            request.append(header).append("\r\n");
+        }
+        return RawHttp.exchange(gateway.port(), request.append("\r\n").toString());
+    }
+
+    @Test
+    void printsABannerWithCurlCommandsForLoopbackOnly() {
+        assertThat(gateway.log()).contains("DEV MODE", "for development only", "curl", base() + "/echo/",
+                "127.0.0.1:" + gateway.port() + "/dev-idp");
+    }
+
+    @Test
+    void servesAStandardDiscoveryDocument() throws Exception {
+        JsonNode doc = JSON.readTree(get("/dev-idp/.well-known/openid-configuration").body());
+        assertThat(doc.path("issuer").asText()).isEqualTo(base() + "/dev-idp");
+        assertThat(doc.path("jwks_uri").asText()).isEqualTo(base() + "/dev-idp/jwks");
+        assertThat(doc.path("token_endpoint").asText()).isEqualTo(base() + "/dev-idp/token");
+    }
+
+    @Test
+    void walksTheGatewayIssueDoneWhen() throws Exception {
+        String alice = token("grant_type=password&client_id=drawbridge-cli&username=alice&password=alice");
+        String bob = token("grant_type=password&client_id=drawbridge-cli&username=bob&password=bob");
+        List<String> ids = new ArrayList<>();
+
+        var anonymous = get("/echo/");
+        assertThat(anonymous.status()).isEqualTo(401);
+        ids.add(anonymous.header("X-Request-Id"));
+
+        var asAlice = get("/echo/", "Authorization: Bearer " + alice, "X-Forwarded-User: mallory");
+        assertThat(asAlice.status()).isEqualTo(200);
+        assertThat(JSON.readTree(asAlice.body()).at("/headers/X-Forwarded-User").toString())
+                .isEqualTo("[\"alice\"]");
+        ids.add(asAlice.header("X-Request-Id"));
+
+        var asBob = get("/echo/", "Authorization: Bearer " + bob);
+        assertThat(asBob.status()).isEqualTo(403);
+        ids.add(asBob.header("X-Request-Id"));
+
+        var open = get("/public/");
+        assertThat(open.status()).isEqualTo(200);
+        ids.add(open.header("X-Request-Id"));
+
+        var camel = get("/echo/", "Authorization: Bearer " + alice, "CamelHttpUri: http://127.0.0.2:9/");
+        assertThat(camel.status()).isEqualTo(200);
+        JsonNode echoed = JSON.readTree(camel.body());
+        assertThat(echoed.path("path").asText()).isEqualTo("/");
+        assertThat(echoed.path("headers").toString()).doesNotContainIgnoringCase("camel");
+        ids.add(camel.header("X-Request-Id"));
+
+        List<JsonNode> records = auditRecords(ids);
+        assertThat(records).extracting(r -> r.path("requestId").asText()).containsExactlyElementsOf(ids);
+        assertThat(records).extracting(r -> r.path("decision").asText())
+                .containsExactly("deny", "allow", "deny", "allow", "allow");
+        assertThat(records).extracting(r -> r.path("reason").asText())
+                .containsExactly("token-missing", "rule-matched", "group-missing", "public-route", "rule-matched");
+    }
+
+    @Test
+    void letsTheMachineClientInThroughTheSameRules() throws Exception {
+        var response = client.send(HttpRequest.newBuilder(URI.create(base() + "/dev-idp/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                        .encodeToString("ci-bot:ci-bot-secret".getBytes()))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String ci = JSON.readTree(response.body()).path("access_token").asText();
+        var denied = get("/echo/", "Authorization: Bearer " + ci);
+        assertThat(denied.status()).isEqualTo(403); // ci-bot is in "automation", the echo route wants "sre"
+        JsonNode record = auditRecords(List.of(denied.header("X-Request-Id"))).get(0);
+        assertThat(record.path("subject").asText()).isEqualTo("ci-bot");
+        assertThat(record.path("groups").toString()).isEqualTo("[\"automation\"]");
+    }
+
+    @Test
+    void refusesWrongPasswordsAndUnknownClients() throws Exception {
+        var wrong = client.send(HttpRequest.newBuilder(URI.create(base() + "/dev-idp/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "grant_type=password&client_id=drawbridge-cli&username=alice&password=bob")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(wrong.body()).contains("invalid_grant").doesNotContain("access_token");
+    }
+
+    private List<JsonNode> auditRecords(List<String> ids) throws Exception {
+        Path file = dir.resolve(".drawbridge/audit.jsonl");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (true) {
+            List<JsonNode> found = new ArrayList<>();
+            if (Files.exists(file)) {
+                List<JsonNode> all = new ArrayList<>();
+                for (String line : Files.readAllLines(file)) {
+                    all.add(JSON.readTree(line));
+                }
+                for (String id : ids) {
+                    all.stream().filter(r -> r.path("requestId").asText().equals(id)).forEach(found::add);
+                }
+            }
+            if (found.size() >= ids.size() || System.currentTimeMillis() > deadline) {
+                return found;
+            }
+            Thread.sleep(50);
+        }
+    }
+}
