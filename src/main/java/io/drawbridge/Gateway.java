@@ -108,8 +108,9 @@ public final class Gateway implements AutoCloseable {
                 throw new IllegalStateException("Camel did not start (see the log above)");
             }
         } catch (Exception e) {
+            String where = RouteLocations.describe(main.getCamelContext(), e);
             gateway.close();
-            throw new StartupFailure(e);
+            throw new StartupFailure(where, e);
         }
         listener.start(); // also when no route listens yet: the port is the gateway's promise
         return gateway;
@@ -153,8 +154,8 @@ public final class Gateway implements AutoCloseable {
 
     /** The gateway could not start; the message says why, without a stack trace. */
     public static final class StartupFailure extends RuntimeException {
-        StartupFailure(Throwable cause) {
-            super(describe(cause), cause);
+        StartupFailure(String where, Throwable cause) {
+            super(where != null ? where : describe(cause), cause);
         }
 
         private static String describe(Throwable cause) {

@@ -65,7 +65,7 @@ class GatewayProxyIT {
                   open:
                     public: true
                 """;
-        var routes = Map.of(
+        var routes = new java.util.HashMap<String, String>(Map.of(
                 "echo.yaml", route("echo", "gateway:/echo", true, "sre", "{{upstream.echo}}&stripPrefix=true"),
                 "app.yaml", route("app", "gateway:/app", true, "sre", "{{upstream.test}}&stripPrefix=true"),
                 "open.yaml", route("open", "gateway:/open", false, "open", "{{upstream.test}}&stripPrefix=true"),
@@ -76,7 +76,8 @@ class GatewayProxyIT {
                 "dead.yaml", route("dead", "gateway:/dead", false, "open", "http://127.0.0.1:{{dead.port}}"),
                 "tools.yaml", route("tools", "gateway:/?host=tools.example.com", false, "open", "{{upstream.echo}}"),
                 "ws.yaml", route("ws", "gateway:/wsapp?websocket=true", false, "open",
-                        "{{upstream.test}}&stripPrefix=true"),
+                        "{{upstream.test}}&stripPrefix=true")));
+        routes.putAll(Map.of(
                 "forgot.yaml", """
                         - route:
                             id: forgot
@@ -85,6 +86,16 @@ class GatewayProxyIT {
                               steps:
                                 - to: drawbridge:authenticate
                                 - to: drawbridge:proxy?upstream={{upstream.test}}
+                        """,
+                "kamelets.yaml", """
+                        - route:
+                            id: composed
+                            from:
+                              uri: "kamelet:drawbridge-http-source?path=/composed"
+                              steps:
+                                - to: kamelet:drawbridge-authenticate-action
+                                - to: "kamelet:drawbridge-authorize-action?policy=sre"
+                                - to: "kamelet:drawbridge-proxy-sink?upstream={{upstream.echo}}&stripPrefix=true"
                         """,
                 "local.yaml", """
                         - route:
@@ -95,7 +106,7 @@ class GatewayProxyIT {
                                 - to: drawbridge:authorize?policy=open
                                 - setBody:
                                     constant: hello
-                        """);
+                        """));
         gateway = GatewayFixture.start(dir, config, routes, Map.of(
                 "upstream.echo", echo.url(), "upstream.test", upstream.url(), "dead.port", String.valueOf(deadPort)));
     }
@@ -271,6 +282,16 @@ class GatewayProxyIT {
         assertThat(response.text()).isEqualTo("hello");
         assertThat(response.header("Authorization")).isNull();
         assertThat(response.header("Cookie")).isNull();
+    }
+
+    @Test
+    void aRouteComposedOfTheKameletsAuthenticatesAuthorizesAndProxies() throws Exception {
+        var allowed = get("/composed/x", "Authorization: Bearer " + alice, "X-Forwarded-User: mallory");
+        assertThat(allowed.status()).isEqualTo(200);
+        assertThat(json(allowed).path("path").asText()).isEqualTo("/x");
+        assertThat(json(allowed).at("/headers/X-Forwarded-User").toString()).isEqualTo("[\"alice\"]");
+        assertThat(get("/composed/x", "Authorization: Bearer " + bob).status()).isEqualTo(403);
+        assertThat(get("/composed/x").status()).isEqualTo(401);
     }
 
     // ---- decisions ------------------------------------------------------------------------------------------
