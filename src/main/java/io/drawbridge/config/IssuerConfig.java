@@ -13,7 +13,7 @@ import java.util.List;
  * @param jwksUri         the JWKS URL, skipping discovery
  * @param jwksFile        a local JWKS file, for issuers whose keys are distributed out of band
  * @param audiences       accepted {@code aud} values; at least one is required (a token must name one of them)
- * @param algorithms      accepted JWS algorithms; default the asymmetric ones (RS*, PS*, ES*, EdDSA), never HS* or none
+ * @param algorithms      accepted JWS algorithms; default the asymmetric ones (RS*, PS*, ES*), never HS* or none
  * @param clockSkew       tolerance on {@code exp} and {@code nbf}; default 30s
  * @param keyRefreshRate  the least time between two JWKS fetches caused by an unknown {@code kid}; default 30s
  * @param keyCacheTtl     how long fetched keys are used before they are fetched again; default 5m
@@ -33,7 +33,7 @@ public record IssuerConfig(
         ClaimNames claims) {
 
     public static final List<String> ASYMMETRIC_ALGORITHMS = List.of(
-            "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
+            "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
 
     public IssuerConfig {
         audiences = audiences == null ? List.of() : List.copyOf(audiences);

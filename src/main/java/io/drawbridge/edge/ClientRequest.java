@@ -1,16 +1,28 @@
 package io.drawbridge.edge;
 
+import io.drawbridge.audit.AuditRecord;
+import io.drawbridge.policy.Reason;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.apache.camel.Exchange;
 
 /**
  * One client request as the edge received it, and the gateway's handle on its connection: the normalized target,
@@ -47,12 +59,12 @@ public final class ClientRequest {
     private int status;
     private long bytesOut;
     private boolean finished;
-    private String outcomeKind = io.drawbridge.audit.AuditRecord.ERROR;
-    private io.drawbridge.policy.Reason outcomeReason = io.drawbridge.policy.Reason.INTERNAL_ERROR;
+    private String outcomeKind = AuditRecord.ERROR;
+    private Reason outcomeReason = Reason.INTERNAL_ERROR;
     private String outcomeDetail;
 
-    private org.apache.camel.Exchange exchange;
-    private java.util.Set<Object> requestHeaderValues = java.util.Set.of();
+    private Exchange exchange;
+    private Set<Object> requestHeaderValues = Set.of();
     private Runnable abortHook;
 
     ClientRequest(ClientConnectionHandler connection, Channel channel, HttpRequest head, RequestTarget target,
@@ -75,7 +87,7 @@ public final class ClientRequest {
 
     /** A request that failed before it could be routed (unparseable target, bad framing): answered, then closed. */
     static ClientRequest unrouted(ClientConnectionHandler connection, Channel channel, HttpRequest head,
-                                  String requestId, String scheme, java.net.InetSocketAddress peer) {
+                                  String requestId, String scheme, InetSocketAddress peer) {
         String uri = head.uri() == null ? "" : head.uri();
         int q = uri.indexOf('?');
         String path = q >= 0 ? uri.substring(0, q) : uri;
@@ -83,7 +95,7 @@ public final class ClientRequest {
             path = path.substring(0, 512);
         }
         String ip = peer == null ? "" : peer.getAddress().getHostAddress();
-        String host = head.headers().get(io.netty.handler.codec.http.HttpHeaderNames.HOST, "");
+        String host = head.headers().get(HttpHeaderNames.HOST, "");
         if (host.length() > 256) {
             host = host.substring(0, 256);
         }
@@ -98,16 +110,16 @@ public final class ClientRequest {
     }
 
     /** The exchange running this request through its route, once there is one. */
-    public org.apache.camel.Exchange exchange() {
+    public Exchange exchange() {
         return exchange;
     }
 
-    void exchange(org.apache.camel.Exchange exchange) {
+    void exchange(Exchange exchange) {
         this.exchange = exchange;
     }
 
-    void requestHeaderValues(java.util.List<Object> values) {
-        var set = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<Object, Boolean>(values.size() * 2));
+    void requestHeaderValues(List<Object> values) {
+        var set = Collections.newSetFromMap(new IdentityHashMap<Object, Boolean>(values.size() * 2));
         set.addAll(values);
         this.requestHeaderValues = set;
     }
@@ -126,7 +138,7 @@ public final class ClientRequest {
      * After a {@code 101 Switching Protocols} was written: the connection stops speaking HTTP and every byte the
      * client sends goes to {@code relay} (bytes already read included).
      */
-    public void switchToTunnel(io.netty.channel.ChannelHandler relay) {
+    public void switchToTunnel(ChannelHandler relay) {
         var pipeline = channel.pipeline();
         pipeline.addBefore(HttpListener.GATEWAY_HANDLER, "tunnel", relay);
         pipeline.remove(HttpListener.ENCODER);
@@ -148,7 +160,7 @@ public final class ClientRequest {
         if (finished) {
             return;
         }
-        outcome(io.drawbridge.audit.AuditRecord.ERROR, io.drawbridge.policy.Reason.CLIENT_ABORTED,
+        outcome(AuditRecord.ERROR, Reason.CLIENT_ABORTED,
                 "client closed the connection");
         if (status == 0) {
             status = 499; // nginx's convention for "client closed request"
@@ -165,7 +177,7 @@ public final class ClientRequest {
         }
     }
 
-    void outcome(String kind, io.drawbridge.policy.Reason reason, String detail) {
+    void outcome(String kind, Reason reason, String detail) {
         this.outcomeKind = kind;
         this.outcomeReason = reason;
         this.outcomeDetail = detail;
@@ -175,7 +187,7 @@ public final class ClientRequest {
         return outcomeKind;
     }
 
-    io.drawbridge.policy.Reason outcomeReason() {
+    Reason outcomeReason() {
         return outcomeReason;
     }
 
@@ -244,7 +256,7 @@ public final class ClientRequest {
 
     public long contentLength() {
         return framing == BodyFraming.CONTENT_LENGTH
-                ? Long.parseLong(head.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH)) : 0;
+                ? Long.parseLong(head.headers().get(HttpHeaderNames.CONTENT_LENGTH)) : 0;
     }
 
     public GatewayConsumer consumer() {
@@ -271,7 +283,7 @@ public final class ClientRequest {
     }
 
     public boolean expectsContinue() {
-        return io.netty.handler.codec.http.HttpUtil.is100ContinueExpected(head);
+        return HttpUtil.is100ContinueExpected(head);
     }
 
     // ---- request body -------------------------------------------------------------------------------------
@@ -359,7 +371,7 @@ public final class ClientRequest {
         if (!bodyComplete) {
             return null;
         }
-        var out = new java.io.ByteArrayOutputStream();
+        var out = new ByteArrayOutputStream();
         HttpContent content;
         while ((content = pending.poll()) != null) {
             var buf = content.content();
