@@ -30,7 +30,6 @@ public final class BearerAuthenticationStep extends AsyncProcessorSupport {
     static final String AUTHORIZATION = "Authorization";
     /** RFC 6750's b64token: what may follow {@code Bearer }. */
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,19}");
-    private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 
     private final TokenVerifier verifier;
     private final Executor executor;
@@ -123,9 +122,31 @@ public final class BearerAuthenticationStep extends AsyncProcessorSupport {
                     + (space > 0 && SCHEME.matcher(scheme).matches() ? " (" + scheme + ")" : ""));
         }
         String token = space < 0 ? "" : value.substring(space + 1).strip();
-        if (!B64TOKEN.matcher(token).matches()) {
+        if (!isB64Token(token)) {
             throw new AuthenticationFailed(Reason.TOKEN_MALFORMED, "Bearer credential is empty or not a single token");
         }
         return token;
+    }
+
+    /** RFC 6750 b64token: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}, without a regex. */
+    static boolean isB64Token(String token) {
+        int n = token.length();
+        int i = 0;
+        while (i < n) {
+            char c = token.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+            if (!ok) {
+                break;
+            }
+            i++;
+        }
+        if (i == 0) {
+            return false;
+        }
+        while (i < n && token.charAt(i) == '=') {
+            i++;
+        }
+        return i == n;
     }
 }

@@ -27,11 +27,31 @@ public final class HeaderNames {
 
     /** Canonical comparison key: lower case, with {@code _} folded to {@code -} as CGI-style servers do. */
     public static String key(String name) {
-        return name.toLowerCase(Locale.ROOT).replace('_', '-');
+        // The common case, a name already lower case without '_', allocates nothing.
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if ((c >= 'A' && c <= 'Z') || c == '_' || c > 0x7f) {
+                return name.toLowerCase(Locale.ROOT).replace('_', '-');
+            }
+        }
+        return name;
     }
 
     public static boolean isHopByHop(String name) {
         return HOP_BY_HOP.contains(key(name));
+    }
+
+    /** As {@link #isHopByHop(String)}, for a name already turned into its {@link #key(String)}. */
+    static boolean isHopByHopKey(String key) {
+        return HOP_BY_HOP.contains(key);
+    }
+
+    static boolean isForwardingKey(String key) {
+        return FORWARDING.contains(key);
+    }
+
+    static boolean isMethodOverrideKey(String key) {
+        return METHOD_OVERRIDES.contains(key);
     }
 
     /** Camel's own headers in any letter case: they must never steer an exchange or cross the gateway. */

@@ -34,7 +34,11 @@ public final class IdentityHeaderFilter {
     }
 
     public boolean isIdentityHeader(String name) {
-        String key = HeaderNames.key(name);
+        return isIdentityKey(HeaderNames.key(name));
+    }
+
+    /** As {@link #isIdentityHeader(String)}, for a name already turned into its {@code HeaderNames.key}. */
+    boolean isIdentityKey(String key) {
         if (names.contains(key)) {
             return true;
         }

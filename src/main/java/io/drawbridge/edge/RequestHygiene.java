@@ -62,12 +62,13 @@ public final class RequestHygiene {
     }
 
     boolean survives(String name, Set<String> connectionNamed) {
-        if (HeaderNames.isCamelInternal(name) || HeaderNames.isHopByHop(name) || HeaderNames.isForwarding(name)
-                || HeaderNames.isMethodOverride(name) || identityHeaders.isIdentityHeader(name)) {
+        if (HeaderNames.isCamelInternal(name)) {
             return false;
         }
         String key = HeaderNames.key(name);
-        return !DERIVED.contains(key) && (connectionNamed.isEmpty() || !connectionNamed.contains(key));
+        return !HeaderNames.isHopByHopKey(key) && !HeaderNames.isForwardingKey(key)
+                && !HeaderNames.isMethodOverrideKey(key) && !identityHeaders.isIdentityKey(key)
+                && !DERIVED.contains(key) && (connectionNamed.isEmpty() || !connectionNamed.contains(key));
     }
 
     private static Set<String> connectionTokens(HttpHeaders headers) {

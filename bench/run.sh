@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Drawbridge against its peers, side by side in one run on one machine (loopback only):
+# the peers' harness (../shared/bench/peers: HAProxy jwt_verify, Apache mod_auth_openidc, nginx, Caddy, lighttpd,
+# all in front of one nginx upstream) with Drawbridge added as the row "candidate", running its full path:
+# bearer token verification, policy, identity headers, audit to the local file.
+#   bash bench/run.sh                          # all peers, 3 interleaved rounds of 10 s, 32 connections
+#   TARGETS="haproxy" ROUNDS=5 DURATION=20s bash bench/run.sh
+#   DRAWBRIDGE_JAVA_OPTS="-Xmx512m" bash bench/run.sh
+# Every process it starts is stopped by PID. Results: the table, the ratios, and bench/work/last-run.txt.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+project=$(cd "$here/.." && pwd)
+peers=${PEERS:-$project/../shared/bench/peers}
+export WORK=${WORK:-$here/work}
+mkdir -p "$WORK"
+PORT=${DRAWBRIDGE_PORT:-18090}
+
+[ -f "$peers/run.sh" ] || { echo "peer harness not found at $peers (set PEERS=...)"; exit 2; }
+missing=()
+for tool in wrk nginx haproxy apache2 caddy lighttpd node curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: wrk nginx haproxy apache2 libapache2-mod-auth-openidc caddy lighttpd (missing: ${missing[*]})"
+  sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+    wrk nginx haproxy apache2 libapache2-mod-auth-openidc caddy lighttpd >/dev/null || exit 2
+fi
+jar="$project/target/drawbridge.jar"
+[ -f "$jar" ] || (cd "$project" && mvn -q -B -DskipTests package) || exit 2
+
+# Keys and tokens first: Drawbridge trusts the harness's key (issuer http://127.0.0.1:18080, audience drawbridge).
+node "$peers/tokens.js" "$WORK" || exit 2
+db="$WORK/drawbridge"
+rm -rf "$db"; mkdir -p "$db/routes"
+cat > "$db/drawbridge.yaml" <<YAML
+server:
+  host: 127.0.0.1
+  port: $PORT
+issuers:
+  - name: bench
+    issuer: http://127.0.0.1:18080
+    jwksFile: $WORK/jwks.json
+    audiences: [drawbridge]
+policies:
+  sre:
+    allow:
+      - groups: [sre]
+audit:
+  file: $db/audit.jsonl
+properties:
+  upstream.app: http://127.0.0.1:18080
+YAML
+cat > "$db/routes/app.yaml" <<'YAML'
+- route:
+    id: app
+    from:
+      uri: gateway:/app
+      steps:
+        - to: drawbridge:authenticate
+        - to: drawbridge:authorize?policy=sre
+        - to: drawbridge:proxy?upstream={{upstream.app}}
+YAML
+
+started=$(date +%s%N)
+(cd "$db" && exec java ${DRAWBRIDGE_JAVA_OPTS:--Xmx512m} -jar "$jar" --config drawbridge.yaml > "$db/gateway.log" 2>&1) &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
+for _ in $(seq 1 100); do
+  curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/app" && break
+  kill -0 $pid 2>/dev/null || { echo "Drawbridge exited:"; cat "$db/gateway.log"; exit 2; }
+  sleep 0.1
+done
+echo "drawbridge: listening $(( ($(date +%s%N) - started) / 1000000 )) ms after start (pid $pid, java $(java -version 2>&1 | head -1))"
+
+{
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+  echo "versions: $(haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3); $(nginx -v 2>&1); $(apache2 -v 2>/dev/null | head -1);" \
+       "mod_auth_openidc $(dpkg-query -W -f '${Version}' libapache2-mod-auth-openidc 2>/dev/null);" \
+       "$(caddy version 2>/dev/null | cut -d' ' -f1); lighttpd $(lighttpd -v 2>/dev/null | head -1 | cut -d' ' -f1 | cut -d/ -f2);" \
+       "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+  CANDIDATE_URL="http://127.0.0.1:$PORT/app" bash "$peers/run.sh"
+} 2>&1 | tee "$WORK/last-run.txt"
+
+# Ratios the issue asks for: Drawbridge over each authenticating peer, from the machine-readable lines.
+awk '/^result target=/{ split($0, f, " "); t=""; r="";
+       for (i in f) { split(f[i], kv, "="); if (kv[1]=="target") t=kv[2]; if (kv[1]=="rps") r=kv[2]; if (kv[1]=="p99_ms") p[kv[2]]=0 }
+       rps[t]=r; line[t]=$0 }
+     END { if (rps["candidate"]=="") { print "no drawbridge result"; exit 1 }
+           for (t in rps) if (t!="candidate" && rps[t]>0) printf "drawbridge/%s throughput ratio: %.2f\n", t, rps["candidate"]/rps[t] }' \
+  "$WORK/last-run.txt" | sort | tee -a "$WORK/last-run.txt"
+audited=$(wc -l < "$db/audit.jsonl" 2>/dev/null || echo 0)
+echo "drawbridge audit records written: $audited" | tee -a "$WORK/last-run.txt"
