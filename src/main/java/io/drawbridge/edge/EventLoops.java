@@ -26,7 +26,8 @@ public final class EventLoops implements AutoCloseable {
 
     public EventLoops(int workerThreads) {
         this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("drawbridge.nio");
-        int threads = workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
+        int threads = workerThreads > 0 ? workerThreads
+                : Integer.getInteger("drawbridge.ioThreads", Runtime.getRuntime().availableProcessors());
         if (epoll) {
             acceptor = new EpollEventLoopGroup(1, new DefaultThreadFactory("drawbridge-accept", true));
             workers = new EpollEventLoopGroup(threads, new DefaultThreadFactory("drawbridge-io", true));
