@@ -11,6 +11,7 @@ import io.drawbridge.edge.EventLoops;
 import io.drawbridge.edge.GatewayComponent;
 import io.drawbridge.edge.HttpListener;
 import io.drawbridge.policy.Policies;
+import io.drawbridge.proxy.AssertionSigner;
 import io.drawbridge.proxy.IdentityHeaders;
 import io.drawbridge.proxy.UpstreamClient;
 import io.drawbridge.route.DrawbridgeComponent;
@@ -84,8 +85,11 @@ public final class Gateway implements AutoCloseable {
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
         IssuerRegistry issuers = IssuerRegistry.of(config.issuers());
+        var assertions = new AssertionSigner("drawbridge", null, java.time.Duration.ofMinutes(5),
+                java.time.Clock.systemUTC());
         var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, () -> policies,
-                new UpstreamClient(loops, config.upstreams()), new IdentityHeaders(config.identityHeaders()));
+                new UpstreamClient(loops, config.upstreams()), new IdentityHeaders(config.identityHeaders()),
+                assertions);
 
         Main main = new Main();
         var conf = main.configure();
@@ -95,6 +99,7 @@ public final class Gateway implements AutoCloseable {
         conf.setShutdownTimeout(15);
         conf.setTracing(false);
         conf.setMessageHistory(false);
+        conf.addRoutesBuilder(new BuiltInRoutes(assertions));
         builders.forEach(conf::addRoutesBuilder);
         config.properties().forEach(main::addInitialProperty);
         properties.forEach(main::addInitialProperty);

@@ -10,10 +10,13 @@ import java.util.List;
  * @param user   header carrying the user name to upstreams; default {@code X-Forwarded-User}
  * @param email  header carrying the e-mail; default {@code X-Forwarded-Email}
  * @param groups header carrying the groups, comma-separated; default {@code X-Forwarded-Groups}
+ * @param preferredUsername header carrying the user name again, as Backstage's {@code oauth2Proxy} sign-in
+ *               provider and oauth2-proxy's upstreams read it; default {@code X-Forwarded-Preferred-Username}
  * @param strip  more names (or prefixes ending in {@code *}) to remove from clients, beyond the three above and
  *               the built-in list of well-known identity headers
  */
-public record IdentityHeadersConfig(String user, String email, String groups, List<String> strip) {
+public record IdentityHeadersConfig(String user, String email, String groups, String preferredUsername,
+                                    List<String> strip) {
 
     /** Identity headers other proxies and frameworks use; a client must never be able to send any of them. */
     public static final List<String> WELL_KNOWN = List.of(
@@ -28,10 +31,11 @@ public record IdentityHeadersConfig(String user, String email, String groups, Li
         user = user == null ? "X-Forwarded-User" : user;
         email = email == null ? "X-Forwarded-Email" : email;
         groups = groups == null ? "X-Forwarded-Groups" : groups;
+        preferredUsername = preferredUsername == null ? "X-Forwarded-Preferred-Username" : preferredUsername;
         strip = strip == null ? List.of() : List.copyOf(strip);
     }
 
     public static IdentityHeadersConfig defaults() {
-        return new IdentityHeadersConfig(null, null, null, null);
+        return new IdentityHeadersConfig(null, null, null, null, null);
     }
 }

@@ -20,6 +20,7 @@ public final class IdentityHeaderFilter {
         add(config.user());
         add(config.email());
         add(config.groups());
+        add(config.preferredUsername());
         IdentityHeadersConfig.WELL_KNOWN.forEach(this::add);
         config.strip().forEach(this::add);
         add("X-Drawbridge-Assertion");

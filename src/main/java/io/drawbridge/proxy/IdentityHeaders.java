@@ -17,11 +17,12 @@ public final class IdentityHeaders {
     }
 
     public void apply(Identity identity, HttpHeaders headers) {
-        headers.remove(names.user()).remove(names.email()).remove(names.groups());
+        headers.remove(names.user()).remove(names.email()).remove(names.groups()).remove(names.preferredUsername());
         if (identity == null) {
             return;
         }
         set(headers, names.user(), identity.user());
+        set(headers, names.preferredUsername(), identity.user());
         set(headers, names.email(), identity.email());
         if (!identity.groups().isEmpty()) {
             set(headers, names.groups(), String.join(",", identity.groups()));

@@ -39,10 +39,11 @@ public final class ProxyStep extends AsyncProcessorSupport {
     private final boolean preserveHost;
     private final UpstreamClient upstreams;
     private final IdentityHeaders identityHeaders;
+    private final AssertionSigner assertions;
 
     public ProxyStep(String upstream, boolean stripPrefix, String rewritePrefix, boolean preserveHost,
                      java.time.Duration connectTimeout, java.time.Duration responseTimeout,
-                     UpstreamClient upstreams, IdentityHeaders identityHeaders) {
+                     UpstreamClient upstreams, IdentityHeaders identityHeaders, AssertionSigner assertions) {
         this.target = UpstreamTarget.parse(upstream);
         this.stripPrefix = stripPrefix || rewritePrefix != null;
         this.rewritePrefix = rewritePrefix == null ? "" : trimSlash(rewritePrefix);
@@ -52,6 +53,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
                 responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout());
         this.upstreams = upstreams;
         this.identityHeaders = identityHeaders;
+        this.assertions = assertions;
     }
 
     public UpstreamTarget target() {
@@ -140,7 +142,13 @@ public final class ProxyStep extends AsyncProcessorSupport {
             headers.set("X-Forwarded-Prefix", client.matchedPrefix());
         }
         headers.set("X-Request-Id", client.requestId());
-        identityHeaders.apply(exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class), headers);
+        Identity identity = exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class);
+        identityHeaders.apply(identity, headers);
+        headers.remove(AssertionSigner.HEADER);
+        if (identity != null && assertions != null) {
+            headers.set(AssertionSigner.HEADER, assertions.assertionFor(identity,
+                    exchange.getProperty(ExchangeKeys.ROUTE_ID, String.class)));
+        }
         if (fixedBody != null) {
             headers.set("Content-Length", fixedBody.length);
         } else if (client.framing() == BodyFraming.CONTENT_LENGTH) {

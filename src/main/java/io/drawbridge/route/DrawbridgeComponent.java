@@ -2,6 +2,7 @@ package io.drawbridge.route;
 
 import io.drawbridge.authn.TokenVerifier;
 import io.drawbridge.policy.Policies;
+import io.drawbridge.proxy.AssertionSigner;
 import io.drawbridge.proxy.IdentityHeaders;
 import io.drawbridge.proxy.UpstreamClient;
 import java.util.Map;
@@ -25,7 +26,8 @@ public final class DrawbridgeComponent extends DefaultComponent {
 
     /** What the steps need from the rest of the gateway. */
     public record Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
-                         Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders) {
+                         Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
+                         AssertionSigner assertions) {
     }
 
     private static final Map<String, Set<String>> PARAMETERS = Map.of(

@@ -81,7 +81,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
                 }
                 yield new ProxyStep(upstream, stripPrefix, rewritePrefix, preserveHost,
                         duration("connectTimeout", connectTimeout), duration("responseTimeout", responseTimeout),
-                        stages.upstreams(), stages.identityHeaders());
+                        stages.upstreams(), stages.identityHeaders(), stages.assertions());
             }
             default -> throw new IllegalStateException(step);
         };

@@ -54,7 +54,7 @@ class ConfigLoaderTest {
         assertThat(config.policies().get("open").isPublic()).isTrue();
 
         assertThat(config.identityHeaders()).isEqualTo(new IdentityHeadersConfig(
-                "X-Auth-User", "X-Auth-Email", "X-Auth-Groups", List.of("X-Internal-*", "X-Debug-User")));
+                "X-Auth-User", "X-Auth-Email", "X-Auth-Groups", null, List.of("X-Internal-*", "X-Debug-User")));
         assertThat(config.audit()).isEqualTo(new AuditConfig(null, "kafka:drawbridge-audit?brokers=kafka-1:9092"));
         assertThat(config.routes()).containsExactly("file:routes/*.yaml", "classpath:routes/dev.yaml");
         assertThat(config.properties()).containsOnly(

@@ -252,14 +252,38 @@ class GatewayProxyIT {
         assertThat(headers.path("X-Forwarded-Email").toString()).isEqualTo("[\"alice@example.com\"]");
         assertThat(headers.path("X-Forwarded-Groups").toString()).isEqualTo("[\"sre,platform\"]");
         assertThat(headerNames(json(response))).map(String::toLowerCase).doesNotContain("x_forwarded_user",
-                "x-auth-request-user", "remote-user", "x-drawbridge-assertion");
+                "x-auth-request-user", "remote-user");
+        assertThat(headers.path("X-Drawbridge-Assertion").toString()).doesNotContain("forged");
+        assertThat(headers.path("X-Forwarded-Preferred-Username").toString()).isEqualTo("[\"alice\"]");
     }
 
     @Test
     void publicRoutesCarryNoIdentityHeadersAtAll() throws Exception {
-        var response = get("/openecho/", "X-Forwarded-User: mallory", "X-Forwarded-Email: m@evil.test");
+        var response = get("/openecho/", "X-Forwarded-User: mallory", "X-Forwarded-Email: m@evil.test",
+                "X-Drawbridge-Assertion: forged");
         assertThat(headerNames(json(response))).map(String::toLowerCase)
-                .doesNotContain("x-forwarded-user", "x-forwarded-email", "x-forwarded-groups");
+                .doesNotContain("x-forwarded-user", "x-forwarded-email", "x-forwarded-groups",
+                        "x-drawbridge-assertion");
+    }
+
+    @Test
+    void signsAnIdentityAssertionUpstreamsCanVerifyWithThePublishedKeys() throws Exception {
+        var response = get("/echo/", "Authorization: Bearer " + alice);
+        String assertion = json(response).at("/headers/X-Drawbridge-Assertion/0").asText();
+        var keys = com.nimbusds.jose.jwk.JWKSet.parse(get("/.well-known/drawbridge/jwks.json").text());
+        var jwt = com.nimbusds.jwt.SignedJWT.parse(assertion);
+        var key = (com.nimbusds.jose.jwk.ECKey) keys.getKeyByKeyId(jwt.getHeader().getKeyID());
+        assertThat(jwt.verify(new com.nimbusds.jose.crypto.ECDSAVerifier(key))).isTrue();
+        var claims = jwt.getJWTClaimsSet();
+        assertThat(claims.getAudience()).containsExactly("echo");
+        assertThat(claims.getSubject()).isEqualTo("alice-id");
+        assertThat(claims.getStringClaim("preferred_username")).isEqualTo("alice");
+        assertThat(claims.getStringListClaim("groups")).containsExactly("sre", "platform");
+        assertThat(claims.getExpirationTime()).isAfter(new java.util.Date());
+        // a different route gets an assertion of its own audience
+        var composed = get("/composed/", "Authorization: Bearer " + alice);
+        var other = com.nimbusds.jwt.SignedJWT.parse(json(composed).at("/headers/X-Drawbridge-Assertion/0").asText());
+        assertThat(other.getJWTClaimsSet().getAudience()).doesNotContain("echo");
     }
 
     @Test

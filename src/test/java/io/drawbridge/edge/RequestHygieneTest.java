@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RequestHygieneTest {
 
     private static final IdentityHeadersConfig ACME = new IdentityHeadersConfig(
-            "X-Acme-User", "X-Acme-Mail", "X-Acme-Groups", List.of("X-Corp-Auth-*", "X-Tenant"));
+            "X-Acme-User", "X-Acme-Mail", "X-Acme-Groups", null, List.of("X-Corp-Auth-*", "X-Tenant"));
 
     private final RequestHygiene defaults = new RequestHygiene(new IdentityHeaderFilter(IdentityHeadersConfig.defaults()));
     private final RequestHygiene acme = new RequestHygiene(new IdentityHeaderFilter(ACME));

@@ -38,17 +38,19 @@ class IdentityHeadersTest {
         assertThat(headers.get("X-Forwarded-User")).isEqualTo("alice");
         assertThat(headers.get("X-Forwarded-Email")).isEqualTo("alice@example.com");
         assertThat(Arrays.asList(headers.get("X-Forwarded-Groups").split(","))).containsExactlyInAnyOrder("eng", "ops");
-        assertThat(headers.size()).isEqualTo(3);
+        assertThat(headers.get("X-Forwarded-Preferred-Username")).isEqualTo("alice");
+        assertThat(headers.size()).isEqualTo(4);
     }
 
     @Test
     void usesTheConfiguredHeaderNames() {
-        var acme = new IdentityHeaders(new IdentityHeadersConfig("X-Acme-User", "X-Acme-Mail", "X-Acme-Groups", null));
+        var acme = new IdentityHeaders(new IdentityHeadersConfig("X-Acme-User", "X-Acme-Mail", "X-Acme-Groups", null, null));
         HttpHeaders headers = new DefaultHttpHeaders();
 
         acme.apply(identity("alice", "alice@example.com", Set.of("eng")), headers);
 
-        assertThat(headers.names()).containsExactlyInAnyOrder("X-Acme-User", "X-Acme-Mail", "X-Acme-Groups");
+        assertThat(headers.names()).containsExactlyInAnyOrder("X-Acme-User", "X-Forwarded-Preferred-Username", "X-Acme-Mail",
+                "X-Acme-Groups");
         assertThat(headers.get("X-Acme-Groups")).isEqualTo("eng");
     }
 
@@ -96,7 +98,7 @@ class IdentityHeadersTest {
 
         defaults.apply(identity("alice", email, Set.of()), headers);
 
-        assertThat(headers.names()).containsExactly("X-Forwarded-User");
+        assertThat(headers.names()).containsExactlyInAnyOrder("X-Forwarded-User", "X-Forwarded-Preferred-Username");
     }
 
     @Test
