@@ -47,7 +47,8 @@ public final class CatalogCheck implements ConfigCheck {
         positive(catalog.ttl(), "catalog.ttl", problems);
         positive(catalog.maxStaleness(), "catalog.maxStaleness", problems);
         positive(catalog.pollInterval(), "catalog.pollInterval", problems);
-        if (catalog.maxStaleness().compareTo(catalog.ttl()) < 0) {
+        if (catalog.ttl().compareTo(Duration.ZERO) > 0 && catalog.maxStaleness().compareTo(Duration.ZERO) > 0
+                && catalog.maxStaleness().compareTo(catalog.ttl()) < 0) {
             problems.add("catalog.maxStaleness", "must not be shorter than catalog.ttl");
         }
         if (catalog.maxCachedUsers() < 1) {
