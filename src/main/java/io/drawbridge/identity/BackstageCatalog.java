@@ -56,6 +56,7 @@ public final class BackstageCatalog implements Catalog {
     private final String authorization;
     private final Duration timeout;
     private final HttpClient http;
+    private final int pageSize;
 
     /**
      * @param baseUrl the backend, e.g. {@code http://backstage:7007}
@@ -63,6 +64,12 @@ public final class BackstageCatalog implements Catalog {
      * @param timeout for each request, from connecting to the last byte of the body
      */
     public BackstageCatalog(URI baseUrl, String token, Duration timeout) {
+        this(baseUrl, token, timeout, PAGE_SIZE);
+    }
+
+    /** @param pageSize entities per by-query page (Backstage's {@code limit}) */
+    BackstageCatalog(URI baseUrl, String token, Duration timeout, int pageSize) {
+        this.pageSize = pageSize;
         String base = baseUrl.toString().replaceAll("/+$", "");
         this.api = URI.create(base + "/api/catalog/");
         this.authorization = "Bearer " + token;
@@ -230,7 +237,7 @@ public final class BackstageCatalog implements Catalog {
 
     /** Every item of a by-query, following {@code pageInfo.nextCursor}. */
     private void query(String filters, String fields, Consumer<JsonNode> each) {
-        String query = filters + "&fields=" + encode(fields) + "&limit=" + PAGE_SIZE;
+        String query = filters + "&fields=" + encode(fields) + "&limit=" + pageSize;
         Set<String> cursors = new HashSet<>();
         for (int page = 0; page < MAX_PAGES; page++) {
             JsonNode answer = object(get("entities/by-query?" + query, false).orElseThrow(), "by-query");
@@ -244,7 +251,7 @@ public final class BackstageCatalog implements Catalog {
             if (!cursor.isTextual() || !cursors.add(cursor.textValue())) {
                 throw new CatalogUnavailable("by-query: a nextCursor that is not text, or seen before");
             }
-            query = "cursor=" + encode(cursor.textValue()) + "&fields=" + encode(fields) + "&limit=" + PAGE_SIZE;
+            query = "cursor=" + encode(cursor.textValue()) + "&fields=" + encode(fields) + "&limit=" + pageSize;
         }
         throw new CatalogUnavailable("by-query: more than " + MAX_PAGES + " pages");
     }
