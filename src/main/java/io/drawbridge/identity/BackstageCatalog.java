@@ -1,17 +1,10 @@
 package io.drawbridge.identity;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,29 +23,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The catalog of a Backstage backend, through its REST API ({@code /api/catalog/entities/by-query},
  * {@code by-name}, {@code by-refs}), authenticated with a static external-access token. Each request has
- * {@code timeout} to complete, body included; answers over {@link #MAX_BODY} bytes, error statuses, redirects and
- * JSON of the wrong shape are {@link CatalogUnavailable}, never an empty answer. Relations are read as Backstage
+ * {@code timeout} to complete, body included; answers over 4 MiB, error statuses, redirects and JSON of the
+ * wrong shape are {@link CatalogUnavailable}, never an empty answer. Relations are read as Backstage
  * wrote them ({@code memberOf}, {@code childOf}, {@code ownedBy}, {@code hasMember}), which already include what
  * groups say about their members and children. The token is never logged.
  */
 public final class BackstageCatalog implements Catalog {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackstageCatalog.class);
-    /** The largest answer read, per request. */
-    public static final int MAX_BODY = 4 << 20;
     static final int PAGE_SIZE = 200;
     static final int MAX_PAGES = 100;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final String USER_FIELDS = "kind,metadata.name,metadata.namespace,spec.profile.email,"
             + "spec.memberOf,relations";
     private static final String ROUTED_FIELDS = "kind,metadata.name,metadata.namespace,metadata.annotations,"
             + "spec.owner,relations";
 
-    private final URI api;
-    private final String authorization;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final BackstageApi api;
     private final int pageSize;
 
     /**
@@ -69,13 +52,8 @@ public final class BackstageCatalog implements Catalog {
 
     /** @param pageSize entities per by-query page (Backstage's {@code limit}) */
     BackstageCatalog(URI baseUrl, String token, Duration timeout, int pageSize) {
+        this.api = new BackstageApi(baseUrl, token, timeout);
         this.pageSize = pageSize;
-        String base = baseUrl.toString().replaceAll("/+$", "");
-        this.api = URI.create(base + "/api/catalog/");
-        this.authorization = "Bearer " + token;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
-                .build();
     }
 
     @Override
@@ -103,7 +81,7 @@ public final class BackstageCatalog implements Catalog {
         if (!EntityRef.isValidName(name)) {
             return Optional.empty(); // no entity can have this name; and it must not shape the request path
         }
-        Optional<JsonNode> entity = get("entities/by-name/user/default/" + name, true);
+        Optional<JsonNode> entity = api.get("entities/by-name/user/default/" + name, true);
         return entity.map(e -> user(object(e, "the entity")));
     }
 
@@ -240,7 +218,7 @@ public final class BackstageCatalog implements Catalog {
         String query = filters + "&fields=" + encode(fields) + "&limit=" + pageSize;
         Set<String> cursors = new HashSet<>();
         for (int page = 0; page < MAX_PAGES; page++) {
-            JsonNode answer = object(get("entities/by-query?" + query, false).orElseThrow(), "by-query");
+            JsonNode answer = object(api.get("entities/by-query?" + query, false).orElseThrow(), "by-query");
             for (JsonNode item : array(answer.get("items"), "by-query items")) {
                 each.accept(object(item, "a by-query item"));
             }
@@ -258,13 +236,10 @@ public final class BackstageCatalog implements Catalog {
 
     /** The entities of these refs in their order, {@code null} for those the catalog does not have. */
     private List<JsonNode> byRefs(List<String> refs, List<String> fields) {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = BackstageApi.JSON.createObjectNode();
         refs.forEach(body.putArray("entityRefs")::add);
         fields.forEach(body.putArray("fields")::add);
-        HttpRequest request = request("entities/by-refs")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        JsonNode answer = object(send(request, false).orElseThrow(), "by-refs");
+        JsonNode answer = object(api.post("entities/by-refs", body), "by-refs");
         ArrayNode items = array(answer.get("items"), "by-refs items");
         if (items.size() != refs.size()) {
             throw new CatalogUnavailable("by-refs: " + items.size() + " items for " + refs.size() + " refs");
@@ -272,48 +247,6 @@ public final class BackstageCatalog implements Catalog {
         List<JsonNode> result = new ArrayList<>();
         items.forEach(item -> result.add(item.isNull() ? null : object(item, "a by-refs item")));
         return result;
-    }
-
-    private Optional<JsonNode> get(String path, boolean notFoundIsEmpty) {
-        return send(request(path).GET().build(), notFoundIsEmpty);
-    }
-
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(api.resolve(path)).timeout(timeout)
-                .header("Authorization", authorization).header("Accept", "application/json");
-    }
-
-    /** The parsed JSON answer; empty for a 404 when asked. */
-    private Optional<JsonNode> send(HttpRequest request, boolean notFoundIsEmpty) {
-        String what = request.method() + " " + request.uri().getRawPath();
-        HttpResponse<byte[]> response;
-        var pending = http.sendAsync(request, info -> LimitedBody.subscriber(MAX_BODY));
-        try {
-            response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            throw new CatalogUnavailable(what + ": no answer within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new CatalogUnavailable(what + ": interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof HttpTimeoutException) {
-                throw new CatalogUnavailable(what + ": no answer within " + timeout.toMillis() + " ms");
-            }
-            throw new CatalogUnavailable(what + ": " + e.getCause(), e.getCause());
-        }
-        if (response.statusCode() == 404 && notFoundIsEmpty) {
-            return Optional.empty();
-        }
-        if (response.statusCode() != 200) {
-            throw new CatalogUnavailable(what + ": status " + response.statusCode());
-        }
-        try {
-            return Optional.of(JSON.readTree(response.body()));
-        } catch (IOException e) {
-            throw new CatalogUnavailable(what + ": malformed JSON");
-        }
     }
 
     private static ObjectNode object(JsonNode node, String what) {

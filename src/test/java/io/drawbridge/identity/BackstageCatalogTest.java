@@ -154,7 +154,7 @@ class BackstageCatalogTest {
     }
 
     static Stream<Arguments> failures() {
-        String big = "{\"items\":[],\"pad\":\"" + "x".repeat(BackstageCatalog.MAX_BODY) + "\"}";
+        String big = "{\"items\":[],\"pad\":\"" + "x".repeat(BackstageApi.MAX_BODY) + "\"}";
         return Stream.of(
                 Arguments.of("status 500", new Reply(500, "{\"error\":{}}")),
                 Arguments.of("status 503", new Reply(503, "")),
