@@ -219,7 +219,8 @@ public final class CatalogRoleSource implements RoleSource {
     private Optional<String> key(Identity identity) {
         String value;
         if (options.match() == Match.EMAIL) {
-            value = Boolean.FALSE.equals(identity.claims().get("email_verified")) ? null : identity.email();
+            Object verified = identity.claims().get("email_verified"); // some issuers send it as text
+            value = Boolean.FALSE.equals(verified) || "false".equals(verified) ? null : identity.email();
         } else {
             value = options.claim() == null ? identity.user()
                     : identity.claims().get(options.claim()) instanceof String s ? s : null;

@@ -301,7 +301,11 @@ class CatalogRoleSourceTest {
                 Map.of("email_verified", false), null);
 
         assertThat(source().enrichWithoutIo(machine)).get().isEqualTo(new Enrichment(machine, "not-in-catalog"));
+        Identity unverifiedText = new Identity("s", "eve", "alice@example.com", Set.of(), "corp", null,
+                Map.of("email_verified", "false"), null);
         assertThat(source().enrichWithoutIo(unverified)).get().extracting(Enrichment::lookup)
+                .isEqualTo("not-in-catalog");
+        assertThat(source().enrichWithoutIo(unverifiedText)).get().extracting(Enrichment::lookup)
                 .isEqualTo("not-in-catalog");
         assertThatThrownBy(() -> source(UnknownUser.DENY).enrichWithoutIo(machine))
                 .isInstanceOf(UserNotInCatalog.class);
