@@ -20,6 +20,11 @@ public final class ExchangeKeys {
     public static final String ROUTE_ID = "drawbridge.routeId";
     /** {@code String}: the upstream origin the request was proxied to. */
     public static final String UPSTREAM = "drawbridge.upstream";
+    /**
+     * {@code String}: how the catalog enrichment was obtained, for the audit record: {@code fresh}, {@code cached},
+     * {@code stale:<seconds>s}, {@code not-in-catalog} or {@code unavailable}. Absent when no enrich step ran.
+     */
+    public static final String CATALOG = "drawbridge.catalog";
     /** {@code ClientRequest}: the edge's handle on the client connection, for streaming and upgrades. */
     public static final String CLIENT_REQUEST = "drawbridge.clientRequest";
 

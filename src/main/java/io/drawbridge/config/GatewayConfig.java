@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
  * @param routes          Camel route locations to load, e.g. {@code file:routes/*.yaml}
  * @param properties      Camel properties the routes may refer to as {@code {{name}}}
  * @param source          the file this was read from, or {@code null} when built in code; not read from YAML
+ * @param catalog         the software catalog that enriches identities; default none ({@code null}: no catalog)
  */
 public record GatewayConfig(
         ServerConfig server,
@@ -29,7 +30,8 @@ public record GatewayConfig(
         AuditConfig audit,
         List<String> routes,
         Map<String, String> properties,
-        @JsonIgnore Path source) {
+        @JsonIgnore Path source,
+        CatalogConfig catalog) {
 
     public GatewayConfig {
         server = server == null ? ServerConfig.defaults() : server;
@@ -42,16 +44,25 @@ public record GatewayConfig(
         properties = properties == null ? Map.of() : Map.copyOf(properties);
     }
 
+    /** Without a catalog, as before the catalog section existed. */
+    public GatewayConfig(ServerConfig server, UpstreamDefaults upstreams, List<IssuerConfig> issuers,
+                         Map<String, PolicyConfig> policies, IdentityHeadersConfig identityHeaders, AuditConfig audit,
+                         List<String> routes, Map<String, String> properties, Path source) {
+        this(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, source, null);
+    }
+
     /** Property values are left out: they are often secrets from the environment. */
     @Override
     public String toString() {
         return "GatewayConfig[server=" + server + ", upstreams=" + upstreams + ", issuers=" + issuers
                 + ", policies=" + policies + ", identityHeaders=" + identityHeaders + ", audit=" + audit
                 + ", routes=" + routes + ", properties=" + properties.keySet().stream().sorted()
-                .map(k -> k + "=***").collect(Collectors.joining(", ", "{", "}")) + ", source=" + source + "]";
+                .map(k -> k + "=***").collect(Collectors.joining(", ", "{", "}")) + ", source=" + source
+                + ", catalog=" + catalog + "]";
     }
 
     public GatewayConfig withSource(Path file) {
-        return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, file);
+        return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, file,
+                catalog);
     }
 }

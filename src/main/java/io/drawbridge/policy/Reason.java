@@ -37,6 +37,12 @@ public enum Reason {
     PATH_NOT_ALLOWED("path-not-allowed"),
     NOT_AUTHENTICATED("not-authenticated"),
 
+    // enrichment
+    /** The catalog did not answer (down, slow, malformed) and no last-known-good answer is recent enough. */
+    CATALOG_UNAVAILABLE("catalog-unavailable"),
+    /** The caller has no User entity in the catalog, and {@code catalog.unknownUser} is {@code deny}. */
+    USER_NOT_IN_CATALOG("user-not-in-catalog"),
+
     // edge and proxy
     NO_ROUTE("no-route"),
     ROUTE_STOPPED("route-stopped"),

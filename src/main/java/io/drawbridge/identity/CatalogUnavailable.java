@@ -1,0 +1,24 @@
+package io.drawbridge.identity;
+
+import io.drawbridge.policy.Reason;
+import io.drawbridge.policy.Reasoned;
+
+/**
+ * The catalog did not answer usably: unreachable, slow, an error status, a malformed or oversized answer, an
+ * unreadable catalog file. Enrichment fails closed with it (503) once no last-known-good answer is recent enough.
+ */
+public class CatalogUnavailable extends RuntimeException implements Reasoned {
+
+    public CatalogUnavailable(String detail) {
+        super(detail, null, false, false); // routine when the catalog is down: no stack trace
+    }
+
+    public CatalogUnavailable(String detail, Throwable cause) {
+        super(detail, cause, false, false);
+    }
+
+    @Override
+    public Reason reason() {
+        return Reason.CATALOG_UNAVAILABLE;
+    }
+}

@@ -1,0 +1,28 @@
+package io.drawbridge.identity;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A Component or Resource that declares a gateway route through {@code drawbridge.io/*} annotations.
+ *
+ * @param ref          e.g. {@code component:default/grafana}
+ * @param annotations  its {@code drawbridge.io/*} annotations (and only those), e.g. {@code drawbridge.io/path}
+ * @param owner        the owner ({@code spec.owner}, the {@code ownedBy} relation) as a full ref, e.g.
+ *                     {@code group:default/sre} or {@code user:default/carol}; {@code null} when it has none
+ * @param ownerMembers the users who own it: the direct members of the owner group, or the owner itself when it
+ *                     is a user; as full refs
+ */
+public record RoutedEntity(String ref, Map<String, String> annotations, String owner, Set<String> ownerMembers) {
+
+    /** An entity carrying any of these is a route declaration. */
+    public static final List<String> ANNOTATIONS = List.of(
+            "drawbridge.io/upstream", "drawbridge.io/path", "drawbridge.io/allow");
+    public static final String PREFIX = "drawbridge.io/";
+
+    public RoutedEntity {
+        annotations = Map.copyOf(annotations);
+        ownerMembers = Set.copyOf(ownerMembers);
+    }
+}
