@@ -1,6 +1,7 @@
 package io.drawbridge;
 
 import io.drawbridge.authn.IssuersCheck;
+import io.drawbridge.config.CatalogCheck;
 import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
@@ -41,7 +42,7 @@ public final class Drawbridge {
                 default -> exit(2, "unknown argument " + args[i] + "\n" + USAGE);
             }
         }
-        var loader = new ConfigLoader(System::getenv, List.of(new IssuersCheck(), new PolicyCheck()));
+        var loader = new ConfigLoader(System::getenv, List.of(new IssuersCheck(), new PolicyCheck(), new CatalogCheck()));
         Gateway gateway;
         try {
             if (dev && configFile == null) {

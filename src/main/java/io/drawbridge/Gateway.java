@@ -10,6 +10,8 @@ import io.drawbridge.config.ConfigProblem;
 import io.drawbridge.edge.EventLoops;
 import io.drawbridge.edge.GatewayComponent;
 import io.drawbridge.edge.HttpListener;
+import io.drawbridge.identity.CatalogRoleSource;
+import io.drawbridge.identity.RoleSource;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.proxy.AssertionSigner;
 import io.drawbridge.proxy.IdentityHeaders;
@@ -42,18 +44,18 @@ public final class Gateway implements AutoCloseable {
     private final EventLoops loops;
     private final AuditSink audit;
     private final HttpListener listener;
-    private final ThreadPoolExecutor authExecutor;
+    private final List<ThreadPoolExecutor> executors;
     private final Main main;
     private final List<AutoCloseable> resources;
     private boolean closed;
 
     private Gateway(GatewayConfig config, EventLoops loops, AuditSink audit, HttpListener listener,
-                    ThreadPoolExecutor authExecutor, Main main, List<AutoCloseable> resources) {
+                    List<ThreadPoolExecutor> executors, Main main, List<AutoCloseable> resources) {
         this.config = config;
         this.loops = loops;
         this.audit = audit;
         this.listener = listener;
-        this.authExecutor = authExecutor;
+        this.executors = executors;
         this.main = main;
         this.resources = resources;
     }
@@ -78,18 +80,15 @@ public final class Gateway implements AutoCloseable {
                 ? new EndpointAuditSink(context::get, config.audit().endpoint(), 65_536)
                 : new FileAuditSink(Path.of(config.audit().file()), 65_536);
         HttpListener listener = new HttpListener(config.server(), config.identityHeaders(), loops, audit);
-        ThreadPoolExecutor authExecutor = new ThreadPoolExecutor(2, 8, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(1024), r -> {
-                    Thread t = new Thread(r, "drawbridge-keys");
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+        ThreadPoolExecutor authExecutor = boundedExecutor("drawbridge-keys");
+        ThreadPoolExecutor catalogExecutor = boundedExecutor("drawbridge-catalog");
+        RoleSource roles = config.catalog() == null ? null : CatalogRoleSource.of(config.catalog(), catalogExecutor);
         IssuerRegistry issuers = IssuerRegistry.of(config.issuers());
         var assertions = new AssertionSigner("drawbridge", null, java.time.Duration.ofMinutes(5),
                 java.time.Clock.systemUTC());
         var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, () -> policies,
                 new UpstreamClient(loops, config.upstreams()), new IdentityHeaders(config.identityHeaders()),
-                assertions);
+                assertions, roles);
 
         Main main = new Main();
         var conf = main.configure();
@@ -105,7 +104,8 @@ public final class Gateway implements AutoCloseable {
         properties.forEach(main::addInitialProperty);
         main.bind("gateway", new GatewayComponent(listener));
         main.bind("drawbridge", new DrawbridgeComponent(stages));
-        var gateway = new Gateway(config, loops, audit, listener, authExecutor, main, new ArrayList<>(resources));
+        var gateway = new Gateway(config, loops, audit, listener, List.of(authExecutor, catalogExecutor), main,
+                new ArrayList<>(resources));
         try {
             main.start();
             context.set(main.getCamelContext());
@@ -119,6 +119,15 @@ public final class Gateway implements AutoCloseable {
         }
         listener.start(); // also when no route listens yet: the port is the gateway's promise
         return gateway;
+    }
+
+    /** For work that waits on the network (key and catalog fetches): bounded, and refusing when full. */
+    private static ThreadPoolExecutor boundedExecutor(String name) {
+        return new ThreadPoolExecutor(2, 8, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
     }
 
     public int port() {
@@ -146,7 +155,7 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("stopping Camel: {}", e.getMessage());
         }
         loops.close();
-        authExecutor.shutdownNow();
+        executors.forEach(ThreadPoolExecutor::shutdownNow);
         audit.close();
         for (AutoCloseable resource : resources) {
             try {

@@ -48,6 +48,7 @@ public final class AuditJson {
             g.writeNumberField("bytesIn", r.bytesIn());
             g.writeNumberField("bytesOut", r.bytesOut());
             optional(g, "userAgent", r.userAgent());
+            optional(g, "catalog", r.catalog());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

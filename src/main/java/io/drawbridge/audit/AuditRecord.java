@@ -29,6 +29,8 @@ import java.util.List;
  * @param bytesIn    request body bytes forwarded
  * @param bytesOut   response body bytes sent
  * @param userAgent  the client's {@code User-Agent}, cut to 256 characters
+ * @param catalog    how the caller's catalog roles were found: {@code fresh}, {@code cached}, {@code stale:<n>s},
+ *                   {@code not-in-catalog}, {@code unavailable}; {@code null} when the route does not enrich
  */
 public record AuditRecord(
         Instant time,
@@ -51,7 +53,8 @@ public record AuditRecord(
         long durationMs,
         long bytesIn,
         long bytesOut,
-        String userAgent) {
+        String userAgent,
+        String catalog) {
 
     public static final String ALLOW = "allow";
     public static final String DENY = "deny";

@@ -18,7 +18,7 @@ abstract class QueuedAuditSink implements AuditSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueuedAuditSink.class);
     private static final AuditRecord END = new AuditRecord(null, null, null, null, null, null, null, null,
-            List.of(), null, null, null, null, null, 0, null, null, 0, 0, 0, null);
+            List.of(), null, null, null, null, null, 0, null, null, 0, 0, 0, null, null);
 
     private final BlockingQueue<AuditRecord> queue;
     private final Thread writer;

@@ -40,7 +40,8 @@ public final class DevMode {
             List<String> routes = Files.isDirectory(Path.of("routes"))
                     ? List.of("file:routes/*.yaml") : List.of("classpath:routes/*.yaml");
             return new GatewayConfig(config.server(), config.upstreams(), config.issuers(), config.policies(),
-                    config.identityHeaders(), config.audit(), routes, config.properties(), config.source());
+                    config.identityHeaders(), config.audit(), routes, config.properties(), config.source(),
+                    config.catalog());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

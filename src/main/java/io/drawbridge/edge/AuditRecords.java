@@ -47,6 +47,7 @@ final class AuditRecords {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - request.startNanos()),
                 request.bytesIn(),
                 request.bytesOut(),
-                userAgent);
+                userAgent,
+                exchange == null ? null : exchange.getProperty(ExchangeKeys.CATALOG, String.class));
     }
 }

@@ -1,6 +1,7 @@
 package io.drawbridge.route;
 
 import io.drawbridge.authn.TokenVerifier;
+import io.drawbridge.identity.RoleSource;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.proxy.AssertionSigner;
 import io.drawbridge.proxy.IdentityHeaders;
@@ -17,6 +18,7 @@ import org.apache.camel.support.DefaultComponent;
  * listen, authenticate, authorize, proxy.
  * <pre>
  *   drawbridge:authenticate[?issuers=corp,partners&amp;forwardToken=false]
+ *   drawbridge:enrich                  (roles from the catalog: group refs, parents included)
  *   drawbridge:authorize[?policy=name]
  *   drawbridge:proxy?upstream=http://host:port[/base][&amp;stripPrefix=true&amp;rewritePrefix=/x&amp;preserveHost=false
  *                     &amp;connectTimeout=2s&amp;responseTimeout=30s]
@@ -27,12 +29,13 @@ public final class DrawbridgeComponent extends DefaultComponent {
     /** What the steps need from the rest of the gateway. */
     public record Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
                          Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
-                         AssertionSigner assertions) {
+                         AssertionSigner assertions, RoleSource roles) {
     }
 
     private static final Map<String, Set<String>> PARAMETERS = Map.of(
             "authenticate", Set.of("issuers", "forwardToken"),
             "authorize", Set.of("policy"),
+            "enrich", Set.of(),
             "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "connectTimeout",
                     "responseTimeout"));
 
@@ -51,7 +54,7 @@ public final class DrawbridgeComponent extends DefaultComponent {
         Set<String> allowed = PARAMETERS.get(remaining);
         if (allowed == null) {
             throw new IllegalArgumentException("unknown drawbridge step '" + remaining
-                    + "' in " + uri + ": use authenticate, authorize or proxy");
+                    + "' in " + uri + ": use authenticate, enrich, authorize or proxy");
         }
         for (String name : parameters.keySet()) {
             if (!allowed.contains(name)) {

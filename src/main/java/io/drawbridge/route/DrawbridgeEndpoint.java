@@ -1,6 +1,7 @@
 package io.drawbridge.route;
 
 import io.drawbridge.authn.BearerAuthenticationStep;
+import io.drawbridge.identity.EnrichStep;
 import io.drawbridge.proxy.ProxyStep;
 import java.time.Duration;
 import java.util.Arrays;
@@ -67,6 +68,13 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
                             + "configuration's issuers section");
                 }
                 yield new BearerAuthenticationStep(stages.issuers(), stages.authExecutor(), names, forwardToken);
+            }
+            case "enrich" -> {
+                if (stages.roles() == null) {
+                    throw new IllegalArgumentException("drawbridge:enrich needs a catalog section in the "
+                            + "configuration");
+                }
+                yield new EnrichStep(stages.roles());
             }
             case "authorize" -> {
                 if (policy != null && !stages.policies().get().contains(policy)) {

@@ -16,19 +16,19 @@ final class AuditFixtures {
         return new AuditRecord(TIME, requestId, AuditRecord.DENY, "group-missing", "allow[0]: needs group admins",
                 "alice", "corp", "grafana-ui", List.of("eng", "ops"), "grafana", "grafana-policy", "GET",
                 "/api/dashboards", "grafana.example.com", 403, "203.0.113.7", "http://grafana:3000", 12, 34, 56,
-                "curl/8.5.0");
+                "curl/8.5.0", "stale:42s");
     }
 
     /** The same record with every client-controlled string set to {@code value}. */
     static AuditRecord withClientValue(String value) {
         return new AuditRecord(TIME, "req-1", AuditRecord.DENY, "path-not-allowed", value, value, "corp", value,
                 List.of(value, "eng"), "grafana", "grafana-policy", value, value, value, 403, value,
-                "http://grafana:3000", 12, 34, 56, value);
+                "http://grafana:3000", 12, 34, 56, value, null);
     }
 
     /** Only what every record has: no detail, issuer, client, policy or user agent. */
     static AuditRecord withoutOptionals() {
         return new AuditRecord(TIME, "req-2", AuditRecord.ERROR, "no-route", null, null, null, null, List.of(),
-                null, null, "GET", "/nowhere", "gw.example.com", 404, "203.0.113.7", null, 0, 0, 0, null);
+                null, null, "GET", "/nowhere", "gw.example.com", 404, "203.0.113.7", null, 0, 0, 0, null, null);
     }
 }

@@ -28,7 +28,7 @@ class AuditJsonTest {
 
         assertThat(fieldNames(json)).containsExactly("time", "requestId", "decision", "reason", "detail", "subject",
                 "issuer", "clientId", "groups", "route", "policy", "method", "path", "host", "status", "clientIp",
-                "upstream", "durationMs", "bytesIn", "bytesOut", "userAgent");
+                "upstream", "durationMs", "bytesIn", "bytesOut", "userAgent", "catalog");
         assertThat(json.get("time").textValue()).isEqualTo("2025-03-04T05:06:07.123456789Z");
         assertThat(json.get("requestId").textValue()).isEqualTo("req-7");
         assertThat(json.get("decision").textValue()).isEqualTo("deny");
@@ -56,7 +56,7 @@ class AuditJsonTest {
     void writesLargeCountersAsNumbers() throws Exception {
         var big = new AuditRecord(AuditFixtures.TIME, "r", "allow", "rule-matched", null, "a", null, null, List.of(),
                 "r", null, "PUT", "/upload", "h", 201, "ip", "http://u:80", Long.MAX_VALUE, 5_000_000_000L,
-                Long.MAX_VALUE, null);
+                Long.MAX_VALUE, null, null);
 
         JsonNode json = JSON.readTree(AuditJson.toJson(big));
 

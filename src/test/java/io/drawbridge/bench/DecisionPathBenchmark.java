@@ -111,7 +111,7 @@ public class DecisionPathBenchmark {
         record = new AuditRecord(Instant.now(), "abcd1234-1f", AuditRecord.ALLOW, "rule-matched", "rule allow[0]",
                 "alice", "bench", "grafana-ui", List.of("sre", "platform"), "grafana", "grafana", "GET",
                 "/grafana/d/abc/overview", "grafana.example.com", 200, "10.1.2.3", "http://grafana:3000", 3, 0,
-                1234, "Mozilla/5.0 (X11; Linux x86_64)");
+                1234, "Mozilla/5.0 (X11; Linux x86_64)", "cached");
     }
 
     @Benchmark
