@@ -187,7 +187,11 @@ public final class CatalogRoleSource implements RoleSource {
             }
             frontier = next;
         }
-        return new Answer(Set.copyOf(groups), started);
+        // Like Backstage's ownership refs, the user's own ref counts too: a route owned by a user lets that user in.
+        Set<String> refs = new LinkedHashSet<>();
+        refs.add(user.get().ref().toString());
+        refs.addAll(groups);
+        return new Answer(java.util.Collections.unmodifiableSet(refs), started);
     }
 
     private Enrichment staleOrFail(Identity identity, Answer answer, Instant now, String why) {

@@ -42,7 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CatalogRoleSourceTest {
 
     static final Identity ALICE_CALLER = caller("alice", "alice@example.com", "token-group");
-    static final Set<String> ALICE_GROUPS = Set.of("token-group", "group:default/sre", "group:default/platform");
+    static final Set<String> ALICE_GROUPS = Set.of("token-group", "user:default/alice", "group:default/sre", "group:default/platform");
 
     final TestClock clock = new TestClock();
     final StandInBackstage backstage = StandInBackstage.start();
@@ -158,7 +158,7 @@ class CatalogRoleSourceTest {
 
             for (CompletableFuture<Enrichment> enrichment : enrichments) {
                 assertThat(enrichment.get(10, TimeUnit.SECONDS).identity().groups())
-                        .containsExactlyInAnyOrder("group:default/sre", "group:default/platform");
+                        .containsExactlyInAnyOrder("user:default/alice", "group:default/sre", "group:default/platform");
             }
             assertThat(userLookups()).isEqualTo(1);
             assertThat(source.inFlightUsers()).isEmpty();
@@ -322,9 +322,9 @@ class CatalogRoleSourceTest {
                 Map.of("backstage_user", "alice"), null);
 
         assertThat(source(byName, Duration.ofSeconds(5)).enrich(caller("alice", null)).join().identity().groups())
-                .containsExactlyInAnyOrder("group:default/sre", "group:default/platform");
+                .containsExactlyInAnyOrder("user:default/alice", "group:default/sre", "group:default/platform");
         assertThat(source(byClaim, Duration.ofSeconds(5)).enrich(claimed).join().identity().groups())
-                .containsExactlyInAnyOrder("group:default/sre", "group:default/platform");
+                .containsExactlyInAnyOrder("user:default/alice", "group:default/sre", "group:default/platform");
         assertThat(backstage.calls("GET", Recorded.BY_NAME_ALICE)).isEqualTo(2);
         assertThat(userLookups()).isZero();
     }

@@ -167,7 +167,7 @@ class EnrichStepTest {
 
             assertThat(first.getException()).isNull();
             assertThat(first.getProperty(ExchangeKeys.IDENTITY, Identity.class).groups())
-                    .containsExactlyInAnyOrder("token-group", "group:default/sre", "group:default/platform");
+                    .containsExactlyInAnyOrder("token-group", "user:default/alice", "group:default/sre", "group:default/platform");
             assertThat(second.getProperty(ExchangeKeys.IDENTITY, Identity.class).groups())
                     .contains("group:default/platform");
             // the first continues on the lookup's thread (or here, if the lookup won the race); the second here

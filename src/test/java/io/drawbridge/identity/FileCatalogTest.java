@@ -55,8 +55,12 @@ class FileCatalogTest {
     void enrichmentAddsDirectGroupsAndEveryAncestor(String email, List<String> groups) {
         Enrichment enrichment = roles(fixtures).enrich(caller("someone", email, "token-group")).join();
 
-        assertThat(enrichment.identity().groups()).containsExactlyInAnyOrderElementsOf(
-                concat(List.of("token-group"), groups));
+        // the user's own ref comes along, as in Backstage's ownership refs
+        assertThat(enrichment.identity().groups()).filteredOn(g -> g.startsWith("user:")).hasSize(1)
+                .allMatch(ref -> ref.endsWith("/" + email.toLowerCase().substring(0, email.indexOf('@')))
+                        || !ref.contains("@"));
+        assertThat(enrichment.identity().groups()).filteredOn(g -> !g.startsWith("user:"))
+                .containsExactlyInAnyOrderElementsOf(concat(List.of("token-group"), groups));
         assertThat(enrichment.lookup()).isEqualTo("fresh");
     }
 
@@ -239,9 +243,9 @@ class FileCatalogTest {
         CatalogRoleSource roles = roles(demo);
 
         assertThat(roles.enrich(caller("alice", "alice@example.com")).join().identity().groups())
-                .containsExactlyInAnyOrder("group:default/sre", "group:default/platform");
+                .containsExactlyInAnyOrder("user:default/alice", "group:default/sre", "group:default/platform");
         assertThat(roles.enrich(caller("bob", "bob@example.com")).join().identity().groups())
-                .containsExactly("group:default/sales");
+                .containsExactly("user:default/bob", "group:default/sales");
         assertThat(demo.routedEntities()).singleElement().satisfies(echo -> {
             assertThat(echo.owner()).isEqualTo("group:default/sre");
             assertThat(echo.ownerMembers()).containsExactly("user:default/alice");
