@@ -10,12 +10,14 @@ import io.drawbridge.config.ConfigProblem;
 import io.drawbridge.edge.EventLoops;
 import io.drawbridge.edge.GatewayComponent;
 import io.drawbridge.edge.HttpListener;
+import io.drawbridge.identity.Catalog;
 import io.drawbridge.identity.CatalogRoleSource;
 import io.drawbridge.identity.RoleSource;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.proxy.AssertionSigner;
 import io.drawbridge.proxy.IdentityHeaders;
 import io.drawbridge.proxy.UpstreamClient;
+import io.drawbridge.route.CatalogRoutes;
 import io.drawbridge.route.DrawbridgeComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,7 +84,9 @@ public final class Gateway implements AutoCloseable {
         HttpListener listener = new HttpListener(config.server(), config.identityHeaders(), loops, audit);
         ThreadPoolExecutor authExecutor = boundedExecutor("drawbridge-keys");
         ThreadPoolExecutor catalogExecutor = boundedExecutor("drawbridge-catalog");
-        RoleSource roles = config.catalog() == null ? null : CatalogRoleSource.of(config.catalog(), catalogExecutor);
+        Catalog catalog = config.catalog() == null ? null : Catalog.of(config.catalog());
+        RoleSource roles = catalog == null ? null : new CatalogRoleSource(catalog,
+                CatalogRoleSource.Options.of(config.catalog()), catalogExecutor, java.time.Clock.systemUTC());
         IssuerRegistry issuers = IssuerRegistry.of(config.issuers());
         var assertions = new AssertionSigner("drawbridge", null, java.time.Duration.ofMinutes(5),
                 java.time.Clock.systemUTC());
@@ -118,6 +122,11 @@ public final class Gateway implements AutoCloseable {
             throw new StartupFailure(where, e);
         }
         listener.start(); // also when no route listens yet: the port is the gateway's promise
+        if (catalog != null) {
+            var discovered = new CatalogRoutes(main.getCamelContext(), catalog, listener, audit);
+            gateway.resources.add(0, discovered);
+            discovered.start(config.catalog().pollInterval());
+        }
         return gateway;
     }
 
@@ -148,6 +157,11 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         closed = true;
+        for (AutoCloseable resource : resources) {
+            if (resource instanceof CatalogRoutes discovery) {
+                discovery.close(); // no route changes while shutting down
+            }
+        }
         listener.close();
         try {
             main.stop();

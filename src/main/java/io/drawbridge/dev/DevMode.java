@@ -1,6 +1,7 @@
 package io.drawbridge.dev;
 
 import io.drawbridge.Gateway;
+import io.drawbridge.config.CatalogConfig;
 import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.GatewayConfig;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import org.apache.camel.builder.RouteBuilder;
 public final class DevMode {
 
     public static final String CONFIG = "dev/drawbridge-dev.yaml";
+    private static final String DEMO_CATALOG = "dev/catalog/catalog-info.yaml";
     private static final Path STATE = Path.of(".drawbridge");
 
     private DevMode() {
@@ -53,6 +55,9 @@ public final class DevMode {
                 .orElseThrow(() -> new IllegalStateException("dev mode needs the issuer named 'dev'")).issuer();
         var devIssuer = new DevIssuer(issuer, STATE.resolve("dev-idp-key.json"));
         EchoUpstream echo = EchoUpstream.start();
+        if (config.catalog() == null) {
+            config = withDemoCatalog(config, echo.url());
+        }
         List<AutoCloseable> resources = new ArrayList<>(List.of(echo));
         RouteBuilder devIdp = new RouteBuilder() {
             @Override
@@ -66,6 +71,27 @@ public final class DevMode {
         Gateway gateway = Gateway.start(config, Map.of("upstream.echo", echo.url()), List.of(devIdp), resources);
         banner(out, config, gateway.port(), issuer);
         return gateway;
+    }
+
+    /**
+     * The demo catalog (alice in sre, sre under platform, a Component declaring a route for its owners), written
+     * to {@code .drawbridge/catalog/} with the echo upstream's address, since catalog data is never run through
+     * property placeholders.
+     */
+    private static GatewayConfig withDemoCatalog(GatewayConfig config, String echoUrl) {
+        try (InputStream demo = DevMode.class.getClassLoader().getResourceAsStream(DEMO_CATALOG)) {
+            String yaml = new String(demo.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("{{upstream.echo}}", echoUrl);
+            Path file = Files.createDirectories(STATE.resolve("catalog")).resolve("catalog-info.yaml");
+            Files.writeString(file, yaml);
+            var catalog = new CatalogConfig(null, file.toString(), null, null, null, null, null,
+                    java.time.Duration.ofSeconds(5), null);
+            return new GatewayConfig(config.server(), config.upstreams(), config.issuers(), config.policies(),
+                    config.identityHeaders(), config.audit(), config.routes(), config.properties(), config.source(),
+                    catalog);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the demo catalog", e);
+        }
     }
 
     private static void requireLoopback(String host) {
@@ -89,6 +115,7 @@ public final class DevMode {
         out.println("   gateway      " + base);
         out.println("   dev issuer   " + issuer + "   (users alice/alice, bob/bob; client ci-bot/ci-bot-secret)");
         out.println("   routes       " + String.join(", ", config.routes()));
+        out.println("   catalog      " + config.catalog().files() + "   (routes declared there appear by themselves)");
         out.println("   audit log    " + config.audit().file());
         out.println();
         out.println("   Try it:");
@@ -101,6 +128,10 @@ public final class DevMode {
         out.println("   CI=$(curl -s -u ci-bot:ci-bot-secret -d grant_type=client_credentials " + issuer
                 + "/token | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
         out.println("   curl -i -H \"Authorization: Bearer $CI\" " + base + "/echo/      # ci-bot (automation): 403");
+        out.println("   curl -i -H \"Authorization: Bearer $ALICE\" " + base + "/platform/   # group:default/platform,"
+                + " via sre's parent: 200");
+        out.println("   curl -i -H \"Authorization: Bearer $ALICE\" " + base + "/catalog-echo/   # a catalog-declared"
+                + " route for its owners (sre): 200");
         out.println("   tail -f " + config.audit().file());
         out.println("  ==================================================================================");
         out.println();

@@ -13,7 +13,11 @@ import java.util.Locale;
 public final class RouteTable {
 
     /** A listening route: {@code host} is {@code null} (any), exact, or {@code *.suffix}. */
-    record Entry(String host, String prefix, GatewayConsumer consumer) {
+    public record Entry(String host, String prefix, GatewayConsumer consumer) {
+        public String routeId() {
+            return consumer.getRouteId();
+        }
+
         boolean matchesHost(String requestHost) {
             if (host == null) {
                 return true;

@@ -21,9 +21,19 @@ public final class AuthorizeStep implements Processor {
     private final String policyName;
     private final Supplier<Policies> policies;
 
+    private final RoutePolicy fixed;
+
     public AuthorizeStep(String policyName, Supplier<Policies> policies) {
         this.policyName = policyName;
         this.policies = policies;
+        this.fixed = null;
+    }
+
+    /** A step with its own policy, for routes the gateway builds itself (catalog-declared routes). */
+    public AuthorizeStep(RoutePolicy policy) {
+        this.policyName = policy.name();
+        this.policies = null;
+        this.fixed = policy;
     }
 
     @Override
@@ -33,7 +43,7 @@ public final class AuthorizeStep implements Processor {
             throw new IllegalStateException("drawbridge:authorize must follow a gateway: listener");
         }
         String name = policyName != null ? policyName : exchange.getFromRouteId();
-        RoutePolicy policy = name == null ? RoutePolicy.NONE : policies.get().get(name);
+        RoutePolicy policy = fixed != null ? fixed : name == null ? RoutePolicy.NONE : policies.get().get(name);
         Identity identity = exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class);
         Decision decision = PolicyEvaluator.evaluate(policy, facts, identity);
         exchange.setProperty(ExchangeKeys.DECISION, decision);

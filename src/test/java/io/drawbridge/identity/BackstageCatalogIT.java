@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.drawbridge.testing.BackstageProcess;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -39,31 +40,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BackstageCatalogIT {
 
     static final String TOKEN = "drawbridge-it-token-0123456789";
-    static final Path PROJECT = Path.of(System.getProperty("drawbridge.project.dir", ".")).toAbsolutePath();
-    static final Path SHARED = PROJECT.resolve("../shared/backstage").normalize();
+    static final Path PROJECT = BackstageProcess.PROJECT;
 
-    static int port;
-    static long pid;
+    static BackstageProcess backstage;
     static BackstageCatalog catalog;
     static ExecutorService workers;
 
     @BeforeAll
     static void startBackstage() throws Exception {
-        port = freePort();
-        Path log = PROJECT.resolve("target/backstage-it-" + port + ".log");
-        Files.createDirectories(log.getParent());
-        ProcessBuilder start = new ProcessBuilder("bash", SHARED.resolve("start.sh").toString())
-                .redirectError(log.toFile());
-        start.environment().put("BACKSTAGE_PORT", String.valueOf(port));
-        start.environment().put("BACKSTAGE_TOKEN", TOKEN);
-        start.environment().put("BACKSTAGE_CATALOG", PROJECT.resolve("src/test/resources/catalog") + "/*.yaml");
-        Process script = start.start();
-        String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!script.waitFor(5, TimeUnit.MINUTES) || script.exitValue() != 0 || !out.matches("\\d+")) {
-            throw new IllegalStateException("Backstage did not start (" + out + "):\n" + Files.readString(log));
-        }
-        pid = Long.parseLong(out);
-        catalog = new BackstageCatalog(URI.create("http://127.0.0.1:" + port), TOKEN, Duration.ofSeconds(5));
+        backstage = BackstageProcess.start(PROJECT.resolve("src/test/resources/catalog") + "/*.yaml", TOKEN);
+        catalog = new BackstageCatalog(URI.create(backstage.url()), TOKEN, Duration.ofSeconds(5));
         workers = Executors.newFixedThreadPool(4);
     }
 
@@ -72,23 +58,8 @@ class BackstageCatalogIT {
         if (workers != null) {
             workers.shutdownNow();
         }
-        if (port == 0) {
-            return;
-        }
-        ProcessBuilder stop = new ProcessBuilder("bash", SHARED.resolve("stop.sh").toString()).inheritIO();
-        stop.environment().put("BACKSTAGE_PORT", String.valueOf(port));
-        Process script = stop.start();
-        script.waitFor(30, TimeUnit.SECONDS);
-        if (pid > 0) { // stop.sh stops it by its recorded PID; if that failed, by the PID start.sh printed
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (backstage != null) {
+            backstage.stop();
         }
     }
 
@@ -135,7 +106,7 @@ class BackstageCatalogIT {
 
     @Test
     void listsTheEntitiesThatDeclareRoutesFollowingEveryPage() {
-        BackstageCatalog onePerPage = new BackstageCatalog(URI.create("http://127.0.0.1:" + port), TOKEN,
+        BackstageCatalog onePerPage = new BackstageCatalog(URI.create(backstage.url()), TOKEN,
                 Duration.ofSeconds(5), 1);
 
         assertThat(catalog.routedEntities()).containsExactlyInAnyOrderElementsOf(CatalogFixtures.ROUTED);
@@ -157,7 +128,7 @@ class BackstageCatalogIT {
 
     @Test
     void aWrongTokenIsAFailureNeverAnEmptyAnswer() {
-        BackstageCatalog wrongToken = new BackstageCatalog(URI.create("http://127.0.0.1:" + port),
+        BackstageCatalog wrongToken = new BackstageCatalog(URI.create(backstage.url()),
                 "not-the-token-0123456789", Duration.ofSeconds(5));
         CatalogRoleSource roles = new CatalogRoleSource(wrongToken,
                 CatalogFixtures.options(Match.EMAIL, UnknownUser.CLAIMS_ONLY), workers, Clock.systemUTC());
@@ -171,7 +142,7 @@ class BackstageCatalogIT {
 
     @Test
     void printsColdAndCachedLookupTimes() {
-        BackstageCatalog newClient = new BackstageCatalog(URI.create("http://127.0.0.1:" + port), TOKEN,
+        BackstageCatalog newClient = new BackstageCatalog(URI.create(backstage.url()), TOKEN,
                 Duration.ofSeconds(5));
         CatalogRoleSource roles = new CatalogRoleSource(newClient,
                 CatalogFixtures.options(Match.EMAIL, UnknownUser.CLAIMS_ONLY), workers, Clock.systemUTC());

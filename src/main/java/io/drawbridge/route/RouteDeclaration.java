@@ -1,0 +1,136 @@
+package io.drawbridge.route;
+
+import io.drawbridge.config.PolicyConfig;
+import io.drawbridge.edge.RequestTarget;
+import io.drawbridge.identity.RoutedEntity;
+import io.drawbridge.policy.Policies;
+import io.drawbridge.policy.RoutePolicy;
+import io.drawbridge.proxy.UpstreamTarget;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A route a catalog entity declares with its annotations, checked:
+ * <pre>
+ *   drawbridge.io/upstream: http://grafana.internal:3000     where to proxy (an http(s) URL)
+ *   drawbridge.io/path:     /grafana                         the path prefix on the gateway
+ *   drawbridge.io/allow:    owners, group:default/sre        who may pass, comma-separated
+ * </pre>
+ * {@code owners} means the entity's owner: the members of the owning group (members of its child groups too, as
+ * for any group ref), or the owning user. Other terms are {@code group:} and {@code user:} entity refs.
+ *
+ * @param entity   the entity's ref, e.g. {@code component:default/grafana}
+ * @param routeId  the Camel route id made from it
+ * @param path     the normalized path prefix
+ * @param upstream the upstream URL as written
+ * @param allowed  the entity refs the policy lets in
+ */
+public record RouteDeclaration(String entity, String routeId, String path, String upstream, Set<String> allowed) {
+
+    /** Why an entity's declaration is not a route. */
+    public static final class Invalid extends Exception {
+        Invalid(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Paths the catalog may never take: the gateway's own. */
+    private static final List<String> RESERVED = List.of("/.well-known", "/dev-idp", "/oauth2");
+
+    public static RouteDeclaration of(RoutedEntity entity) throws Invalid {
+        Map<String, String> a = entity.annotations();
+        String upstream = required(a, "drawbridge.io/upstream");
+        String rawPath = required(a, "drawbridge.io/path");
+        String allow = required(a, "drawbridge.io/allow");
+        try {
+            UpstreamTarget.parse(upstream);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid("drawbridge.io/upstream: " + e.getMessage());
+        }
+        String path = path(rawPath);
+        Set<String> allowed = new LinkedHashSet<>();
+        for (String term : allow.split(",")) {
+            String t = term.trim().toLowerCase(Locale.ROOT);
+            if (t.isEmpty()) {
+                continue;
+            }
+            if (t.equals("owners")) {
+                if (entity.owner() == null) {
+                    throw new Invalid("drawbridge.io/allow: 'owners', but the entity has no owner");
+                }
+                allowed.add(entity.owner());
+            } else if (t.startsWith("group:") || t.startsWith("user:")) {
+                allowed.add(fullRef(t));
+            } else {
+                throw new Invalid("drawbridge.io/allow: unknown term '" + term.trim()
+                        + "' (use owners, group:<namespace>/<name> or user:<namespace>/<name>)");
+            }
+        }
+        if (allowed.isEmpty()) {
+            throw new Invalid("drawbridge.io/allow names no one");
+        }
+        String id = "catalog-" + entity.ref().replaceAll("[^a-z0-9-]+", "-");
+        return new RouteDeclaration(entity.ref(), id, path, upstream, Set.copyOf(allowed));
+    }
+
+    /** The policy: one allow rule naming the allowed refs, matched against the caller's catalog roles. */
+    public RoutePolicy policy() {
+        var rule = new PolicyConfig.RuleConfig("catalog " + entity, List.copyOf(allowed), null, null, null, null,
+                null);
+        String name = routeId;
+        List<String> problems = new ArrayList<>();
+        RoutePolicy policy = Policies.compile(Map.of(name, new PolicyConfig(false, null, List.of(rule), null)),
+                (field, message) -> problems.add(field + ": " + message)).get(name);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("catalog policy for " + entity + ": " + problems);
+        }
+        return policy;
+    }
+
+    private static String required(Map<String, String> annotations, String name) throws Invalid {
+        String value = annotations.get(name);
+        if (value == null || value.isBlank()) {
+            throw new Invalid(name + " is missing");
+        }
+        return value.trim();
+    }
+
+    private static String path(String raw) throws Invalid {
+        String normalized;
+        try {
+            normalized = RequestTarget.parse(raw).path();
+        } catch (RuntimeException e) {
+            throw new Invalid("drawbridge.io/path: '" + raw + "' is not a plain path");
+        }
+        while (normalized.length() > 1 && normalized.endsWith("/")) {
+            normalized = normalized.substring(0, normalized.length() - 1);
+        }
+        if (!normalized.equals(raw.trim()) && !(normalized + "/").equals(raw.trim())) {
+            throw new Invalid("drawbridge.io/path: '" + raw + "' is not in normal form (" + normalized + ")");
+        }
+        if (normalized.equals("/")) {
+            throw new Invalid("drawbridge.io/path: the catalog cannot take the whole gateway (/)");
+        }
+        for (String reserved : RESERVED) {
+            if (normalized.equals(reserved) || normalized.startsWith(reserved + "/")) {
+                throw new Invalid("drawbridge.io/path: " + reserved + " belongs to the gateway");
+            }
+        }
+        return normalized;
+    }
+
+    private static String fullRef(String ref) throws Invalid {
+        int colon = ref.indexOf(':');
+        String kind = ref.substring(0, colon);
+        String rest = ref.substring(colon + 1);
+        String full = rest.contains("/") ? kind + ":" + rest : kind + ":default/" + rest;
+        if (!full.matches("[a-z]+:[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*")) {
+            throw new Invalid("drawbridge.io/allow: '" + ref + "' is not an entity ref");
+        }
+        return full;
+    }
+}
