@@ -95,7 +95,7 @@ class BackstageCatalogIT {
         Enrichment enrichment = roles(Match.NAME, UnknownUser.DENY).enrich(caller("alice", null)).join();
 
         assertThat(enrichment.identity().groups())
-                .containsExactlyInAnyOrder("group:default/sre", "group:default/platform");
+                .containsExactlyInAnyOrder("user:default/alice", "group:default/sre", "group:default/platform");
     }
 
     @ParameterizedTest(name = "{0}")
