@@ -88,8 +88,9 @@ public final class Gateway implements AutoCloseable {
         RoleSource roles = catalog == null ? null : new CatalogRoleSource(catalog,
                 CatalogRoleSource.Options.of(config.catalog()), catalogExecutor, java.time.Clock.systemUTC());
         IssuerRegistry issuers = IssuerRegistry.of(config.issuers());
-        var assertions = new AssertionSigner("drawbridge", null, java.time.Duration.ofMinutes(5),
-                java.time.Clock.systemUTC());
+        var assertions = new AssertionSigner(config.assertion().issuer(),
+                config.assertion().keyFile() == null ? null : Path.of(config.assertion().keyFile()),
+                config.assertion().lifetime(), java.time.Clock.systemUTC());
         var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, () -> policies,
                 new UpstreamClient(loops, config.upstreams()), new IdentityHeaders(config.identityHeaders()),
                 assertions, roles);

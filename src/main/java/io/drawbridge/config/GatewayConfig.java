@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  * @param properties      Camel properties the routes may refer to as {@code {{name}}}
  * @param source          the file this was read from, or {@code null} when built in code; not read from YAML
  * @param catalog         the software catalog that enriches identities; default none ({@code null}: no catalog)
+ * @param assertion       the signed identity assertion upstreams receive
  */
 public record GatewayConfig(
         ServerConfig server,
@@ -31,7 +32,8 @@ public record GatewayConfig(
         List<String> routes,
         Map<String, String> properties,
         @JsonIgnore Path source,
-        CatalogConfig catalog) {
+        CatalogConfig catalog,
+        AssertionConfig assertion) {
 
     public GatewayConfig {
         server = server == null ? ServerConfig.defaults() : server;
@@ -42,13 +44,14 @@ public record GatewayConfig(
         audit = audit == null ? AuditConfig.defaults() : audit;
         routes = routes == null ? List.of("file:routes/*.yaml") : List.copyOf(routes);
         properties = properties == null ? Map.of() : Map.copyOf(properties);
+        assertion = assertion == null ? AssertionConfig.defaults() : assertion;
     }
 
     /** Without a catalog, as before the catalog section existed. */
     public GatewayConfig(ServerConfig server, UpstreamDefaults upstreams, List<IssuerConfig> issuers,
                          Map<String, PolicyConfig> policies, IdentityHeadersConfig identityHeaders, AuditConfig audit,
                          List<String> routes, Map<String, String> properties, Path source) {
-        this(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, source, null);
+        this(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, source, null, null);
     }
 
     /** Property values are left out: they are often secrets from the environment. */
@@ -58,11 +61,21 @@ public record GatewayConfig(
                 + ", policies=" + policies + ", identityHeaders=" + identityHeaders + ", audit=" + audit
                 + ", routes=" + routes + ", properties=" + properties.keySet().stream().sorted()
                 .map(k -> k + "=***").collect(Collectors.joining(", ", "{", "}")) + ", source=" + source
-                + ", catalog=" + catalog + "]";
+                + ", catalog=" + catalog + ", assertion=" + assertion + "]";
     }
 
     public GatewayConfig withSource(Path file) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, file,
-                catalog);
+                catalog, assertion);
+    }
+
+    public GatewayConfig withRoutes(List<String> locations) {
+        return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, locations, properties,
+                source, catalog, assertion);
+    }
+
+    public GatewayConfig withCatalog(CatalogConfig catalogConfig) {
+        return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
+                source, catalogConfig, assertion);
     }
 }

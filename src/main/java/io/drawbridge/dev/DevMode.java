@@ -41,9 +41,7 @@ public final class DevMode {
             // The demo routes: the working directory's routes/ when there is one, else the copy in the jar.
             List<String> routes = Files.isDirectory(Path.of("routes"))
                     ? List.of("file:routes/*.yaml") : List.of("classpath:routes/*.yaml");
-            return new GatewayConfig(config.server(), config.upstreams(), config.issuers(), config.policies(),
-                    config.identityHeaders(), config.audit(), routes, config.properties(), config.source(),
-                    config.catalog());
+            return config.withRoutes(routes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,9 +84,7 @@ public final class DevMode {
             Files.writeString(file, yaml);
             var catalog = new CatalogConfig(null, file.toString(), null, null, null, null, null,
                     java.time.Duration.ofSeconds(5), null);
-            return new GatewayConfig(config.server(), config.upstreams(), config.issuers(), config.policies(),
-                    config.identityHeaders(), config.audit(), config.routes(), config.properties(), config.source(),
-                    catalog);
+            return config.withCatalog(catalog);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo catalog", e);
         }
