@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /**
  * Serializes audit records as one JSON object a line. Field by field, without reflection; Jackson escapes every
@@ -22,6 +23,37 @@ public final class AuditJson {
     /** Appends the record and a newline to {@code out}. */
     public static void write(AuditRecord r, ByteArrayOutputStream out) {
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            fields(g, r);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.write('\n');
+    }
+
+    /**
+     * Appends each record as a line, with one generator for the whole batch. A record that cannot be written
+     * (which would be a bug) is skipped and reported to {@code failed}, the others are still written.
+     */
+    public static void writeBatch(List<AuditRecord> records, ByteArrayOutputStream out,
+                                  java.util.function.BiConsumer<AuditRecord, RuntimeException> failed) {
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            g.setRootValueSeparator(null);
+            for (AuditRecord r : records) {
+                try {
+                    fields(g, r);
+                    g.flush();
+                    out.write('\n');
+                } catch (RuntimeException e) {
+                    failed.accept(r, e);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void fields(JsonGenerator g, AuditRecord r) throws IOException {
+        {
             g.writeStartObject();
             g.writeStringField("time", DateTimeFormatter.ISO_INSTANT.format(r.time()));
             g.writeStringField("requestId", r.requestId());
@@ -50,10 +82,7 @@ public final class AuditJson {
             optional(g, "userAgent", r.userAgent());
             optional(g, "catalog", r.catalog());
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        out.write('\n');
     }
 
     public static String toJson(AuditRecord record) {

@@ -49,13 +49,8 @@ public final class FileAuditSink extends QueuedAuditSink {
     @Override
     void write(List<AuditRecord> batch) {
         buffer.reset();
-        for (AuditRecord record : batch) {
-            try {
-                AuditJson.write(record, buffer);
-            } catch (RuntimeException e) {
-                LOG.error("audit record {} could not be serialized: {}", record.requestId(), e.toString());
-            }
-        }
+        AuditJson.writeBatch(batch, buffer, (record, e) ->
+                LOG.error("audit record {} could not be serialized: {}", record.requestId(), e.toString()));
         ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
         while (bytes.hasRemaining()) {
             try {

@@ -50,7 +50,11 @@ public final class ClientRequest {
     private String matchedPrefix = "/";
     private String upgradeProtocol;
 
+    /** Body bytes held while the route has not asked for the body yet; beyond this the client is paused. */
+    private static final long MAX_PENDING_BODY = 256 * 1024;
+
     private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
+    private long pendingBytes;
     private boolean bodyComplete;
     private boolean bodyDiscarded;
     private BodySink sink;
@@ -306,10 +310,13 @@ public final class ClientRequest {
         boolean last = content instanceof LastHttpContent;
         if (last) {
             bodyComplete = true;
-            channel.config().setAutoRead(false); // the next pipelined request waits for this response
         }
         if (sink == null) {
             pending.add(content);
+            pendingBytes += content.content().readableBytes();
+            if (pendingBytes > MAX_PENDING_BODY && !bodyComplete) {
+                channel.config().setAutoRead(false); // until the route decides what to do with the body
+            }
         } else if (last) {
             sink.onEnd((LastHttpContent) content);
         } else {

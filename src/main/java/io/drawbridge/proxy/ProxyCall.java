@@ -59,7 +59,11 @@ final class ProxyCall implements BodySink, StreamingResponse {
     private boolean routeResumed;
     private boolean responseKeepAlive;
     private boolean responseComplete;
+    /** Response bytes held before the edge streams them; beyond this the upstream is paused. */
+    private static final long MAX_PENDING_RESPONSE = 256 * 1024;
+
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
+    private long pendingBytes;
     private Consumer<Throwable> onComplete;
     private Throwable streamFailure;
     private boolean terminal;
@@ -184,7 +188,11 @@ final class ProxyCall implements BodySink, StreamingResponse {
         if (!headReceived || terminal) {
             content.release();
         } else if (onComplete == null) {
-            pending.add(content);
+            pending.add(content); // held until the edge is ready for the body
+            pendingBytes += content.content().readableBytes();
+            if (pendingBytes > MAX_PENDING_RESPONSE && upstream != null) {
+                upstream.config().setAutoRead(false);
+            }
         } else {
             forward(content);
         }
@@ -213,7 +221,6 @@ final class ProxyCall implements BodySink, StreamingResponse {
             earlyResponse = true; // the upstream answered before the body was sent: the rest is not needed
             client.discardBody();
         }
-        upstream.config().setAutoRead(false); // hold the body until the edge is ready for it
         Message message = exchange.getMessage();
         message.getHeaders().clear();
         ResponseHeaders.copy(response.headers(), message.getHeaders());
