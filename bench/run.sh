@@ -5,7 +5,7 @@
 # bearer token verification, policy, identity headers, audit to the local file.
 #   bash bench/run.sh                          # all peers, 3 interleaved rounds of 10 s, 32 connections
 #   TARGETS="haproxy" ROUNDS=5 DURATION=20s bash bench/run.sh
-#   DRAWBRIDGE_JAVA_OPTS="-Xmx512m" bash bench/run.sh
+#   DRAWBRIDGE_JAVA_OPTS="-Xmx512m -XX:+UseParallelGC" bash bench/run.sh   # the default
 # Every process it starts is stopped by PID. Results: the table, the ratios, and bench/work/last-run.txt.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,16 +60,25 @@ cat > "$db/routes/app.yaml" <<'YAML'
         - to: drawbridge:proxy?upstream={{upstream.app}}
 YAML
 
+. "$WORK/tokens.env"
 started=$(date +%s%N)
-(cd "$db" && exec java ${DRAWBRIDGE_JAVA_OPTS:--Xmx512m} -jar "$jar" --config drawbridge.yaml > "$db/gateway.log" 2>&1) &
+(cd "$db" && exec java ${DRAWBRIDGE_JAVA_OPTS:--Xmx512m -XX:+UseParallelGC} -jar "$jar" --config drawbridge.yaml > "$db/gateway.log" 2>&1) &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
-for _ in $(seq 1 100); do
-  curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/app" && break
+for _ in $(seq 1 500); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 -H "Authorization: Bearer $TOKEN_GOOD" "http://127.0.0.1:$PORT/app")
+  [ "$code" != 000 ] && break
   kill -0 $pid 2>/dev/null || { echo "Drawbridge exited:"; cat "$db/gateway.log"; exit 2; }
-  sleep 0.1
+  sleep 0.01
 done
-echo "drawbridge: listening $(( ($(date +%s%N) - started) / 1000000 )) ms after start (pid $pid, java $(java -version 2>&1 | head -1))"
+echo "drawbridge: answering $(( ($(date +%s%N) - started) / 1000000 )) ms after the JVM started (pid $pid, $(java -version 2>&1 | head -1)); startup to first proxied request: bench/scale.sh"
+# A JVM compiles its hot path in the first seconds: warm it before the timed rounds, as any long-running gateway is.
+WARMUP=${WARMUP:-10s}
+(cd "$WORK" && render() { sed "s#@WORK@#$WORK#g" "$peers/conf/$1" > "$WORK/$1"; }; render upstream-nginx.conf
+ nginx -c "$WORK/upstream-nginx.conf" -p "$WORK" -e "$WORK/upstream-error.log" \
+   && wrk -t1 -c32 -d"$WARMUP" -H "Authorization: Bearer $TOKEN_GOOD" "http://127.0.0.1:$PORT/app" > /dev/null;
+ kill "$(cat "$WORK/upstream.pid")" 2>/dev/null; sleep 0.5)
+echo "drawbridge: warmed up for $WARMUP"
 
 {
   echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"

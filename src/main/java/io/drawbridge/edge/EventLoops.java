@@ -27,7 +27,7 @@ public final class EventLoops implements AutoCloseable {
     public EventLoops(int workerThreads) {
         this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("drawbridge.nio");
         int threads = workerThreads > 0 ? workerThreads
-                : Integer.getInteger("drawbridge.ioThreads", Runtime.getRuntime().availableProcessors());
+                : Integer.getInteger("drawbridge.ioThreads", defaultThreads(Runtime.getRuntime().availableProcessors()));
         if (epoll) {
             acceptor = new EpollEventLoopGroup(1, new DefaultThreadFactory("drawbridge-accept", true));
             workers = new EpollEventLoopGroup(threads, new DefaultThreadFactory("drawbridge-io", true));
@@ -35,6 +35,14 @@ public final class EventLoops implements AutoCloseable {
             acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("drawbridge-accept", true));
             workers = new NioEventLoopGroup(threads, new DefaultThreadFactory("drawbridge-io", true));
         }
+    }
+
+    /**
+     * One I/O thread per core but one: the audit writer, the garbage collector and the JIT need a core too. On two
+     * cores this measured the same throughput as two I/O threads with half the p99 latency (bench/README.md).
+     */
+    static int defaultThreads(int cores) {
+        return Math.max(1, cores - 1);
     }
 
     public EventLoopGroup acceptor() {
