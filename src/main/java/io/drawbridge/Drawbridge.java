@@ -21,6 +21,7 @@ public final class Drawbridge {
     private static final String USAGE = """
             usage: java -jar drawbridge.jar [--config FILE]   run with FILE (default ./drawbridge.yaml)
                    java -jar drawbridge.jar --dev             run the embedded development setup on 127.0.0.1
+            add --hawtio to serve the Hawtio console on the management port (http://127.0.0.1:8081/hawtio/)
             """;
 
     private Drawbridge() {
@@ -28,10 +29,12 @@ public final class Drawbridge {
 
     public static void main(String[] args) {
         boolean dev = false;
+        boolean hawtio = false;
         Path configFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dev" -> dev = true;
+                case "--hawtio" -> hawtio = true;
                 case "--config" -> {
                     if (i + 1 >= args.length) {
                         exit(2, "--config needs a file\n" + USAGE);
@@ -46,13 +49,13 @@ public final class Drawbridge {
         Gateway gateway;
         try {
             if (dev && configFile == null) {
-                gateway = DevMode.start(DevMode.config(loader), System.out);
+                gateway = DevMode.start(withHawtio(DevMode.config(loader), hawtio), System.out);
             } else {
                 Path file = configFile != null ? configFile : Path.of("drawbridge.yaml");
                 if (!Files.exists(file)) {
                     exit(2, "no configuration: " + file + " does not exist\n" + USAGE);
                 }
-                GatewayConfig config = loader.load(file);
+                GatewayConfig config = withHawtio(loader.load(file), hawtio);
                 gateway = dev ? DevMode.start(config, System.out) : Gateway.start(config, java.util.Map.of(),
                         List.of(), List.of());
             }
@@ -74,6 +77,10 @@ public final class Drawbridge {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static GatewayConfig withHawtio(GatewayConfig config, boolean hawtio) {
+        return hawtio ? config.withManagement(config.management().withHawtio(true)) : config;
     }
 
     private static void exit(int status, String message) {

@@ -17,6 +17,17 @@ import io.drawbridge.policy.Policies;
 import io.drawbridge.proxy.AssertionSigner;
 import io.drawbridge.proxy.IdentityHeaders;
 import io.drawbridge.proxy.UpstreamClient;
+import io.drawbridge.authn.TrustedIssuer;
+import io.drawbridge.audit.QueuedAuditSink;
+import io.drawbridge.authn.IssuersCheck;
+import io.drawbridge.config.CatalogCheck;
+import io.drawbridge.config.ConfigLoader;
+import io.drawbridge.ops.GatewayMetrics;
+import io.drawbridge.ops.HotReload;
+import io.drawbridge.ops.RouteFileReloader;
+import io.drawbridge.policy.PolicyCheck;
+import io.drawbridge.ops.ManagementServer;
+import io.drawbridge.ops.Readiness;
 import io.drawbridge.route.CatalogRoutes;
 import io.drawbridge.route.DrawbridgeComponent;
 import java.nio.file.Path;
@@ -50,6 +61,7 @@ public final class Gateway implements AutoCloseable {
     private final Main main;
     private final List<AutoCloseable> resources;
     private boolean closed;
+    private ManagementServer management;
 
     private Gateway(GatewayConfig config, EventLoops loops, AuditSink audit, HttpListener listener,
                     List<ThreadPoolExecutor> executors, Main main, List<AutoCloseable> resources) {
@@ -91,7 +103,8 @@ public final class Gateway implements AutoCloseable {
         var assertions = new AssertionSigner(config.assertion().issuer(),
                 config.assertion().keyFile() == null ? null : Path.of(config.assertion().keyFile()),
                 config.assertion().lifetime(), java.time.Clock.systemUTC());
-        var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, () -> policies,
+        var currentPolicies = new AtomicReference<>(policies);
+        var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, currentPolicies::get,
                 new UpstreamClient(loops, config.upstreams()), new IdentityHeaders(config.identityHeaders()),
                 assertions, roles);
 
@@ -103,6 +116,8 @@ public final class Gateway implements AutoCloseable {
         conf.setShutdownTimeout(15);
         conf.setTracing(false);
         conf.setMessageHistory(false);
+        // Route-level statistics for Hawtio and JMX; per-processor counters would cost on every step.
+        conf.setJmxManagementStatisticsLevel(org.apache.camel.ManagementStatisticsLevel.RoutesOnly);
         conf.addRoutesBuilder(new BuiltInRoutes(assertions));
         builders.forEach(conf::addRoutesBuilder);
         config.properties().forEach(main::addInitialProperty);
@@ -123,11 +138,28 @@ public final class Gateway implements AutoCloseable {
             throw new StartupFailure(where, e);
         }
         listener.start(); // also when no route listens yet: the port is the gateway's promise
+        CatalogRoutes discovered = null;
         if (catalog != null) {
-            var discovered = new CatalogRoutes(main.getCamelContext(), catalog, listener, audit);
+            discovered = new CatalogRoutes(main.getCamelContext(), catalog, listener, audit);
             gateway.resources.add(0, discovered);
             discovered.start(config.catalog().pollInterval());
         }
+        gateway.startOperations(issuers, authExecutor, discovered);
+        var reload = new HotReload(config, new ConfigLoader(System::getenv, List.of(new IssuersCheck(),
+                new PolicyCheck(), new CatalogCheck())), currentPolicies,
+                new RouteFileReloader(main.getCamelContext(), audit, new RouteFileReloader.SwapWindow() {
+                    @Override
+                    public void begin(java.util.Collection<String> routeIds) {
+                        listener.routes().beginSwap(routeIds);
+                    }
+
+                    @Override
+                    public void end(java.util.Collection<String> routeIds) {
+                        listener.routes().endSwap(routeIds);
+                    }
+                }), audit);
+        gateway.resources.add(0, reload);
+        reload.start();
         return gateway;
     }
 
@@ -140,8 +172,55 @@ public final class Gateway implements AutoCloseable {
         }, new ThreadPoolExecutor.AbortPolicy());
     }
 
+    /** Metrics, readiness and the management port; and the issuers' keys fetched before the first request. */
+    private void startOperations(IssuerRegistry issuers, ThreadPoolExecutor keyFetchers, CatalogRoutes discovered) {
+        var metrics = new GatewayMetrics();
+        metrics.bindIssuers(issuers);
+        if (audit instanceof QueuedAuditSink queued) {
+            metrics.bindAudit(queued);
+            queued.observe(metrics::observe);
+        }
+        if (discovered != null) {
+            metrics.bindRoutes(discovered::serving);
+        }
+        for (TrustedIssuer issuer : issuers.issuers()) {
+            keyFetchers.execute(issuer::prefetchKeys); // readiness waits for these, requests need not
+        }
+        var readiness = new Readiness()
+                .add("camel", () -> camelContext().isStarted() ? null : "Camel is not started")
+                .add("listener", () -> listener.port() > 0 ? null : "the listener is not bound")
+                .add("issuers", () -> {
+                    var missing = issuers.issuers().stream().filter(i -> !i.hasKeys()).map(TrustedIssuer::name)
+                            .toList();
+                    if (!missing.isEmpty()) {
+                        missing.forEach(name -> issuers.issuers().stream().filter(i -> i.name().equals(name))
+                                .forEach(i -> keyFetchers.execute(i::prefetchKeys)));
+                        return "no keys yet for " + missing;
+                    }
+                    return null;
+                })
+                .add("audit", () -> audit instanceof QueuedAuditSink q && q.failing()
+                        ? "the audit sink cannot write; backlog " + q.backlog() : null);
+        if (discovered != null) {
+            CatalogRoutes routes = discovered;
+            readiness.add("catalog", () -> routes.reached() ? null : "the catalog has not answered yet");
+        }
+        if (config.management().enabled()) {
+            var management = new ManagementServer(config.management(), readiness, metrics::scrape,
+                    Path.of(".drawbridge"));
+            resources.add(management);
+            management.start();
+            this.management = management;
+        }
+    }
+
     public int port() {
         return listener.port();
+    }
+
+    /** The management port, or -1 when it is off. */
+    public int managementPort() {
+        return management == null ? -1 : management.port();
     }
 
     public GatewayConfig config() {
@@ -159,8 +238,12 @@ public final class Gateway implements AutoCloseable {
         }
         closed = true;
         for (AutoCloseable resource : resources) {
-            if (resource instanceof CatalogRoutes discovery) {
-                discovery.close(); // no route changes while shutting down
+            if (resource instanceof CatalogRoutes || resource instanceof HotReload) {
+                try {
+                    resource.close(); // no route changes while shutting down
+                } catch (Exception e) {
+                    LOG.warn("closing {}: {}", resource, e.getMessage());
+                }
             }
         }
         listener.close();

@@ -44,6 +44,7 @@ public final class EndpointAuditSink extends QueuedAuditSink {
                     template = context.get().createProducerTemplate();
                 }
                 template.sendBody(uri, json);
+                failing(false);
                 return;
             } catch (RuntimeException e) {
                 if (isClosed() && ++attempts > 10) {
@@ -51,6 +52,7 @@ public final class EndpointAuditSink extends QueuedAuditSink {
                     LOG.error("audit endpoint {} unavailable at shutdown; unsent record: {}", uri, json);
                     return;
                 }
+                failing(true);
                 LOG.error("audit endpoint {} refused a record ({}); retrying in {} ms", uri, e.getMessage(), backoff);
                 try {
                     Thread.sleep(backoff);

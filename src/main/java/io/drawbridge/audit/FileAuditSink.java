@@ -55,11 +55,13 @@ public final class FileAuditSink extends QueuedAuditSink {
         while (bytes.hasRemaining()) {
             try {
                 channel.write(bytes);
+                failing(false);
             } catch (ClosedChannelException e) {
                 LOG.error("audit file {} closed with {} bytes unwritten", file, bytes.remaining());
                 return;
             } catch (IOException e) {
                 // Never drop: keep trying; meanwhile the full queue holds back new requests.
+                failing(true);
                 LOG.error("cannot write the audit file {} ({}); retrying", file, e.getMessage());
                 sleep(1000);
             }

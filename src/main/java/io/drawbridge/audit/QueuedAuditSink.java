@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * what has gathered as one batch. A blocking queue's signal on every record cost two futex system calls per
  * request in the profile, and one disk write per record.
  */
-abstract class QueuedAuditSink implements AuditSink {
+public abstract class QueuedAuditSink implements AuditSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueuedAuditSink.class);
     private static final long IDLE_PARK_NANOS = 1_000_000;
@@ -33,6 +33,8 @@ abstract class QueuedAuditSink implements AuditSink {
     // no record can slip in after the writer's last look and be lost.
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    private volatile boolean failing;
+    private volatile java.util.function.Consumer<List<AuditRecord>> observer = batch -> { };
 
     QueuedAuditSink(String threadName, int capacity) {
         this.capacity = capacity;
@@ -50,6 +52,25 @@ abstract class QueuedAuditSink implements AuditSink {
 
     /** Releases what the sink holds, after the last batch. */
     abstract void release();
+
+    /** Records accepted and not yet written: the audit backlog. */
+    public int backlog() {
+        return Math.max(0, queued.get());
+    }
+
+    /** Whether the last write failed (the sink retries; readiness reports it). */
+    public boolean failing() {
+        return failing;
+    }
+
+    void failing(boolean now) {
+        failing = now;
+    }
+
+    /** Sees every batch after it is written, on the writer thread (metrics). */
+    public void observe(java.util.function.Consumer<List<AuditRecord>> observer) {
+        this.observer = observer;
+    }
 
     boolean isClosed() {
         return closed;
@@ -98,6 +119,11 @@ abstract class QueuedAuditSink implements AuditSink {
             }
             if (!batch.isEmpty()) {
                 write(batch);
+                try {
+                    observer.accept(batch);
+                } catch (RuntimeException e) {
+                    LOG.warn("audit observer failed: {}", e.toString());
+                }
                 int left = queued.addAndGet(-batch.size());
                 batch.clear();
                 idleRounds = 0;

@@ -45,6 +45,8 @@ final class IssuerKeys implements JWKSource<KeyAccess> {
     private final ReentrantLock fetching = new ReentrantLock();
     private volatile Snapshot snapshot;
     private volatile long nextFetchAllowedAt = Long.MIN_VALUE;
+    private final java.util.concurrent.atomic.AtomicLong fetched = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
 
     private IssuerKeys(String issuerName, JWKSetSource<KeyAccess> source, Duration ttl, Duration minRefreshInterval,
                        Clock clock, Snapshot initial) {
@@ -86,6 +88,28 @@ final class IssuerKeys implements JWKSource<KeyAccess> {
         return decide(latest, select(latest, selector));
     }
 
+    /** Whether keys are in memory (fresh or last-known-good): tokens can be verified without a fetch. */
+    boolean hasKeys() {
+        return snapshot != null;
+    }
+
+    /** Fetches the keys when there are none yet and a fetch is allowed; blocking: for a worker thread. */
+    void prefetch() {
+        Snapshot seen = snapshot;
+        if (seen == null && fetchAllowedAt(clock.millis())) {
+            fetchUnlessDoneSince(null);
+        }
+    }
+
+    /** JWKS fetches that succeeded and failed since start. */
+    long fetchesSucceeded() {
+        return fetched.get();
+    }
+
+    long fetchesFailed() {
+        return failed.get();
+    }
+
     private boolean fetchAllowedAt(long now) {
         return source != null && now >= nextFetchAllowedAt;
     }
@@ -110,8 +134,10 @@ final class IssuerKeys implements JWKSource<KeyAccess> {
             try {
                 JWKSet keys = source.getJWKSet(JWKSetCacheRefreshEvaluator.forceRefresh(), now, KeyAccess.MAY_FETCH);
                 snapshot = new Snapshot(keys.toPublicJWKSet(), saturatedAdd(now, ttlMillis));
+                fetched.incrementAndGet();
                 LOG.debug("Fetched {} key(s) of issuer {}", keys.size(), issuerName);
             } catch (KeySourceException | RuntimeException e) {
+                failed.incrementAndGet();
                 LOG.warn("Could not fetch the keys of issuer {}: {}; {}", issuerName, e.getMessage(),
                         current == null ? "no keys yet" : "keeping the last keys fetched");
             }

@@ -47,6 +47,16 @@ public final class IssuerRegistry implements TokenVerifier {
     }
 
     /** The names of the trusted issuers, for checking the names routes refer to. */
+    /** The trusted issuers, for readiness and metrics. */
+    public java.util.Collection<TrustedIssuer> issuers() {
+        return java.util.Collections.unmodifiableCollection(byIss.values());
+    }
+
+    /** The verified-token cache, for metrics. */
+    public VerifiedTokens verifiedTokens() {
+        return verified;
+    }
+
     public Set<String> names() {
         return Set.copyOf(names);
     }

@@ -50,6 +50,7 @@ public final class TrustedIssuer {
     private final Set<JWSAlgorithm> algorithms;
     private final DefaultJWTProcessor<KeyAccess> processor = new DefaultJWTProcessor<>();
     private final IdentityMapper identities;
+    private final IssuerKeys keys;
 
     public TrustedIssuer(IssuerConfig config) {
         this(config, Clock.systemUTC());
@@ -70,13 +71,29 @@ public final class TrustedIssuer {
         // access-token types: JWT, RFC 9068's at+jwt, or none
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
                 new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys(config, clock)));
+        this.keys = keys(config, clock);
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
         processor.setJWTClaimsSetVerifier(new ClaimRules(config, clock));
     }
 
     /** The name routes and audit records use. */
     public String name() {
         return config.name();
+    }
+
+    /** Whether this issuer's keys are in memory, so its tokens can be verified now. */
+    public boolean hasKeys() {
+        return keys.hasKeys();
+    }
+
+    /** Fetches the keys if there are none yet (blocking; for start-up on a worker thread). */
+    public void prefetchKeys() {
+        keys.prefetch();
+    }
+
+    /** JWKS fetches since start: {succeeded, failed}. */
+    public long[] keyFetches() {
+        return new long[] {keys.fetchesSucceeded(), keys.fetchesFailed()};
     }
 
     /** The exact {@code iss} of this issuer's tokens. */

@@ -39,6 +39,7 @@ public final class VerifiedTokens {
                 .expireAfter(Expiry.<String, Identity>creating((key, identity) ->
                         Duration.between(clock.instant(), identity.expiresAt())))
                 .executor(Runnable::run) // maintenance is cheap; no hop to the common pool
+                .recordStats()
                 .build();
     }
 
@@ -75,6 +76,12 @@ public final class VerifiedTokens {
         if (identity.expiresAt() != null && clock.instant().isBefore(identity.expiresAt())) {
             cache.put(key, identity);
         }
+    }
+
+    /** Hits and misses since start, for metrics: {hits, misses}. */
+    public long[] hitsAndMisses() {
+        var stats = cache.stats();
+        return new long[] {stats.hitCount(), stats.missCount()};
     }
 
     long size() {

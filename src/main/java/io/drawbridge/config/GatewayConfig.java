@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  * @param source          the file this was read from, or {@code null} when built in code; not read from YAML
  * @param catalog         the software catalog that enriches identities; default none ({@code null}: no catalog)
  * @param assertion       the signed identity assertion upstreams receive
+ * @param management      the management port: health, metrics, Jolokia, Hawtio
  */
 public record GatewayConfig(
         ServerConfig server,
@@ -33,7 +34,8 @@ public record GatewayConfig(
         Map<String, String> properties,
         @JsonIgnore Path source,
         CatalogConfig catalog,
-        AssertionConfig assertion) {
+        AssertionConfig assertion,
+        ManagementConfig management) {
 
     public GatewayConfig {
         server = server == null ? ServerConfig.defaults() : server;
@@ -45,13 +47,14 @@ public record GatewayConfig(
         routes = routes == null ? List.of("file:routes/*.yaml") : List.copyOf(routes);
         properties = properties == null ? Map.of() : Map.copyOf(properties);
         assertion = assertion == null ? AssertionConfig.defaults() : assertion;
+        management = management == null ? ManagementConfig.defaults() : management;
     }
 
     /** Without a catalog, as before the catalog section existed. */
     public GatewayConfig(ServerConfig server, UpstreamDefaults upstreams, List<IssuerConfig> issuers,
                          Map<String, PolicyConfig> policies, IdentityHeadersConfig identityHeaders, AuditConfig audit,
                          List<String> routes, Map<String, String> properties, Path source) {
-        this(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, source, null, null);
+        this(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, source, null, null, null);
     }
 
     /** Property values are left out: they are often secrets from the environment. */
@@ -61,21 +64,31 @@ public record GatewayConfig(
                 + ", policies=" + policies + ", identityHeaders=" + identityHeaders + ", audit=" + audit
                 + ", routes=" + routes + ", properties=" + properties.keySet().stream().sorted()
                 .map(k -> k + "=***").collect(Collectors.joining(", ", "{", "}")) + ", source=" + source
-                + ", catalog=" + catalog + ", assertion=" + assertion + "]";
+                + ", catalog=" + catalog + ", assertion=" + assertion + ", management=" + management + "]";
     }
 
     public GatewayConfig withSource(Path file) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, file,
-                catalog, assertion);
+                catalog, assertion, management);
     }
 
     public GatewayConfig withRoutes(List<String> locations) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, locations, properties,
-                source, catalog, assertion);
+                source, catalog, assertion, management);
     }
 
     public GatewayConfig withCatalog(CatalogConfig catalogConfig) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
-                source, catalogConfig, assertion);
+                source, catalogConfig, assertion, management);
+    }
+
+    public GatewayConfig withPolicies(Map<String, PolicyConfig> newPolicies) {
+        return new GatewayConfig(server, upstreams, issuers, newPolicies, identityHeaders, audit, routes, properties,
+                source, catalog, assertion, management);
+    }
+
+    public GatewayConfig withManagement(ManagementConfig managementConfig) {
+        return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
+                source, catalog, assertion, managementConfig);
     }
 }

@@ -34,6 +34,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnectionHandler.class);
     private static final int MAX_BACKLOG = 256;
     private static final int PAUSE_BACKLOG = 16;
+    private static final long SWAP_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
     // Reading stays on between requests: turning it off and on costs an epoll_ctl system call each time, which
     // showed in the profile. Requests that pipeline wait in the backlog, bodies in their request (both bounded).
 
@@ -127,7 +128,19 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         current = request;
         inbound = request;
+        route(request, head, System.nanoTime() + SWAP_WAIT_NANOS);
+    }
+
+    /** Routes a request; one whose route is being replaced waits (briefly) for the replacement. */
+    private void route(ClientRequest request, HttpRequest head, long deadline) {
+        if (current != request || !ctx.channel().isActive()) {
+            return;
+        }
         RouteTable.Match match = listener.routes().match(request.host(), request.target().path());
+        if (match != null && listener.routes().awaitingReplacement(match.consumer()) && System.nanoTime() < deadline) {
+            ctx.executor().schedule(() -> route(request, head, deadline), 5, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return;
+        }
         if (match == null) {
             ResponseWriter.error(request, new BadRequest(404, Reason.NO_ROUTE, "no route for this host and path"),
                     null);

@@ -12,10 +12,11 @@ import org.apache.camel.support.DefaultConsumer;
  * Turns each request the listener routes here into a Camel exchange, runs the route on the connection's event
  * loop (steps that must wait hand off and come back), and answers with whatever the route left behind.
  */
-public final class GatewayConsumer extends DefaultConsumer {
+public final class GatewayConsumer extends DefaultConsumer implements org.apache.camel.Suspendable {
 
     private final GatewayEndpoint endpoint;
     private final RequestHygiene hygiene;
+    private volatile boolean stopped;
 
     GatewayConsumer(GatewayEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -31,15 +32,32 @@ public final class GatewayConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        stopped = false;
         HttpListener listener = endpoint.getComponent().listener();
         listener.routes().add(endpoint.getHost(), endpoint.getPrefix(), this);
         listener.start();
     }
 
+    /**
+     * A stopped or suspended route keeps its place in the route table and answers 503: were it taken out, its
+     * requests would fall through to a route on a shorter prefix, with another policy. Only removing the route
+     * (or a new route on the same host and prefix) frees the place.
+     */
     @Override
     protected void doStop() throws Exception {
-        endpoint.getComponent().listener().routes().remove(this);
+        stopped = true;
         super.doStop();
+    }
+
+    /** Stopped (not merely suspended): its place in the route table may go to a new route on the same prefix. */
+    boolean stopped() {
+        return stopped;
+    }
+
+    @Override
+    protected void doShutdown() throws Exception {
+        endpoint.getComponent().listener().routes().remove(this);
+        super.doShutdown();
     }
 
     void handle(ClientRequest request) {

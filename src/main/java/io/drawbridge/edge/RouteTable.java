@@ -41,18 +41,35 @@ public final class RouteTable {
     }
 
     private volatile List<Entry> entries = List.of();
+    private final java.util.Set<String> swapping = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** These routes are being replaced: their requests wait for the new route rather than being refused. */
+    public void beginSwap(java.util.Collection<String> routeIds) {
+        swapping.addAll(routeIds);
+    }
+
+    public void endSwap(java.util.Collection<String> routeIds) {
+        swapping.removeAll(routeIds);
+    }
+
+    /** Whether a request matched to {@code consumer} should wait a moment for its replacement. */
+    boolean awaitingReplacement(GatewayConsumer consumer) {
+        return consumer.stopped() && swapping.contains(consumer.getRouteId());
+    }
 
     public synchronized void add(String host, String prefix, GatewayConsumer consumer) {
         String h = host == null || host.isBlank() ? null : host.toLowerCase(Locale.ROOT);
         String p = normalizePrefix(prefix);
         for (Entry e : entries) {
-            if (java.util.Objects.equals(e.host, h) && e.prefix.equals(p) && e.consumer != consumer) {
+            if (java.util.Objects.equals(e.host, h) && e.prefix.equals(p) && e.consumer != consumer
+                    && !e.consumer.stopped()) {
                 throw new IllegalStateException("routes '" + e.consumer.getRouteId() + "' and '"
                         + consumer.getRouteId() + "' both listen on " + (h == null ? "" : h) + p);
             }
         }
         List<Entry> next = new ArrayList<>(entries);
-        next.removeIf(e -> e.consumer == consumer);
+        next.removeIf(e -> e.consumer == consumer
+                || (java.util.Objects.equals(e.host, h) && e.prefix.equals(p))); // a stopped route's place
         next.add(new Entry(h, p, consumer));
         next.sort(Comparator.comparing((Entry e) -> e.host == null)
                 .thenComparing(e -> e.host != null && e.host.startsWith("*."))

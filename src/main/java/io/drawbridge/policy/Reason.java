@@ -46,6 +46,7 @@ public enum Reason {
     // edge and proxy
     NO_ROUTE("no-route"),
     CATALOG_ROUTE_REJECTED("catalog-route-rejected"),
+    CONFIG_REJECTED("config-rejected"),
     ROUTE_STOPPED("route-stopped"),
     BODY_TOO_LARGE("body-too-large"),
     METHOD_REJECTED("method-rejected"),

@@ -47,6 +47,8 @@ public final class CatalogRoutes implements AutoCloseable {
     private final Map<String, RouteDeclaration> active = new LinkedHashMap<>(); // by entity ref
     private Map<String, String> rejected = Map.of();                           // entity ref -> why
     private boolean catalogDown;
+    private volatile boolean reached;
+    private volatile int serving;
 
     public CatalogRoutes(CamelContext context, Catalog catalog, HttpListener listener, AuditSink audit) {
         this.context = context;
@@ -92,6 +94,7 @@ public final class CatalogRoutes implements AutoCloseable {
             LOG.info("catalog reachable again for route discovery");
             catalogDown = false;
         }
+        reached = true;
         Map<String, String> refusals = new LinkedHashMap<>();
         Map<String, RouteDeclaration> wanted = new LinkedHashMap<>();
         for (RoutedEntity entity : entities) {
@@ -104,6 +107,7 @@ public final class CatalogRoutes implements AutoCloseable {
         refuseOverlapsWithHandWrittenRoutes(wanted, refusals);
         refuseOverlapsBetweenEntities(wanted, refusals);
         apply(wanted, refusals);
+        serving = active.size();
         report(refusals);
     }
 
@@ -211,6 +215,16 @@ public final class CatalogRoutes implements AutoCloseable {
                     null, 0, 0, 0, null, null));
         }
         rejected = new HashMap<>(refusals);
+    }
+
+    /** Whether the catalog has answered route discovery at least once. */
+    public boolean reached() {
+        return reached;
+    }
+
+    /** How many catalog routes serve now. */
+    public int serving() {
+        return serving;
     }
 
     /** The catalog routes now serving, by entity ref. */

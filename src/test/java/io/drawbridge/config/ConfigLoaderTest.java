@@ -253,7 +253,7 @@ class ConfigLoaderTest {
 
     @Test
     void loadingAPathNamesItInProblemsAndRecordsItAsTheSource(@TempDir Path dir) throws IOException {
-        Path file = Files.writeString(dir.resolve("drawbridge.yaml"), "server:\n  port: 8081\n");
+        Path file = Files.writeString(dir.resolve("drawbridge.yaml"), "server:\n  port: 8090\n");
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "# bad\nserver:\n  port: -1\n");
 
         assertThat(new ConfigLoader().load(file).source()).isEqualTo(file);

@@ -43,6 +43,7 @@ class ErrorResponsesTest {
         STATUS.put(Reason.CATALOG_UNAVAILABLE, 503);
         STATUS.put(Reason.USER_NOT_IN_CATALOG, 403);
         STATUS.put(Reason.CATALOG_ROUTE_REJECTED, 404);
+        STATUS.put(Reason.CONFIG_REJECTED, 500);
         STATUS.put(Reason.NO_ROUTE, 404);
         STATUS.put(Reason.METHOD_REJECTED, 405);
         STATUS.put(Reason.BODY_TOO_LARGE, 413);

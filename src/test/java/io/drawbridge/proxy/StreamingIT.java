@@ -53,6 +53,8 @@ class StreamingIT {
                   port: %d
                   limits:
                     maxRequestBody: 1g
+                management:
+                  port: 0
                 policies:
                   open:
                     public: true

@@ -41,6 +41,7 @@ public final class GatewayFixture implements AutoCloseable {
             }
             String full = config.replace("@DIR@", dir.toString())
                     + "\nserver:\n  host: 127.0.0.1\n  port: 0\n"
+                    + (config.contains("management:") ? "" : "management:\n  port: 0\n")
                     + "audit:\n  file: " + dir.resolve("audit.jsonl") + "\n"
                     + "routes:\n  - file:" + routesDir + "/*.yaml\n";
             Path file = Files.writeString(dir.resolve("drawbridge.yaml"), full);

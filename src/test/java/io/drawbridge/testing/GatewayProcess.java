@@ -57,6 +57,7 @@ public final class GatewayProcess implements AutoCloseable {
         var builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(env);
+        builder.environment().putIfAbsent("DRAWBRIDGE_DEV_MANAGEMENT_PORT", "0"); // never the developer's 8081
         try {
             Process process = builder.start();
             var gateway = new GatewayProcess(process, log, port);

@@ -1,0 +1,42 @@
+package io.drawbridge.config;
+
+/**
+ * The management port: health, metrics, Jolokia and Hawtio, apart from the data plane. Never reachable through a
+ * proxied route: it is another socket.
+ *
+ * @param host     address to bind; default {@code 127.0.0.1} (loopback: only this machine). Binding anything else
+ *                 requires {@code username} and {@code password} for Jolokia and Hawtio
+ * @param port     default 8081; {@code 0} picks a free port; {@code -1} turns the management port off
+ * @param jolokia  serve Jolokia (JMX over HTTP) at {@code /jolokia}; default true
+ * @param hawtio   serve the Hawtio console at {@code /hawtio}; default false ({@code --hawtio} turns it on)
+ * @param username for Jolokia and Hawtio (HTTP Basic); health and metrics stay open for probes and scrapers
+ * @param password from the environment, e.g. {@code ${DRAWBRIDGE_MANAGEMENT_PASSWORD}}
+ */
+public record ManagementConfig(String host, Integer port, Boolean jolokia, Boolean hawtio, String username,
+                               String password) {
+
+    public ManagementConfig {
+        host = host == null ? "127.0.0.1" : host;
+        port = port == null ? 8081 : port;
+        jolokia = jolokia == null || jolokia;
+        hawtio = hawtio != null && hawtio;
+    }
+
+    public static ManagementConfig defaults() {
+        return new ManagementConfig(null, null, null, null, null, null);
+    }
+
+    public ManagementConfig withHawtio(boolean on) {
+        return new ManagementConfig(host, port, jolokia, on, username, password);
+    }
+
+    public boolean enabled() {
+        return port >= 0;
+    }
+
+    @Override
+    public String toString() {
+        return "ManagementConfig[host=" + host + ", port=" + port + ", jolokia=" + jolokia + ", hawtio=" + hawtio
+                + ", username=" + username + ", password=" + (password == null ? null : "***") + "]";
+    }
+}

@@ -1,0 +1,252 @@
+package io.drawbridge.ops;
+
+import io.drawbridge.audit.AuditRecord;
+import io.drawbridge.audit.AuditSink;
+import io.drawbridge.config.ConfigLoader;
+import io.drawbridge.config.GatewayConfig;
+import io.drawbridge.config.InvalidConfiguration;
+import io.drawbridge.policy.Policies;
+import io.drawbridge.policy.Reason;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Changes without a restart: route files ({@code file:} patterns of {@code routes}) and the policies of
+ * {@code drawbridge.yaml}. Folders are watched; a change is applied once the files have been quiet for a moment,
+ * judged by content (so editors that save twice, and Kubernetes' symlink swap of a mounted ConfigMap, count once).
+ * Invalid changes are refused, logged and audited, and the running configuration stays. Changes to other
+ * sections of {@code drawbridge.yaml} (issuers, server, catalog...) are reported as needing a restart.
+ */
+public final class HotReload implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HotReload.class);
+    private static final long QUIET_MILLIS = 300;
+
+    /** A folder and the file names in it that are route files. */
+    private record RouteFolder(Path dir, PathMatcher names) {
+    }
+
+    private final List<RouteFolder> routeFolders = new ArrayList<>();
+    private final Path configFile;
+    private final ConfigLoader loader;
+    private final AtomicReference<Policies> policies;
+    private final RouteFileReloader routes;
+    private final AuditSink audit;
+    private final Map<Path, String> seen = new HashMap<>();
+    private GatewayConfig running;
+    private WatchService watcher;
+    private Thread thread;
+
+    public HotReload(GatewayConfig config, ConfigLoader loader, AtomicReference<Policies> policies,
+                     RouteFileReloader routes, AuditSink audit) {
+        this.running = config;
+        this.configFile = config.source() == null ? null : config.source().toAbsolutePath().normalize();
+        this.loader = loader;
+        this.policies = policies;
+        this.routes = routes;
+        this.audit = audit;
+        for (String location : config.routes()) {
+            if (location.startsWith("file:")) {
+                Path pattern = Path.of(location.substring(5)).toAbsolutePath().normalize();
+                Path dir = pattern.getParent();
+                String glob = pattern.getFileName().toString();
+                routeFolders.add(new RouteFolder(dir, FileSystems.getDefault().getPathMatcher("glob:" + glob)));
+            }
+        }
+    }
+
+    public void start() {
+        try {
+            watcher = FileSystems.getDefault().newWatchService();
+            for (RouteFolder folder : routeFolders) {
+                if (Files.isDirectory(folder.dir())) {
+                    folder.dir().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                            StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+                    for (Path file : routeFiles(folder)) {
+                        seen.put(file, digest(file));
+                    }
+                }
+            }
+            if (configFile != null) {
+                configFile.getParent().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+                seen.put(configFile, digest(configFile));
+            }
+        } catch (IOException e) {
+            LOG.warn("hot reload is off: cannot watch the configuration folders ({})", e.getMessage());
+            return;
+        }
+        thread = new Thread(this::watch, "drawbridge-reload");
+        thread.setDaemon(true);
+        thread.start();
+        LOG.info("Watching {} for changes", describe());
+    }
+
+    private String describe() {
+        List<String> what = new ArrayList<>();
+        routeFolders.forEach(f -> what.add(f.dir().toString()));
+        if (configFile != null) {
+            what.add(configFile.toString());
+        }
+        return what.toString();
+    }
+
+    private void watch() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                var key = watcher.take();
+                key.pollEvents();
+                key.reset();
+                // Let a burst of writes settle, then act on what the files now hold.
+                Thread.sleep(QUIET_MILLIS);
+                var more = watcher.poll();
+                while (more != null) {
+                    more.pollEvents();
+                    more.reset();
+                    more = watcher.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS);
+                }
+                scan();
+            } catch (InterruptedException e) {
+                return;
+            } catch (java.nio.file.ClosedWatchServiceException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("hot reload failed; the running configuration stays", e);
+            }
+        }
+    }
+
+    /** Compares every watched file with what was last applied, and applies what changed. */
+    public synchronized void scan() {
+        for (RouteFolder folder : routeFolders) {
+            Map<Path, String> now = new HashMap<>();
+            for (Path file : routeFiles(folder)) {
+                now.put(file, digest(file));
+            }
+            for (var entry : now.entrySet()) {
+                if (!Objects.equals(seen.get(entry.getKey()), entry.getValue())) {
+                    if (routes.reload(entry.getKey(), true)) {
+                        seen.put(entry.getKey(), entry.getValue());
+                    } else {
+                        seen.put(entry.getKey(), entry.getValue()); // refused once; a new edit tries again
+                    }
+                }
+            }
+            for (Path gone : new ArrayList<>(seen.keySet())) {
+                if (gone.startsWith(folder.dir()) && !gone.equals(configFile) && !now.containsKey(gone)) {
+                    routes.reload(gone, false);
+                    seen.remove(gone);
+                }
+            }
+        }
+        if (configFile != null) {
+            String now = digest(configFile);
+            if (now != null && !now.equals(seen.get(configFile))) {
+                seen.put(configFile, now);
+                reloadPolicies();
+            }
+        }
+    }
+
+    private void reloadPolicies() {
+        GatewayConfig next;
+        try {
+            next = loader.load(configFile);
+        } catch (InvalidConfiguration e) {
+            refuse(e.getMessage());
+            return;
+        }
+        List<String> needRestart = new ArrayList<>();
+        compare(needRestart, "server", running.server(), next.server());
+        compare(needRestart, "upstreams", running.upstreams(), next.upstreams());
+        compare(needRestart, "issuers", running.issuers(), next.issuers());
+        compare(needRestart, "identityHeaders", running.identityHeaders(), next.identityHeaders());
+        compare(needRestart, "audit", running.audit(), next.audit());
+        compare(needRestart, "routes", running.routes(), next.routes());
+        compare(needRestart, "properties", running.properties(), next.properties());
+        compare(needRestart, "catalog", running.catalog(), next.catalog());
+        compare(needRestart, "assertion", running.assertion(), next.assertion());
+        compare(needRestart, "management", running.management(), next.management());
+        if (!needRestart.isEmpty()) {
+            LOG.warn("{} changed {}: these take effect at the next restart", configFile, needRestart);
+        }
+        if (!running.policies().equals(next.policies())) {
+            List<String> problems = new ArrayList<>();
+            Policies compiled = Policies.compile(next.policies(), (field, message) -> problems.add(field + ": " + message));
+            if (!problems.isEmpty()) {
+                refuse(String.join("; ", problems));
+                return;
+            }
+            policies.set(compiled);
+            LOG.info("policies reloaded from {}: {}", configFile, compiled.names());
+        }
+        running = running.withPolicies(next.policies());
+    }
+
+    private static void compare(List<String> changed, String section, Object before, Object after) {
+        if (!Objects.equals(before, after)) {
+            changed.add(section);
+        }
+    }
+
+    private void refuse(String why) {
+        LOG.warn("{} refused; the running configuration stays: {}", configFile, why);
+        audit.accept(new AuditRecord(Instant.now(), "reload-" + Long.toString(System.nanoTime(), 36),
+                AuditRecord.ERROR, Reason.CONFIG_REJECTED.code(), configFile + ": " + why, null, null, null,
+                List.of(), null, null, "-", "-", "", 0, null, null, 0, 0, 0, null, null));
+    }
+
+    private static List<Path> routeFiles(RouteFolder folder) {
+        if (!Files.isDirectory(folder.dir())) {
+            return List.of();
+        }
+        try (var files = Files.list(folder.dir())) {
+            return files.filter(f -> folder.names().matches(f.getFileName()) && Files.isRegularFile(f))
+                    .map(f -> f.toAbsolutePath().normalize()).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static String digest(Path file) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            return null;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (thread != null) {
+            thread.interrupt();
+        }
+        try {
+            if (watcher != null) {
+                watcher.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("closing the watcher: {}", e.getMessage());
+        }
+    }
+}
