@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar drawbridge.jar [--dev] [--config drawbridge.yaml]}: loads the configuration, starts the
@@ -46,37 +48,69 @@ public final class Drawbridge {
             }
         }
         var loader = new ConfigLoader(System::getenv, List.of(new IssuersCheck(), new PolicyCheck(), new CatalogCheck()));
-        Gateway gateway;
-        try {
-            if (dev && configFile == null) {
-                gateway = DevMode.start(withHawtio(DevMode.config(loader), hawtio), System.out);
-            } else {
-                Path file = configFile != null ? configFile : Path.of("drawbridge.yaml");
-                if (!Files.exists(file)) {
-                    exit(2, "no configuration: " + file + " does not exist\n" + USAGE);
+        // The hook is in place before anything starts: a SIGTERM during startup waits for the start to finish,
+        // then closes what started, and the process ends either way.
+        var running = new AtomicReference<Gateway>();
+        var stopped = new CountDownLatch(1);
+        Object lifecycle = new Object();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (lifecycle) {
+                Gateway started = running.get();
+                if (started != null) {
+                    started.close();
                 }
-                GatewayConfig config = withHawtio(loader.load(file), hawtio);
-                gateway = dev ? DevMode.start(config, System.out) : Gateway.start(config, java.util.Map.of(),
-                        List.of(), List.of());
+                stopped.countDown();
             }
-        } catch (InvalidConfiguration e) {
-            exit(2, "drawbridge: refusing to start: " + e.getMessage());
-            return;
-        } catch (Gateway.StartupFailure e) {
-            exit(1, "drawbridge: cannot start: " + e.getMessage());
+        }, "drawbridge-shutdown"));
+        String refusal = null;
+        int status = 0;
+        synchronized (lifecycle) { // never System.exit in here: the hook needs this lock
+            if (stopped.getCount() == 0) {
+                return;
+            }
+            try {
+                running.set(start(loader, dev, configFile, hawtio));
+            } catch (NoConfiguration e) {
+                status = 2;
+                refusal = e.getMessage() + "\n" + USAGE;
+            } catch (InvalidConfiguration e) {
+                status = 2;
+                refusal = "drawbridge: refusing to start: " + e.getMessage();
+            } catch (Gateway.StartupFailure e) {
+                status = 1;
+                refusal = "drawbridge: cannot start: " + e.getMessage();
+            }
+        }
+        if (refusal != null) {
+            exit(status, refusal);
             return;
         }
-        var stopped = new CountDownLatch(1);
-        Gateway running = gateway;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.close();
-            stopped.countDown();
-        }, "drawbridge-shutdown"));
+        LoggerFactory.getLogger(Drawbridge.class).info("Drawbridge started in {} ms",
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static final class NoConfiguration extends RuntimeException {
+        NoConfiguration(String message) {
+            super(message);
+        }
+    }
+
+    private static Gateway start(ConfigLoader loader, boolean dev, Path configFile, boolean hawtio) {
+        if (dev && configFile == null) {
+            return DevMode.start(withHawtio(DevMode.config(loader), hawtio), System.out);
+        }
+        Path file = configFile != null ? configFile : Path.of("drawbridge.yaml");
+        if (!Files.exists(file)) {
+            throw new NoConfiguration("no configuration: " + file + " does not exist");
+        }
+        GatewayConfig config = withHawtio(loader.load(file), hawtio);
+        return dev ? DevMode.start(config, System.out) : Gateway.start(config, java.util.Map.of(), List.of(),
+                List.of());
     }
 
     private static GatewayConfig withHawtio(GatewayConfig config, boolean hawtio) {

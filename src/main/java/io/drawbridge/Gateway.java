@@ -114,6 +114,11 @@ public final class Gateway implements AutoCloseable {
         conf.setRoutesIncludePattern(String.join(",", config.routes()));
         conf.setSourceLocationEnabled(true);
         conf.setShutdownTimeout(15);
+        // The gateway closes itself on SIGTERM (Drawbridge's hook, in order: listener, routes, audit). Camel's own
+        // hang-up handler would wait for a Main that never returns when the signal comes during startup.
+        if (main.getShutdownStrategy() instanceof org.apache.camel.main.DefaultMainShutdownStrategy hangup) {
+            hangup.disableHangupSupport();
+        }
         conf.setTracing(false);
         conf.setMessageHistory(false);
         // Route-level statistics for Hawtio and JMX; per-processor counters would cost on every step.
@@ -144,7 +149,12 @@ public final class Gateway implements AutoCloseable {
             gateway.resources.add(0, discovered);
             discovered.start(config.catalog().pollInterval());
         }
-        gateway.startOperations(issuers, authExecutor, discovered);
+        try {
+            gateway.startOperations(issuers, authExecutor, discovered);
+        } catch (RuntimeException e) {
+            gateway.close();
+            throw new StartupFailure(e.getMessage(), e);
+        }
         var reload = new HotReload(config, new ConfigLoader(System::getenv, List.of(new IssuersCheck(),
                 new PolicyCheck(), new CatalogCheck())), currentPolicies,
                 new RouteFileReloader(main.getCamelContext(), audit, new RouteFileReloader.SwapWindow() {

@@ -48,8 +48,12 @@ public final class RouteTable {
         swapping.addAll(routeIds);
     }
 
-    public void endSwap(java.util.Collection<String> routeIds) {
+    /** The swap is over: places the old routes kept and no new route took are freed. */
+    public synchronized void endSwap(java.util.Collection<String> routeIds) {
         swapping.removeAll(routeIds);
+        List<Entry> next = new ArrayList<>(entries);
+        next.removeIf(e -> e.consumer.stopped() && routeIds.contains(e.consumer.getRouteId()) && e.consumer.isShutdown());
+        entries = List.copyOf(next);
     }
 
     /** Whether a request matched to {@code consumer} should wait a moment for its replacement. */
@@ -78,6 +82,9 @@ public final class RouteTable {
     }
 
     public synchronized void remove(GatewayConsumer consumer) {
+        if (swapping.contains(consumer.getRouteId())) {
+            return; // its requests wait for the replacement; endSwap frees the place if none comes
+        }
         List<Entry> next = new ArrayList<>(entries);
         next.removeIf(e -> e.consumer == consumer);
         entries = List.copyOf(next);

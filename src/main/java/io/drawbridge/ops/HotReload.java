@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -112,16 +114,17 @@ public final class HotReload implements AutoCloseable {
     private void watch() {
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                var key = watcher.take();
-                key.pollEvents();
-                key.reset();
-                // Let a burst of writes settle, then act on what the files now hold.
-                Thread.sleep(QUIET_MILLIS);
-                var more = watcher.poll();
-                while (more != null) {
-                    more.pollEvents();
-                    more.reset();
-                    more = watcher.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS);
+                if (!relevant(watcher.take())) {
+                    continue;
+                }
+                // Let a burst of writes settle, then act on what the files now hold. Only events on watched
+                // files count: the audit log or a scratch file beside them never keeps a reload waiting.
+                long quietUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS);
+                for (long left; (left = quietUntil - System.nanoTime()) > 0; ) {
+                    WatchKey more = watcher.poll(left, TimeUnit.NANOSECONDS);
+                    if (more != null && relevant(more)) {
+                        quietUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS);
+                    }
                 }
                 scan();
             } catch (InterruptedException e) {
@@ -132,6 +135,23 @@ public final class HotReload implements AutoCloseable {
                 LOG.error("hot reload failed; the running configuration stays", e);
             }
         }
+    }
+
+    /** Drains a key; true when one of its events names a watched file (or a ConfigMap volume's {@code ..data}). */
+    private boolean relevant(WatchKey key) {
+        Path dir = (Path) key.watchable();
+        boolean relevant = false;
+        for (WatchEvent<?> event : key.pollEvents()) {
+            if (!(event.context() instanceof Path name)) {
+                relevant = true; // overflow: look at everything
+                continue;
+            }
+            Path file = dir.resolve(name).toAbsolutePath().normalize();
+            relevant |= name.toString().startsWith("..") || file.equals(configFile)
+                    || routeFolders.stream().anyMatch(f -> f.dir().equals(dir) && f.names().matches(name));
+        }
+        key.reset();
+        return relevant;
     }
 
     /** Compares every watched file with what was last applied, and applies what changed. */

@@ -45,6 +45,9 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** What the gateway logs once it has started completely. */
+    public static final String STARTED = "Drawbridge started";
+
     public static GatewayProcess start(Path workDir, int port, List<String> jvmOptions, List<String> args,
                                        Map<String, String> env) {
         List<String> command = new ArrayList<>();
@@ -61,7 +64,7 @@ public final class GatewayProcess implements AutoCloseable {
         try {
             Process process = builder.start();
             var gateway = new GatewayProcess(process, log, port);
-            gateway.awaitPort(30_000);
+            gateway.awaitPort(60_000);
             return gateway;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -75,13 +78,16 @@ public final class GatewayProcess implements AutoCloseable {
                 throw new IllegalStateException("the gateway exited with " + process.exitValue() + ":\n" + log());
             }
             try (var socket = new Socket("127.0.0.1", port)) {
-                return;
+                if (log().contains(STARTED)) { // the port opens first; routes, catalog and management follow
+                    return;
+                }
             } catch (IOException e) {
-                sleep(100);
+                // not listening yet
             }
+            sleep(100);
         }
         close();
-        throw new IllegalStateException("the gateway did not listen on " + port + " within " + timeoutMillis
+        throw new IllegalStateException("the gateway did not start on " + port + " within " + timeoutMillis
                 + " ms:\n" + log());
     }
 
