@@ -94,6 +94,8 @@ public final class Gateway implements AutoCloseable {
                 ? new EndpointAuditSink(context::get, config.audit().endpoint(), 65_536)
                 : new FileAuditSink(Path.of(config.audit().file()), 65_536);
         HttpListener listener = new HttpListener(config.server(), config.identityHeaders(), loops, audit);
+        var tracing = io.drawbridge.edge.RequestTracing.from(config.management().tracing());
+        listener.tracing(tracing);
         ThreadPoolExecutor authExecutor = boundedExecutor("drawbridge-keys");
         ThreadPoolExecutor catalogExecutor = boundedExecutor("drawbridge-catalog");
         Catalog catalog = config.catalog() == null ? null : Catalog.of(config.catalog());
@@ -131,6 +133,7 @@ public final class Gateway implements AutoCloseable {
         main.bind("drawbridge", new DrawbridgeComponent(stages));
         var gateway = new Gateway(config, loops, audit, listener, List.of(authExecutor, catalogExecutor), main,
                 new ArrayList<>(resources));
+        gateway.resources.add(tracing); // after the audit: spans end as their records are written
         try {
             main.start();
             context.set(main.getCamelContext());

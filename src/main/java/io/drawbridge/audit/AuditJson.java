@@ -81,6 +81,7 @@ public final class AuditJson {
             g.writeNumberField("bytesOut", r.bytesOut());
             optional(g, "userAgent", r.userAgent());
             optional(g, "catalog", r.catalog());
+            optional(g, "traceId", r.traceId());
             g.writeEndObject();
         }
     }

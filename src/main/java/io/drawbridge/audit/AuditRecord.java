@@ -31,6 +31,8 @@ import java.util.List;
  * @param userAgent  the client's {@code User-Agent}, cut to 256 characters
  * @param catalog    how the caller's catalog roles were found: {@code fresh}, {@code cached}, {@code stale:<n>s},
  *                   {@code not-in-catalog}, {@code unavailable}; {@code null} when the route does not enrich
+ * @param traceId    the W3C trace id the request ran under (the caller's, or one the gateway started), or
+ *                   {@code null} for events that are not requests
  */
 public record AuditRecord(
         Instant time,
@@ -54,7 +56,17 @@ public record AuditRecord(
         long bytesIn,
         long bytesOut,
         String userAgent,
-        String catalog) {
+        String catalog,
+        String traceId) {
+
+    /** An event outside any trace (a refused reload, a catalog route change). */
+    public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
+                       String issuer, String clientId, List<String> groups, String route, String policy,
+                       String method, String path, String host, int status, String clientIp, String upstream,
+                       long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog) {
+        this(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route, policy, method, path,
+                host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent, catalog, null);
+    }
 
     public static final String ALLOW = "allow";
     public static final String DENY = "deny";

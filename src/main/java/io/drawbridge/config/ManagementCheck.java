@@ -20,6 +20,14 @@ public final class ManagementCheck implements ConfigCheck {
             problems.add("management.host", m.host() + " is not loopback: set management.username and "
                     + "management.password (from the environment) for Jolokia and Hawtio, or turn them off");
         }
+        TracingConfig t = m.tracing();
+        if (t.exporting() && !(t.endpoint().startsWith("http://") || t.endpoint().startsWith("https://"))) {
+            problems.add("management.tracing.endpoint", "must be an http:// or https:// OTLP traces URL, e.g. "
+                    + "http://otel-collector:4318/v1/traces");
+        }
+        if (t.sampleRatio() < 0 || t.sampleRatio() > 1) {
+            problems.add("management.tracing.sampleRatio", "must be between 0 and 1");
+        }
         if (!blank(m.password()) && m.password().length() < 12) {
             problems.add("management.password", "must be at least 12 characters");
         }

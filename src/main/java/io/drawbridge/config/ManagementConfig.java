@@ -11,23 +11,25 @@ package io.drawbridge.config;
  * @param hawtio   serve the Hawtio console at {@code /hawtio}; default false ({@code --hawtio} turns it on)
  * @param username for Jolokia and Hawtio (HTTP Basic); health and metrics stay open for probes and scrapers
  * @param password from the environment, e.g. {@code ${DRAWBRIDGE_MANAGEMENT_PASSWORD}}
+ * @param tracing  trace context and span export (see {@link TracingConfig})
  */
 public record ManagementConfig(String host, Integer port, Boolean jolokia, Boolean hawtio, String username,
-                               String password) {
+                               String password, TracingConfig tracing) {
 
     public ManagementConfig {
         host = host == null ? "127.0.0.1" : host;
         port = port == null ? 8081 : port;
         jolokia = jolokia == null || jolokia;
         hawtio = hawtio != null && hawtio;
+        tracing = tracing == null ? TracingConfig.defaults() : tracing;
     }
 
     public static ManagementConfig defaults() {
-        return new ManagementConfig(null, null, null, null, null, null);
+        return new ManagementConfig(null, null, null, null, null, null, null);
     }
 
     public ManagementConfig withHawtio(boolean on) {
-        return new ManagementConfig(host, port, jolokia, on, username, password);
+        return new ManagementConfig(host, port, jolokia, on, username, password, tracing);
     }
 
     public boolean enabled() {
@@ -37,6 +39,6 @@ public record ManagementConfig(String host, Integer port, Boolean jolokia, Boole
     @Override
     public String toString() {
         return "ManagementConfig[host=" + host + ", port=" + port + ", jolokia=" + jolokia + ", hawtio=" + hawtio
-                + ", username=" + username + ", password=" + (password == null ? null : "***") + "]";
+                + ", username=" + username + ", password=" + (password == null ? null : "***") + ", tracing=" + tracing + "]";
     }
 }

@@ -48,6 +48,7 @@ final class AuditRecords {
                 request.bytesIn(),
                 request.bytesOut(),
                 userAgent,
-                exchange == null ? null : exchange.getProperty(ExchangeKeys.CATALOG, String.class));
+                exchange == null ? null : exchange.getProperty(ExchangeKeys.CATALOG, String.class),
+                request.span() == null ? null : request.span().getSpanContext().getTraceId());
     }
 }

@@ -200,8 +200,10 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
                 host = hostName(hostHeader);
             }
         }
-        return new ClientRequest(this, ctx.channel(), head, target, requestId, host, hostHeader, clientIp,
+        var request = new ClientRequest(this, ctx.channel(), head, target, requestId, host, hostHeader, clientIp,
                 forwardedFor, scheme, framing, maxBody);
+        request.span(listener.tracing().start(head, requestId));
+        return request;
     }
 
     private static BodyFraming framing(HttpHeaders headers) {
@@ -318,7 +320,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     void listenerAudit(ClientRequest request) {
-        listener.audit().accept(AuditRecords.of(request));
+        var record = AuditRecords.of(request);
+        RequestTracing.end(request.span(), request, record.route());
+        listener.audit().accept(record);
     }
 
     ClientRequest current() {

@@ -68,6 +68,7 @@ public final class ClientRequest {
     private String outcomeDetail;
 
     private Exchange exchange;
+    private io.opentelemetry.api.trace.Span span;
     private Set<Object> requestHeaderValues = Set.of();
     private Runnable abortHook;
 
@@ -111,6 +112,15 @@ public final class ClientRequest {
 
     ClientConnectionHandler connection() {
         return connection;
+    }
+
+    /** The request's trace span (see {@link RequestTracing}). */
+    public io.opentelemetry.api.trace.Span span() {
+        return span;
+    }
+
+    void span(io.opentelemetry.api.trace.Span span) {
+        this.span = span;
     }
 
     /** The exchange running this request through its route, once there is one. */

@@ -34,6 +34,7 @@ public final class HttpListener implements AutoCloseable {
     private final TrustedProxies trustedProxies;
     private final IdentityHeaderFilter identityHeaders;
     private final AuditSink audit;
+    private RequestTracing tracing = RequestTracing.from(io.drawbridge.config.TracingConfig.defaults());
     private Channel serverChannel;
 
     public HttpListener(ServerConfig config, IdentityHeadersConfig identityHeaders, EventLoops loops, AuditSink audit) {
@@ -42,6 +43,15 @@ public final class HttpListener implements AutoCloseable {
         this.trustedProxies = new TrustedProxies(config.trustedProxies());
         this.identityHeaders = new IdentityHeaderFilter(identityHeaders);
         this.audit = audit;
+    }
+
+    /** Spans and trace ids for requests; set before {@link #start()}. */
+    public void tracing(RequestTracing tracing) {
+        this.tracing = tracing;
+    }
+
+    RequestTracing tracing() {
+        return tracing;
     }
 
     /** Binds the socket; routes may register before or after. */

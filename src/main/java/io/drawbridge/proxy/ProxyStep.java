@@ -3,6 +3,7 @@ package io.drawbridge.proxy;
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.edge.BodyFraming;
 import io.drawbridge.edge.ClientRequest;
+import io.drawbridge.edge.RequestTracing;
 import io.drawbridge.edge.HeaderNames;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.AccessDenied;
@@ -142,6 +143,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
             headers.set("X-Forwarded-Prefix", client.matchedPrefix());
         }
         headers.set("X-Request-Id", client.requestId());
+        RequestTracing.inject(client.span(), headers);
         Identity identity = exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class);
         identityHeaders.apply(identity, headers);
         headers.remove(AssertionSigner.HEADER);
