@@ -1,0 +1,129 @@
+package io.drawbridge.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.drawbridge.testing.GatewayProcess;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The documented command ({@code java -jar drawbridge.jar --dev --hawtio}) serves Hawtio on the management port,
+ * and a real browser (Debian's headless Chromium) shows the gateway's live routes, the catalog-declared one among
+ * them, with the controls to suspend them.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HawtioIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final List<String> ROUTES = List.of("echo", "public", "platform", "dev-idp", "drawbridge-keys",
+            "catalog-component-default-echo");
+
+    private Path dir;
+    private GatewayProcess gateway;
+    private int managementPort;
+
+    @BeforeAll
+    void start(@TempDir Path dir) {
+        assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium; .ci/run installs it)").isExecutable();
+        this.dir = dir;
+        int port = GatewayProcess.freePort();
+        managementPort = GatewayProcess.freePort();
+        gateway = GatewayProcess.start(dir, port, List.of(), List.of("--dev", "--hawtio"),
+                Map.of("DRAWBRIDGE_DEV_PORT", String.valueOf(port),
+                        "DRAWBRIDGE_DEV_MANAGEMENT_PORT", String.valueOf(managementPort)));
+    }
+
+    @AfterAll
+    void stop() {
+        if (gateway != null) {
+            gateway.stop();
+        }
+    }
+
+    /** Runs headless Chromium on the console page with a fresh profile; stopped by PID if it overruns. */
+    private String chromium(String output, String url) throws Exception {
+        List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox",
+                "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-quic", "--disable-sync", "--user-data-dir=" + Files.createTempDirectory(dir, "profile"),
+                "--virtual-time-budget=20000", "--window-size=1400,900", output, url));
+        Path out = Files.createTempFile(dir, "chromium", ".out");
+        Process browser = new ProcessBuilder(command).redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        if (!browser.waitFor(90, TimeUnit.SECONDS)) {
+            browser.descendants().forEach(ProcessHandle::destroyForcibly);
+            browser.destroyForcibly();
+            throw new AssertionError("chromium (pid " + browser.pid() + ") did not finish within 90 s");
+        }
+        return Files.readString(out);
+    }
+
+    private String console() {
+        return "http://127.0.0.1:" + managementPort + "/hawtio/camel/routes";
+    }
+
+    @Test
+    void theConsoleListsEveryLiveRouteWithTheControlsToSuspendThem() throws Exception {
+        String dom = chromium("--dump-dom", console());
+        assertThat(dom).contains("Camel Contexts", "drawbridge", "Suspend");
+        for (String route : ROUTES) {
+            assertThat(dom).as("route %s in the console", route).contains(">" + route + "<");
+        }
+    }
+
+    @Test
+    void aScreenshotShowsTheRenderedConsole() throws Exception {
+        Path png = dir.resolve("hawtio.png");
+        chromium("--screenshot=" + png, console());
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image).as("a PNG at %s", png).isNotNull();
+        assertThat(image.getWidth()).isEqualTo(1400);
+        // Hawtio's dark masthead and navigation over a light page: a rendered console, not a blank or error page.
+        assertThat(brightness(image, 700, 30)).as("masthead").isLessThan(60);
+        assertThat(brightness(image, 100, 600)).as("navigation").isLessThan(80);
+        assertThat(brightness(image, 1000, 700)).as("content").isGreaterThan(200);
+        assertThat(distinctColours(image)).as("a drawn page").isGreaterThan(50);
+        copyForReaders(png);
+    }
+
+    @Test
+    void theConsoleIsOnTheManagementPortOnly() {
+        var viaData = io.drawbridge.testing.RawHttp.exchange(gateway.port(),
+                "GET /hawtio/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertThat(viaData.status()).isEqualTo(404);
+    }
+
+    private static int brightness(BufferedImage image, int x, int y) {
+        int rgb = image.getRGB(x, y);
+        return (((rgb >> 16) & 0xff) + ((rgb >> 8) & 0xff) + (rgb & 0xff)) / 3;
+    }
+
+    private static int distinctColours(BufferedImage image) {
+        var colours = new java.util.HashSet<Integer>();
+        for (int y = 0; y < image.getHeight(); y += 3) {
+            for (int x = 0; x < image.getWidth(); x += 3) {
+                colours.add(image.getRGB(x, y));
+            }
+        }
+        return colours.size();
+    }
+
+    /** Keeps the screenshot under target/ for whoever reads the build's output. */
+    private static void copyForReaders(Path png) throws IOException {
+        Path target = Path.of("target", "hawtio-routes.png");
+        if (Files.isDirectory(target.getParent())) {
+            Files.copy(png, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
