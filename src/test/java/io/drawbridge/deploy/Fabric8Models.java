@@ -2,6 +2,7 @@ package io.drawbridge.deploy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -20,13 +21,14 @@ import java.util.Map;
 final class Fabric8Models {
 
     private static final KubernetesSerialization K8S = new KubernetesSerialization();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Fabric8Models() {
     }
 
     static HasMetadata typed(JsonNode document) {
         try {
-            HasMetadata resource = K8S.unmarshal(Schemas.YAML.writeValueAsString(document));
+            HasMetadata resource = K8S.unmarshal(JSON.writeValueAsString(document)); // JSON: no YAML parser needed
             if (resource instanceof GenericKubernetesResource) {
                 throw new AssertionError("not a Kubernetes kind fabric8 knows: " + document.path("apiVersion").asText()
                         + " " + document.path("kind").asText());
