@@ -11,7 +11,12 @@ rootfs=$(mktemp -d "${TMPDIR:-/tmp}/drawbridge-rootfs.XXXXXX")
 unpacked=$(mktemp -d "${TMPDIR:-/tmp}/drawbridge-image.XXXXXX")
 pid=
 cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  if [ -n "$pid" ]; then
+    # unshare waits for its child and does not pass SIGTERM on: stop the gateway itself, as a runtime would.
+    gateway=$(pgrep -P "$pid" || true)
+    [ -n "$gateway" ] && kill -TERM "$gateway" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
   rm -rf "$rootfs" "$unpacked"
 }
 trap cleanup EXIT
@@ -41,14 +46,14 @@ env -i DRAWBRIDGE_DEV_PORT="$port" DRAWBRIDGE_DEV_MANAGEMENT_PORT="$management" 
     --setuid "${user%%:*}" --setgid "${user##*:}" $entrypoint --dev > "$unpacked/gateway.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$management/health/ready" || true)
+  code=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$management/health/ready" || true)
   [ "$code" = 200 ] && break
   kill -0 "$pid" 2>/dev/null || { cat "$unpacked/gateway.log"; echo "smoke: the gateway exited" >&2; exit 1; }
   sleep 0.5
 done
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [ "$code" = 200 ] || { cat "$unpacked/gateway.log"; echo "smoke: not ready" >&2; exit 1; }
-public=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/public/hello")
-protected=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/echo/")
+public=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/public/hello")
+protected=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/echo/")
 echo "smoke: ready in ${ready_ms} ms; /public/hello $public, /echo/ without a token $protected"
 [ "$public" = 200 ] && [ "$protected" = 401 ]
