@@ -33,6 +33,11 @@ c=json.load(open(sys.argv[1]))["config"]
 print(c["User"], c["WorkingDir"], " ".join(c["Entrypoint"]))' "$unpacked/$config")
 echo "image: user $user, working directory $workdir, entrypoint $entrypoint"
 [ "${user%%:*}" != 0 ] && [ "${user%%:*}" != root ] || { echo "smoke: the image runs as root" >&2; exit 1; }
+for file in opt/java/bin/java opt/java/lib/security/cacerts app/drawbridge.jar lib64/ld-linux-x86-64.so.2 etc/passwd; do
+  [ -f "$rootfs/$file" ] || { echo "smoke: the image has no /$file" >&2; exit 1; }
+done
+[ "$entrypoint" = "/opt/java/bin/java -Djava.awt.headless=true -jar /app/drawbridge.jar" ] \
+  || { echo "smoke: unexpected entrypoint $entrypoint" >&2; exit 1; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
