@@ -61,7 +61,8 @@ final class Logout extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
-        if (!sameOrigin(message)) {
+        var request = exchange.getProperty(ExchangeKeys.CLIENT_REQUEST, io.drawbridge.edge.ClientRequest.class);
+        if (!sameOrigin(message, request == null ? null : request.hostHeader())) {
             exchange.setProperty(ExchangeKeys.FAILURE_REASON, Reason.CSRF_REJECTED);
             exchange.setException(new AuthenticationFailed(Reason.CSRF_REJECTED,
                     "logout without Sec-Fetch-Site: same-origin or a matching Origin"));
@@ -112,13 +113,12 @@ final class Logout extends AsyncProcessorSupport {
     }
 
     /** Proof that the form was posted by a page of this origin, as browsers send it and other sites cannot. */
-    static boolean sameOrigin(Message message) {
+    static boolean sameOrigin(Message message, String host) {
         String site = message.getHeader("Sec-Fetch-Site", String.class);
         if (site != null) {
             return site.equalsIgnoreCase("same-origin");
         }
         String origin = message.getHeader("Origin", String.class);
-        String host = message.getHeader("Host", String.class);
         if (origin == null || host == null || origin.equals("null")) {
             return false;
         }
