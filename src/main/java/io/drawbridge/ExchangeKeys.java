@@ -30,6 +30,11 @@ public final class ExchangeKeys {
      * upstream's, an error, a redirect): a renewed or ended session.
      */
     public static final String RESPONSE_COOKIES = "drawbridge.responseCookies";
+    /**
+     * {@code Redirect}: the request ends with this redirect (a browser sent to sign in). The step that sets it
+     * stops the route; it is no error for Camel to handle or log.
+     */
+    public static final String REDIRECT = "drawbridge.redirect";
     /** {@code ClientRequest}: the edge's handle on the client connection, for streaming and upgrades. */
     public static final String CLIENT_REQUEST = "drawbridge.clientRequest";
 

@@ -225,6 +225,11 @@ public final class Gateway implements AutoCloseable {
         return listener.port();
     }
 
+    /** The plain-HTTP port that redirects to https ({@code server.tls.redirectPort}), or -1 when there is none. */
+    public int redirectPort() {
+        return listener.redirectPort();
+    }
+
     /** The management port, or -1 when it is off. */
     public int managementPort() {
         return management == null ? -1 : management.port();

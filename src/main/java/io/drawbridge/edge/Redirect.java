@@ -4,9 +4,10 @@ import io.drawbridge.policy.Reason;
 import io.drawbridge.policy.Reasoned;
 
 /**
- * A step's way to end the request with a redirect instead of an error, such as a browser sent to sign in. Like
- * any failure it stops the route, and the request is audited with its reason; the edge answers with the status,
- * the {@code Location} and the cookies of {@link io.drawbridge.ExchangeKeys#RESPONSE_COOKIES}.
+ * A step's way to end the request with a redirect instead of an error, such as a browser sent to sign in: put in
+ * {@link io.drawbridge.ExchangeKeys#REDIRECT} with the route stopped. The request is audited as denied with its
+ * reason; the edge answers with the status, the {@code Location} and the cookies of
+ * {@link io.drawbridge.ExchangeKeys#RESPONSE_COOKIES}.
  */
 public final class Redirect extends RuntimeException implements Reasoned {
 

@@ -45,6 +45,9 @@ final class ResponseWriter {
             return;
         }
         Throwable failure = exchange.getException();
+        if (failure == null && exchange.getProperty(ExchangeKeys.REDIRECT) instanceof Redirect redirect) {
+            failure = redirect;
+        }
         if (failure != null) {
             abandon(exchange);
             error(request, failure, exchange);
@@ -143,6 +146,7 @@ final class ResponseWriter {
         copyHeaders(exchange, request, headers, false);
         addResponseCookies(exchange, headers);
         headers.set(REQUEST_ID_HEADER, request.requestId());
+        strictTransport(request, headers);
         boolean upgrade = streaming.upgradeProtocol() != null && status == 101;
         boolean keepAlive = HttpUtil.isKeepAlive(request.head()) && !upgrade;
         boolean bodyless = request.head().method().equals(HttpMethod.HEAD) || status == 204 || status == 304
@@ -178,6 +182,7 @@ final class ResponseWriter {
         boolean keepAlive = HttpUtil.isKeepAlive(request.head()) && request.bodyComplete()
                 && response.status().code() != 400;
         response.headers().set(REQUEST_ID_HEADER, request.requestId());
+        strictTransport(request, response.headers());
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
@@ -191,6 +196,14 @@ final class ResponseWriter {
             }
             finish(request, keepAlive && f.isSuccess());
         });
+    }
+
+    /** HSTS on every response of a TLS listener: browsers then never try plain HTTP for this host again. */
+    private static void strictTransport(ClientRequest request, HttpHeaders headers) {
+        String hsts = request.connection() == null ? null : request.connection().listener().hsts();
+        if (hsts != null) {
+            headers.set("Strict-Transport-Security", hsts);
+        }
     }
 
     /** Ends the request: one audit record, then the connection takes the next request or closes. */

@@ -201,8 +201,9 @@ public final class BrowserAuthenticationStep extends AsyncProcessorSupport {
         cookies.add(start.loginCookie());
         addCookies(exchange, cookies);
         exchange.setProperty(ExchangeKeys.FAILURE_REASON, Reason.LOGIN_REQUIRED);
-        exchange.setException(new Redirect(302, start.authorizationUrl().toString(), Reason.LOGIN_REQUIRED,
-                "sent to sign in (" + why.reason().code() + ")"));
+        exchange.setProperty(ExchangeKeys.REDIRECT, new Redirect(302, start.authorizationUrl().toString(),
+                Reason.LOGIN_REQUIRED, "sent to sign in (" + why.reason().code() + ")"));
+        exchange.setRouteStop(true);
     }
 
     /** A top-level page load: GET or HEAD, asking for HTML. XHR, fetch() and API clients are answered 401. */

@@ -51,7 +51,8 @@ final class Logout extends AsyncProcessorSupport {
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
             message.setHeader("Content-Type", "text/html; charset=utf-8");
             message.setHeader("Cache-Control", "no-store");
-            message.setHeader("Content-Security-Policy", "default-src 'none'; form-action 'self'");
+            // no form-action: the POST is redirected on to the issuer's end-session page, another origin
+            message.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
             message.setBody(PAGE);
             callback.done(true);
             return true;
