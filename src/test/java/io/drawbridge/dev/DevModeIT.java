@@ -77,49 +77,39 @@ class DevModeIT {
 
     @Test
     void aBrowserSignsInAtTheDevIssuerAndSeesTheEcho() throws Exception {
-        var browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .cookieHandler(new java.net.CookieManager()).build();
-        var toLogin = browser.send(HttpRequest.newBuilder(URI.create(base() + "/echo/x?y=1"))
-                .header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+        var browser = new io.drawbridge.testing.CookieClient();
+        var toLogin = browser.get(base() + "/echo/x?y=1");
         assertThat(toLogin.statusCode()).isEqualTo(302);
         String authorize = toLogin.headers().firstValue("Location").orElseThrow();
         assertThat(authorize).startsWith(base() + "/dev-idp/authorize?").contains("code_challenge_method=S256");
 
-        var form = browser.send(HttpRequest.newBuilder(URI.create(authorize)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        var form = browser.get(authorize);
         assertThat(form.statusCode()).isEqualTo(200);
         assertThat(form.body()).contains("id=\"username\"", "id=\"password\"");
         String query = URI.create(authorize).getRawQuery();
         var wrong = browser.send(HttpRequest.newBuilder(URI.create(base() + "/dev-idp/authorize"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(query + "&username=alice&password=bob")).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(query + "&username=alice&password=bob")));
         assertThat(wrong.statusCode()).isEqualTo(401);
         var signedIn = browser.send(HttpRequest.newBuilder(URI.create(base() + "/dev-idp/authorize"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(query + "&username=alice&password=alice")).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(query + "&username=alice&password=alice")));
         assertThat(signedIn.statusCode()).isEqualTo(302);
         String callback = signedIn.headers().firstValue("Location").orElseThrow();
         assertThat(callback).startsWith(base() + "/oauth2/callback?code=");
 
-        var back = browser.send(HttpRequest.newBuilder(URI.create(callback)).header("Accept", "text/html").build(),
-                HttpResponse.BodyHandlers.ofString());
+        var back = browser.get(callback);
         assertThat(back.statusCode()).as(back.body()).isEqualTo(303);
         assertThat(back.headers().firstValue("Location")).contains("/echo/x?y=1");
-        var echo = browser.send(HttpRequest.newBuilder(URI.create(base() + "/echo/x?y=1"))
-                .header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+        var echo = browser.get(base() + "/echo/x?y=1");
         assertThat(echo.statusCode()).as(echo.body()).isEqualTo(200);
         assertThat(JSON.readTree(echo.body()).at("/headers/X-Forwarded-User").toString()).isEqualTo("[\"alice\"]");
 
         var logout = browser.send(HttpRequest.newBuilder(URI.create(base() + "/oauth2/logout"))
-                .header("Origin", base()).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .header("Origin", base()).POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(logout.statusCode()).isEqualTo(303);
         assertThat(logout.headers().firstValue("Location").orElseThrow()).startsWith(base() + "/dev-idp/logout?");
-        var after = browser.send(HttpRequest.newBuilder(URI.create(base() + "/echo/")).header("Accept", "text/html")
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(after.statusCode()).isEqualTo(302);
+        assertThat(browser.get(base() + "/echo/").statusCode()).isEqualTo(302);
     }
 
     @Test

@@ -196,7 +196,8 @@ public final class BrowserAuthenticationStep extends AsyncProcessorSupport {
         Message message = exchange.getMessage();
         String path = message.getHeader(Exchange.HTTP_PATH, String.class);
         String query = message.getHeader(Exchange.HTTP_QUERY, String.class);
-        LoginFlow.Start start = flow.begin(query == null ? path : path + "?" + query);
+        String target = query == null ? path : path + "?" + query;
+        LoginFlow.Start start = flow.begin(onOtherHost(exchange, target));
         List<String> cookies = new ArrayList<>(clearCookies);
         cookies.add(start.loginCookie());
         addCookies(exchange, cookies);
@@ -204,6 +205,20 @@ public final class BrowserAuthenticationStep extends AsyncProcessorSupport {
         exchange.setProperty(ExchangeKeys.REDIRECT, new Redirect(302, start.authorizationUrl().toString(),
                 Reason.LOGIN_REQUIRED, "sent to sign in (" + why.reason().code() + ")"));
         exchange.setRouteStop(true);
+    }
+
+    /**
+     * The page to come back to: a path when the browser is on the callback's host, an absolute URL when it is on
+     * another host that shares the session cookie's domain (the callback then sends it back there).
+     */
+    private String onOtherHost(Exchange exchange, String path) {
+        var request = exchange.getProperty(ExchangeKeys.CLIENT_REQUEST, io.drawbridge.edge.ClientRequest.class);
+        String domain = sessions.config().cookieDomain();
+        if (request == null || domain == null || request.hostHeader() == null
+                || request.hostHeader().equalsIgnoreCase(flow.callbackAuthority())) {
+            return path;
+        }
+        return request.scheme() + "://" + request.hostHeader() + path;
     }
 
     /** A top-level page load: GET or HEAD, asking for HTML. XHR, fetch() and API clients are answered 401. */

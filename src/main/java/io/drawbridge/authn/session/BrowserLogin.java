@@ -40,7 +40,7 @@ public final class BrowserLogin {
         var cookies = new SessionCookies(config.session().cookieName(), config.session().cookieDomain(), secure);
         this.sessions = new SessionStore(new SessionKeys(config.session().keys()), cookies, config.session(), clock);
         this.client = new OidcClient(config, issuer, clock);
-        this.flow = new LoginFlow(sessions, client, URI.create(config.redirectUri()).getPath());
+        this.flow = new LoginFlow(sessions, client, URI.create(config.redirectUri()));
         this.executor = executor;
         this.verifier = verifier;
     }

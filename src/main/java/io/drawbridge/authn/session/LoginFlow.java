@@ -33,6 +33,7 @@ public final class LoginFlow {
     private final SessionStore sessions;
     private final OidcClient client;
     private final String callbackPath;
+    private final String callbackAuthority;
     /** States already used on this instance, until their login cookie would have expired anyway. */
     private final Map<String, Instant> usedStates = new ConcurrentHashMap<>();
 
@@ -44,17 +45,28 @@ public final class LoginFlow {
     public record Done(OidcClient.Tokens tokens, String returnPath, String loginCookieName) {
     }
 
-    public LoginFlow(SessionStore sessions, OidcClient client, String callbackPath) {
+    /** @param redirectUri the registered callback URL; the gateway serves its path */
+    public LoginFlow(SessionStore sessions, OidcClient client, URI redirectUri) {
         this.sessions = sessions;
         this.client = client;
-        this.callbackPath = callbackPath;
+        this.callbackPath = redirectUri.getPath();
+        this.callbackAuthority = redirectUri.getRawAuthority();
     }
 
     public String callbackPath() {
         return callbackPath;
     }
 
-    /** Starts a sign-in that returns to {@code returnPath} (checked again on the way back); needs client.ready(). */
+    /** The host (and port) of the redirect URI: where sign-ins end. */
+    String callbackAuthority() {
+        return callbackAuthority;
+    }
+
+    /**
+     * Starts a sign-in that returns to {@code returnPath} (checked again on the way back); needs client.ready().
+     *
+     * @param returnPath a path, or an absolute URL on another host of the cookie domain
+     */
     public Start begin(String returnPath) {
         String state = random(32);
         String nonce = random(32);
@@ -64,7 +76,7 @@ public final class LoginFlow {
                 .claim("state", state)
                 .claim("nonce", nonce)
                 .claim("pkce", verifier)
-                .claim("return", ReturnPath.check(returnPath).orElse("/"))
+                .claim("return", ReturnPath.check(returnPath, cookieDomain()).orElse("/"))
                 .expirationTime(Date.from(expires))
                 .build();
         String sealed = sessions.keys().seal(PURPOSE, claims);
@@ -112,11 +124,15 @@ public final class LoginFlow {
             }
             OidcClient.Tokens tokens = client.exchange(code, login.getStringClaim("pkce"),
                     login.getStringClaim("nonce"));
-            String back = ReturnPath.check(login.getStringClaim("return")).orElse("/");
+            String back = ReturnPath.check(login.getStringClaim("return"), cookieDomain()).orElse("/");
             return new Done(tokens, back, cookieName);
         } catch (ParseException e) {
             throw new AuthenticationFailed(Reason.LOGIN_FAILED, "login cookie unreadable");
         }
+    }
+
+    private String cookieDomain() {
+        return sessions.config().cookieDomain();
     }
 
     /** A {@code Set-Cookie} value that removes a login cookie. */

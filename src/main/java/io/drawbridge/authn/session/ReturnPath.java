@@ -14,6 +14,38 @@ public final class ReturnPath {
     private ReturnPath() {
     }
 
+    /**
+     * A path, or an absolute http(s) URL on a host within {@code domain} (the session cookie's domain: the hosts
+     * that share the sign-in), rebuilt from its parts; empty for anything else. Without a domain, paths only.
+     */
+    public static Optional<String> check(String candidate, String domain) {
+        if (candidate == null || candidate.startsWith("/") || domain == null) {
+            return check(candidate);
+        }
+        try {
+            java.net.URI uri = new java.net.URI(candidate);
+            String host = uri.getHost();
+            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || host == null
+                    || uri.getRawUserInfo() != null || uri.getRawFragment() != null || !within(host, domain)) {
+                return Optional.empty();
+            }
+            String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            return check(path).map(p -> uri.getScheme() + "://" + host.toLowerCase(java.util.Locale.ROOT)
+                    + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + p);
+        } catch (java.net.URISyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether a host is the domain or one of its sub-domains (never a look-alike such as evilexample.com). */
+    static boolean within(String host, String domain) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        String d = domain.toLowerCase(java.util.Locale.ROOT);
+        d = d.startsWith(".") ? d.substring(1) : d;
+        return h.matches("[a-z0-9.-]+") && (h.equals(d) || h.endsWith("." + d));
+    }
+
     /** The path itself when it is safe to redirect to; empty otherwise (the caller then uses {@code /}). */
     public static Optional<String> check(String candidate) {
         if (candidate == null || candidate.isEmpty() || candidate.length() > MAX_LENGTH) {

@@ -3,6 +3,7 @@ package io.drawbridge.authn.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drawbridge.dev.EchoUpstream;
+import io.drawbridge.testing.CookieClient;
 import io.drawbridge.testing.GatewayFixture;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -43,6 +44,7 @@ class BrowserLoginTest {
     static EchoUpstream echo;
     static GatewayFixture gateway;
     static GatewayFixture refreshing;
+    static GatewayFixture keyed;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
@@ -55,8 +57,21 @@ class BrowserLoginTest {
                 Map.of("upstream.echo", echo.url()));
     }
 
+    /** A gateway that authenticates to the token endpoint with a signed client assertion (private_key_jwt). */
+    static GatewayFixture keyed(Path dir) throws Exception {
+        Path key = java.nio.file.Files.createDirectories(dir.resolve("keyed")).resolve("client-key.jwk");
+        java.nio.file.Files.writeString(key, new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("client-1")
+                .generate().toJSONString());
+        String config = config("keyed", "60s").replace("  clientSecret: ${DRAWBRIDGE_TEST_SECRET:-not-checked-by-the-mock}\n",
+                "  clientAuth: private_key_jwt\n  clientKeyFile: " + key + "\n");
+        return GatewayFixture.start(dir.resolve("keyed"), config, routes(), Map.of("upstream.echo", echo.url()));
+    }
+
     @AfterAll
     static void stop() {
+        if (keyed != null) {
+            keyed.close();
+        }
         if (gateway != null) {
             gateway.close();
         }
@@ -192,6 +207,37 @@ class BrowserLoginTest {
         assertThat(seen.path("headers").has("X-Drawbridge-Assertion")).isTrue();
         assertThat(seen.path("headers").has("Cookie")).as("session cookies never reach the upstream").isFalse();
         assertThat(seen.path("headers").has("Authorization")).isFalse();
+    }
+
+    @Test
+    void signsInWithAPrivateKeyJwtClientAssertion(@TempDir Path dir) throws Exception {
+        keyed = keyed(dir);
+        nextUser("keyed", "alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+
+        HttpResponse<String> callback = signIn(keyed, browser, "/app/");
+
+        assertThat(callback.statusCode()).isEqualTo(303);
+        var tokenRequests = new java.util.ArrayList<String>();
+        while (true) { // every request the mock has seen so far, in order; it throws when there is no more
+            okhttp3.mockwebserver.RecordedRequest r;
+            try {
+                r = idp.takeRequest(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (RuntimeException none) {
+                break;
+            }
+            if (r == null) {
+                break;
+            }
+            if (r.getPath().startsWith("/keyed/token")) {
+                tokenRequests.add(r.getBody().readUtf8());
+            }
+        }
+        assertThat(tokenRequests).singleElement().asString()
+                .contains("client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer")
+                .contains("client_assertion=").doesNotContain("client_secret");
+        assertThat(echoed(browser.get(keyed.url("/app/"))).path("headers").path("X-Forwarded-User").get(0).asText())
+                .isEqualTo("alice");
     }
 
     @Test

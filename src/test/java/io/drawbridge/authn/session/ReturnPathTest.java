@@ -25,6 +25,22 @@ class ReturnPathTest {
         assertThat(ReturnPath.check(path)).as(path).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"https://grafana.example.com/d/x?y=1", "http://example.com/", "https://a.b.example.com:8443/"})
+    void keepsUrlsOnHostsThatShareTheSessionCookie(String url) {
+        assertThat(ReturnPath.check(url, "example.com")).contains(url);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://evilexample.com/", "https://example.com.evil.net/", "https://evil.net/?example.com",
+        "https://user@grafana.example.com/", "javascript://example.com/%0aalert(1)", "https://grafana.example.com//evil.net",
+        "https://grafana.example.com/\\evil", "https://grafana.example.com/#x", "ftp://example.com/",
+        "https://grafana.example.com/%0d%0aX:y"})
+    void refusesUrlsElsewhere(String url) {
+        assertThat(ReturnPath.check(url, "example.com")).as(url).isEmpty();
+        assertThat(ReturnPath.check("https://grafana.example.com/", null)).isEmpty();
+    }
+
     @org.junit.jupiter.api.Test
     void refusesOverlongPaths() {
         assertThat(ReturnPath.check("/" + "a".repeat(ReturnPath.MAX_LENGTH))).isEmpty();

@@ -1,4 +1,4 @@
-package io.drawbridge.authn.session;
+package io.drawbridge.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,19 +11,20 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A browser stand-in for tests: follows no redirects, keeps the cookies it is given (by name; Max-Age=0 removes
- * one), sends them all back, and asks for HTML like a page navigation.
+ * A browser stand-in for tests: follows no redirects, keeps the cookies it is given (by name, whatever their path;
+ * Max-Age=0 removes one), sends them all back, and asks for HTML like a page navigation. The JDK's CookieManager
+ * will not do: it refuses a cookie whose Path is not a prefix of the request's (the gateway's login cookie).
  */
-final class CookieClient {
+public final class CookieClient {
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-    final Map<String, String> cookies = new LinkedHashMap<>();
+    public final Map<String, String> cookies = new LinkedHashMap<>();
 
-    HttpResponse<String> get(String url) {
+    public HttpResponse<String> get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).GET().header("Accept", "text/html,*/*"));
     }
 
-    HttpResponse<String> send(HttpRequest.Builder request) {
+    public HttpResponse<String> send(HttpRequest.Builder request) {
         if (!cookies.isEmpty()) {
             request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining("; ")));
@@ -50,7 +51,7 @@ final class CookieClient {
     }
 
     /** A plain request without cookies (the IdP's side). */
-    HttpResponse<String> getWithout(String url) {
+    public HttpResponse<String> getWithout(String url) {
         try {
             return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
