@@ -70,8 +70,12 @@ class DevModeIT {
     }
 
     @Test
-    void printsABannerWithCurlCommandsForLoopbackOnly() {
-        assertThat(gateway.log()).contains("DEV MODE", "for development only", "curl", base() + "/echo/",
+    void printsABannerWithCurlCommandsForLoopbackOnly() throws InterruptedException {
+        // the port opens before the banner is printed: give a busy machine a moment
+        for (int i = 0; i < 100 && !gateway.log().contains("tail -f"); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(gateway.log()).contains("DEV MODE", "in a browser", "/oauth2/logout", "for development only", "curl", base() + "/echo/",
                 "127.0.0.1:" + gateway.port() + "/dev-idp");
     }
 
