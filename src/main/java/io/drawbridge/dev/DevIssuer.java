@@ -94,8 +94,20 @@ public final class DevIssuer implements Processor {
         switch (local) {
             case "/.well-known/openid-configuration" -> json(message, 200, discovery());
             case "/jwks" -> json(message, 200, new JWKSet(key.toPublicJWK()).toJSONObject());
-            case "/authorize" -> authorize(message, method);
-            case "/logout" -> logout(message);
+            case "/authorize" -> {
+                if (login == null) {
+                    json(message, 404, Map.of("error", "not_found"));
+                } else {
+                    login.authorize(message, method);
+                }
+            }
+            case "/logout" -> {
+                if (login == null) {
+                    json(message, 404, Map.of("error", "not_found"));
+                } else {
+                    login.logout(message, this::verifiedSubject);
+                }
+            }
             case "/token" -> {
                 if (!"POST".equals(method)) {
                     json(message, 405, Map.of("error", "invalid_request"));
@@ -170,63 +182,15 @@ public final class DevIssuer implements Processor {
         }
     }
 
-    /** GET: the login form for a valid authorization request; POST: the demo user's password, then a code. */
-    private void authorize(Message message, String method) {
-        if (login == null) {
-            json(message, 404, Map.of("error", "not_found"));
-            return;
-        }
-        Map<String, String> request = "POST".equals(method) ? parseForm(message.getBody(String.class))
-                : parseForm(message.getHeader(Exchange.HTTP_QUERY, String.class));
-        String refusal = login.refusal(request);
-        if (refusal != null) {
-            html(message, 400, "<!doctype html><p>" + DevLogin.escape(refusal) + "</p>");
-            return;
-        }
-        if (!"POST".equals(method)) {
-            html(message, 200, login.form(request, null));
-            return;
-        }
-        Account user = USERS.get(request.getOrDefault("username", ""));
-        if (user == null || !secretMatches(user.secret(), request.get("password"))) {
-            html(message, 401, login.form(request, "Unknown user or wrong password."));
-            return;
-        }
-        message.getHeaders().clear();
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
-        message.setHeader("Location", login.signIn(request, user));
-        message.setHeader("Cache-Control", "no-store");
-        message.setBody(null);
-    }
-
-    /** RP-initiated logout: ends the user's refresh tokens, then back to the registered page or a notice. */
-    private void logout(Message message) {
-        if (login == null) {
-            json(message, 404, Map.of("error", "not_found"));
-            return;
-        }
-        Map<String, String> query = parseForm(message.getHeader(Exchange.HTTP_QUERY, String.class));
-        String user = null;
+    /** The subject of a token this issuer signed, or null. */
+    private String verifiedSubject(String token) {
         try {
-            String hint = query.get("id_token_hint");
-            if (hint != null) {
-                SignedJWT jwt = SignedJWT.parse(hint);
-                if (jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(key.toRSAPublicKey()))) {
-                    user = jwt.getJWTClaimsSet().getSubject();
-                }
-            }
+            SignedJWT jwt = SignedJWT.parse(token);
+            return jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(key.toRSAPublicKey()))
+                    ? jwt.getJWTClaimsSet().getSubject() : null;
         } catch (ParseException | JOSEException e) {
-            // no usable hint: nobody's tokens are ended
+            return null;
         }
-        String next = login.logout(user, query.get("post_logout_redirect_uri"));
-        if (next == null) {
-            html(message, 200, "<!doctype html><p>Signed out of the dev issuer.</p>");
-            return;
-        }
-        message.getHeaders().clear();
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
-        message.setHeader("Location", next);
-        message.setBody(null);
     }
 
     /** An ID token for the gateway's sign-in: audience the client, {@code azp}, and the request's nonce. */
@@ -253,14 +217,6 @@ public final class DevIssuer implements Processor {
         return jwt.serialize();
     }
 
-    private static void html(Message message, int status, String page) {
-        message.getHeaders().clear();
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader("Content-Type", "text/html; charset=utf-8");
-        message.setHeader("Cache-Control", "no-store");
-        message.setHeader("Content-Security-Policy", "default-src 'none'; form-action 'self'");
-        message.setBody(page);
-    }
 
     /** Signs an access token for a demo account. Public for tests that need tokens without HTTP. */
     public String mint(Account account, String clientId, boolean human) throws JOSEException {
@@ -322,7 +278,7 @@ public final class DevIssuer implements Processor {
         return id == null ? null : new String[] {id, form.get("client_secret")};
     }
 
-    private static boolean secretMatches(String expected, String given) {
+    static boolean secretMatches(String expected, String given) {
         return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 given.getBytes(StandardCharsets.UTF_8));
     }

@@ -14,6 +14,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 
 /**
  * The dev issuer's browser sign-in: the authorization endpoint with a minimal login form for the demo users, the
@@ -128,6 +130,55 @@ final class DevLogin {
         response.put("refresh_token", refresh);
         response.put("id_token", issuer.idToken(account, CLIENT, nonce));
         return response;
+    }
+
+    /** GET: the login form for a valid authorization request; POST: the demo user's password, then a code. */
+    void authorize(Message message, String method) {
+        Map<String, String> request = "POST".equals(method) ? DevIssuer.parseForm(message.getBody(String.class))
+                : DevIssuer.parseForm(message.getHeader(Exchange.HTTP_QUERY, String.class));
+        String refusal = refusal(request);
+        if (refusal != null) {
+            html(message, 400, "<!doctype html><p>" + DevLogin.escape(refusal) + "</p>");
+            return;
+        }
+        if (!"POST".equals(method)) {
+            html(message, 200, form(request, null));
+            return;
+        }
+        DevIssuer.Account user = DevIssuer.USERS.get(request.getOrDefault("username", ""));
+        if (user == null || !DevIssuer.secretMatches(user.secret(), request.get("password"))) {
+            html(message, 401, form(request, "Unknown user or wrong password."));
+            return;
+        }
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
+        message.setHeader("Location", signIn(request, user));
+        message.setHeader("Cache-Control", "no-store");
+        message.setBody(null);
+    }
+
+    /** RP-initiated logout: ends the user's refresh tokens, then back to the registered page or a notice. */
+    void logout(Message message, java.util.function.UnaryOperator<String> verifiedSubject) {
+        Map<String, String> query = DevIssuer.parseForm(message.getHeader(Exchange.HTTP_QUERY, String.class));
+        String hint = query.get("id_token_hint");
+        String next = logout(hint == null ? null : verifiedSubject.apply(hint), query.get("post_logout_redirect_uri"));
+        if (next == null) {
+            html(message, 200, "<!doctype html><p>Signed out of the dev issuer.</p>");
+            return;
+        }
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
+        message.setHeader("Location", next);
+        message.setBody(null);
+    }
+
+    private static void html(Message message, int status, String page) {
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader("Content-Type", "text/html; charset=utf-8");
+        message.setHeader("Cache-Control", "no-store");
+        message.setHeader("Content-Security-Policy", "default-src 'none'; form-action 'self'");
+        message.setBody(page);
     }
 
     /** Ends every refresh token of the user named in the hint; where to send the browser next. */

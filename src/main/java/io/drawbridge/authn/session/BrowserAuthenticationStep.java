@@ -1,7 +1,6 @@
 package io.drawbridge.authn.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.authn.TokenVerifier;

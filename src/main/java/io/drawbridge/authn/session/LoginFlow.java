@@ -1,5 +1,7 @@
 package io.drawbridge.authn.session;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import io.drawbridge.authn.AuthenticationFailed;
@@ -8,14 +10,11 @@ import java.net.URI;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.text.ParseException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The two halves of a sign-in. {@link #begin}: a fresh {@code state}, {@code nonce} and PKCE verifier, sealed into
@@ -35,7 +34,8 @@ public final class LoginFlow {
     private final String callbackPath;
     private final String callbackAuthority;
     /** States already used on this instance, until their login cookie would have expired anyway. */
-    private final Map<String, Instant> usedStates = new ConcurrentHashMap<>();
+    private final Cache<String, Boolean> usedStates = Caffeine.newBuilder().expireAfterWrite(LOGIN_TIME)
+            .maximumSize(1_000_000).build();
 
     /** Where the browser goes to sign in, and the cookie it must bring back. */
     public record Start(URI authorizationUrl, String loginCookie) {
@@ -110,8 +110,7 @@ public final class LoginFlow {
             if (!MessageDigest.isEqual(expected.getBytes(), state.getBytes())) {
                 throw new AuthenticationFailed(Reason.LOGIN_FAILED, "state does not match the login cookie");
             }
-            forgetExpired(now);
-            if (usedStates.putIfAbsent(state, login.getExpirationTime().toInstant()) != null) {
+            if (usedStates.asMap().putIfAbsent(state, Boolean.TRUE) != null) {
                 throw new AuthenticationFailed(Reason.LOGIN_FAILED, "state already used");
             }
             if (query.get("error") != null) {
@@ -138,12 +137,6 @@ public final class LoginFlow {
     /** A {@code Set-Cookie} value that removes a login cookie. */
     public String clearLoginCookie(String name) {
         return sessions.cookies().cookie(name, "", callbackPath, Duration.ZERO);
-    }
-
-    private void forgetExpired(Instant now) {
-        if (usedStates.size() > 1000) {
-            usedStates.values().removeIf(until -> until.isBefore(now));
-        }
     }
 
     private static String random(int bytes) {

@@ -6,7 +6,6 @@ import io.drawbridge.config.LoginConfig;
 import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Reason;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;

@@ -163,7 +163,10 @@ class BrowserLoginTest {
         String authorize = toLogin.headers().firstValue("Location").orElseThrow();
         HttpResponse<String> fromIdp = browser.getWithout(authorize);
         assertThat(fromIdp.statusCode()).isEqualTo(302);
-        return browser.get(onGateway(fixture, fromIdp.headers().firstValue("Location").orElseThrow()));
+        HttpResponse<String> callback = browser.get(onGateway(fixture, fromIdp.headers().firstValue("Location")
+                .orElseThrow()));
+        assertThat(callback.statusCode()).as(() -> fixture.audit(requestId(callback)).toString()).isEqualTo(303);
+        return callback;
     }
 
     static JsonNode echoed(HttpResponse<String> response) throws Exception {
