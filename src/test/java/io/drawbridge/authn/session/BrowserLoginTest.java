@@ -50,6 +50,13 @@ class BrowserLoginTest {
     static void start(@TempDir Path dir) throws Exception {
         idp = new MockOAuth2Server(new RefusingRefresh());
         idp.start();
+        // The mock makes an issuer's keys on its first request, slowly on a busy machine: make them now, so the
+        // gateway's first key fetch is quick (a failed one would hold the next back by keyRefreshRate).
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (String issuerId : List.of("corp", "refreshing", "keyed")) {
+            http.send(HttpRequest.newBuilder(idp.jwksUrl(issuerId).uri()).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
         echo = EchoUpstream.start();
         gateway = GatewayFixture.start(dir.resolve("main"), config("corp", "60s"), routes(), Map.of("upstream.echo", echo.url()));
         // refreshBefore longer than the tokens live: every request refreshes
