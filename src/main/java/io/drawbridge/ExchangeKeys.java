@@ -25,6 +25,16 @@ public final class ExchangeKeys {
      * {@code stale:<seconds>s}, {@code not-in-catalog} or {@code unavailable}. Absent when no enrich step ran.
      */
     public static final String CATALOG = "drawbridge.catalog";
+    /**
+     * {@code List<String>}: {@code Set-Cookie} values a step wants on the response, whatever the response is (the
+     * upstream's, an error, a redirect): a renewed or ended session.
+     */
+    public static final String RESPONSE_COOKIES = "drawbridge.responseCookies";
+    /**
+     * {@code Redirect}: the request ends with this redirect (a browser sent to sign in). The step that sets it
+     * stops the route; it is no error for Camel to handle or log.
+     */
+    public static final String REDIRECT = "drawbridge.redirect";
     /** {@code ClientRequest}: the edge's handle on the client connection, for streaming and upgrades. */
     public static final String CLIENT_REQUEST = "drawbridge.clientRequest";
 

@@ -4,6 +4,7 @@ import io.drawbridge.audit.AuditSink;
 import io.drawbridge.audit.EndpointAuditSink;
 import io.drawbridge.audit.FileAuditSink;
 import io.drawbridge.authn.IssuerRegistry;
+import io.drawbridge.authn.session.BrowserLogin;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
 import io.drawbridge.config.ConfigProblem;
@@ -106,9 +107,11 @@ public final class Gateway implements AutoCloseable {
                 config.assertion().keyFile() == null ? null : Path.of(config.assertion().keyFile()),
                 config.assertion().lifetime(), java.time.Clock.systemUTC());
         var currentPolicies = new AtomicReference<>(policies);
+        BrowserLogin login = config.login() == null ? null : new BrowserLogin(config, issuers, authExecutor,
+                config.server().tls() != null, java.time.Clock.systemUTC());
         var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, currentPolicies::get,
                 new UpstreamClient(loops, config.upstreams()), new IdentityHeaders(config.identityHeaders()),
-                assertions, roles);
+                assertions, roles, login);
 
         Main main = new Main();
         var conf = main.configure();
@@ -126,6 +129,10 @@ public final class Gateway implements AutoCloseable {
         // Route-level statistics for Hawtio and JMX; per-processor counters would cost on every step.
         conf.setJmxManagementStatisticsLevel(org.apache.camel.ManagementStatisticsLevel.RoutesOnly);
         conf.addRoutesBuilder(new BuiltInRoutes(assertions));
+        if (login != null) {
+            conf.addRoutesBuilder(login.routes());
+            login.prefetch();
+        }
         builders.forEach(conf::addRoutesBuilder);
         config.properties().forEach(main::addInitialProperty);
         properties.forEach(main::addInitialProperty);
@@ -229,6 +236,11 @@ public final class Gateway implements AutoCloseable {
 
     public int port() {
         return listener.port();
+    }
+
+    /** The plain-HTTP port that redirects to https ({@code server.tls.redirectPort}), or -1 when there is none. */
+    public int redirectPort() {
+        return listener.redirectPort();
     }
 
     /** The management port, or -1 when it is off. */

@@ -30,7 +30,7 @@ public final class ConfigLoader {
     /** The sections no other stage owns; issuers and policies are checked by the stages that use them. */
     static final List<ConfigCheck> BUILT_IN = List.of(
             new ServerCheck(), new UpstreamsCheck(), new IdentityHeadersCheck(), new AuditCheck(), new RoutesCheck(),
-            new PropertiesCheck(), new AssertionCheck(), new ManagementCheck());
+            new PropertiesCheck(), new AssertionCheck(), new ManagementCheck(), new LoginCheck());
 
     private final Function<String, String> environment;
     private final List<ConfigCheck> checks;
@@ -79,6 +79,7 @@ public final class ConfigLoader {
         if (root.isEmpty()) {
             LOG.warn("{} sets nothing: every section takes its defaults", displayName);
         }
+        SecretFields.check(root, problems.forChecks());
         new EnvironmentPlaceholders(environment, problems).resolve(root);
         GatewayConfig config = new RecordBinder(problems).bindRoot(GatewayConfig.class, root);
         Problems reported = problems.forChecks();

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
  * @param catalog         the software catalog that enriches identities; default none ({@code null}: no catalog)
  * @param assertion       the signed identity assertion upstreams receive
  * @param management      the management port: health, metrics, Jolokia, Hawtio
+ * @param login           browser sign-in and sessions; default none ({@code null}: bearer tokens only)
  */
 public record GatewayConfig(
         ServerConfig server,
@@ -35,7 +36,8 @@ public record GatewayConfig(
         @JsonIgnore Path source,
         CatalogConfig catalog,
         AssertionConfig assertion,
-        ManagementConfig management) {
+        ManagementConfig management,
+        LoginConfig login) {
 
     public GatewayConfig {
         server = server == null ? ServerConfig.defaults() : server;
@@ -54,7 +56,8 @@ public record GatewayConfig(
     public GatewayConfig(ServerConfig server, UpstreamDefaults upstreams, List<IssuerConfig> issuers,
                          Map<String, PolicyConfig> policies, IdentityHeadersConfig identityHeaders, AuditConfig audit,
                          List<String> routes, Map<String, String> properties, Path source) {
-        this(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, source, null, null, null);
+        this(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, source, null, null, null,
+                null);
     }
 
     /** Property values are left out: they are often secrets from the environment. */
@@ -64,31 +67,38 @@ public record GatewayConfig(
                 + ", policies=" + policies + ", identityHeaders=" + identityHeaders + ", audit=" + audit
                 + ", routes=" + routes + ", properties=" + properties.keySet().stream().sorted()
                 .map(k -> k + "=***").collect(Collectors.joining(", ", "{", "}")) + ", source=" + source
-                + ", catalog=" + catalog + ", assertion=" + assertion + ", management=" + management + "]";
+                + ", catalog=" + catalog + ", assertion=" + assertion + ", management=" + management
+                + ", login=" + login
+                + "]";
     }
 
     public GatewayConfig withSource(Path file) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, file,
-                catalog, assertion, management);
+                catalog, assertion, management, login);
     }
 
     public GatewayConfig withRoutes(List<String> locations) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, locations, properties,
-                source, catalog, assertion, management);
+                source, catalog, assertion, management, login);
     }
 
     public GatewayConfig withCatalog(CatalogConfig catalogConfig) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
-                source, catalogConfig, assertion, management);
+                source, catalogConfig, assertion, management, login);
     }
 
     public GatewayConfig withPolicies(Map<String, PolicyConfig> newPolicies) {
         return new GatewayConfig(server, upstreams, issuers, newPolicies, identityHeaders, audit, routes, properties,
-                source, catalog, assertion, management);
+                source, catalog, assertion, management, login);
     }
 
     public GatewayConfig withManagement(ManagementConfig managementConfig) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
-                source, catalog, assertion, managementConfig);
+                source, catalog, assertion, managementConfig, login);
+    }
+
+    public GatewayConfig withLogin(LoginConfig loginConfig) {
+        return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
+                source, catalog, assertion, management, loginConfig);
     }
 }

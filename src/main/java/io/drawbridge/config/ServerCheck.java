@@ -30,6 +30,28 @@ final class ServerCheck implements ConfigCheck {
         positive(limits.maxInitialLine(), "server.limits.maxInitialLine", problems);
         positive(limits.maxHeaderSize(), "server.limits.maxHeaderSize", problems);
         positive(limits.maxRequestBody(), "server.limits.maxRequestBody", problems);
+        if (server.tls() != null) {
+            checkTls(server.tls(), problems);
+        }
+    }
+
+    private static void checkTls(ServerConfig.Tls tls, Problems problems) {
+        readable(tls.certificateFile(), "server.tls.certificateFile", "a PEM certificate chain", problems);
+        readable(tls.keyFile(), "server.tls.keyFile", "a PEM private key", problems);
+        if (tls.redirectPort() != null && (tls.redirectPort() < 0 || tls.redirectPort() > 65535)) {
+            problems.add("server.tls.redirectPort", "must be between 1 and 65535 (or 0 for any free port)");
+        }
+        if (tls.hsts().isNegative()) {
+            problems.add("server.tls.hsts", "must not be negative (0s sends no Strict-Transport-Security)");
+        }
+    }
+
+    private static void readable(String file, String field, String what, Problems problems) {
+        if (file == null) {
+            problems.add(field, "is required: " + what);
+        } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+            problems.add(field, "cannot read " + file);
+        }
     }
 
     private static void positive(ByteSize size, String field, Problems problems) {

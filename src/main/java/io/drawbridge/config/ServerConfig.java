@@ -10,8 +10,9 @@ import java.util.List;
  * @param trustedProxies peers (IP addresses or CIDR ranges) whose {@code X-Forwarded-*} headers are believed;
  *                       default none: the gateway sets them from the connection itself
  * @param limits         request size limits
+ * @param tls            TLS on the listener; default none (plain HTTP)
  */
-public record ServerConfig(String host, Integer port, List<String> trustedProxies, Limits limits) {
+public record ServerConfig(String host, Integer port, List<String> trustedProxies, Limits limits, Tls tls) {
 
     public ServerConfig {
         host = host == null ? "0.0.0.0" : host;
@@ -21,7 +22,7 @@ public record ServerConfig(String host, Integer port, List<String> trustedProxie
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null);
+        return new ServerConfig(null, null, null, null, null);
     }
 
     /**
@@ -38,6 +39,21 @@ public record ServerConfig(String host, Integer port, List<String> trustedProxie
 
         public static Limits defaults() {
             return new Limits(null, null, null);
+        }
+    }
+
+    /**
+     * TLS on the listener (TLS 1.2 and 1.3). The files are read again when they change, so a renewed certificate
+     * is served to new connections without a restart.
+     *
+     * @param certificateFile the certificate chain in PEM, leaf first; required
+     * @param keyFile         its private key in PEM (PKCS#8); required
+     * @param redirectPort    a second, plain-HTTP port that redirects every request to https; default none
+     * @param hsts            {@code Strict-Transport-Security} max-age on every response; default 365d, 0s for none
+     */
+    public record Tls(String certificateFile, String keyFile, Integer redirectPort, java.time.Duration hsts) {
+        public Tls {
+            hsts = hsts == null ? java.time.Duration.ofDays(365) : hsts;
         }
     }
 }

@@ -52,21 +52,33 @@ public final class DevIssuer implements Processor {
             "bob", new Account("bob", "bob", "bob@example.com", List.of()));
     static final Map<String, Account> MACHINES = Map.of(
             "ci-bot", new Account("ci-bot", "ci-bot-secret", null, List.of("automation")));
-    private static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
+    static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String issuer;
     private final String prefix;
     private final RSAKey key;
+    private final DevLogin login;
 
     /**
      * @param issuer  the issuer URL, e.g. {@code http://127.0.0.1:8080/dev-idp}
      * @param keyFile where the signing key is kept across restarts (created on first use, owner-only)
      */
     public DevIssuer(String issuer, Path keyFile) {
+        this(issuer, keyFile, null, null);
+    }
+
+    /**
+     * With browser sign-in for the dev gateway's client {@code drawbridge-gateway}.
+     *
+     * @param redirectUri           the gateway's callback, the client's only redirect URI; null for no sign-in
+     * @param postLogoutRedirectUri where browsers may be sent after logout
+     */
+    public DevIssuer(String issuer, Path keyFile, String redirectUri, String postLogoutRedirectUri) {
         this.issuer = issuer;
         this.prefix = java.net.URI.create(issuer).getPath();
         this.key = loadOrCreateKey(keyFile);
+        this.login = redirectUri == null ? null : new DevLogin(redirectUri, postLogoutRedirectUri);
     }
 
     public String issuer() {
@@ -82,6 +94,20 @@ public final class DevIssuer implements Processor {
         switch (local) {
             case "/.well-known/openid-configuration" -> json(message, 200, discovery());
             case "/jwks" -> json(message, 200, new JWKSet(key.toPublicJWK()).toJSONObject());
+            case "/authorize" -> {
+                if (login == null) {
+                    json(message, 404, Map.of("error", "not_found"));
+                } else {
+                    login.authorize(message, method);
+                }
+            }
+            case "/logout" -> {
+                if (login == null) {
+                    json(message, 404, Map.of("error", "not_found"));
+                } else {
+                    login.logout(message, this::verifiedSubject);
+                }
+            }
             case "/token" -> {
                 if (!"POST".equals(method)) {
                     json(message, 405, Map.of("error", "invalid_request"));
@@ -98,8 +124,15 @@ public final class DevIssuer implements Processor {
         doc.put("issuer", issuer);
         doc.put("jwks_uri", issuer + "/jwks");
         doc.put("token_endpoint", issuer + "/token");
-        doc.put("grant_types_supported", List.of("password", "client_credentials"));
-        doc.put("response_types_supported", List.of("token"));
+        if (login != null) {
+            doc.put("authorization_endpoint", issuer + "/authorize");
+            doc.put("end_session_endpoint", issuer + "/logout");
+            doc.put("code_challenge_methods_supported", List.of("S256"));
+            doc.put("scopes_supported", List.of("openid", "profile", "email"));
+        }
+        doc.put("grant_types_supported", login == null ? List.of("password", "client_credentials")
+                : List.of("password", "client_credentials", "authorization_code", "refresh_token"));
+        doc.put("response_types_supported", login == null ? List.of("token") : List.of("code"));
         doc.put("subject_types_supported", List.of("public"));
         doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
         doc.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
@@ -132,9 +165,58 @@ public final class DevIssuer implements Processor {
                 }
                 json(message, 200, tokenResponse(mint(machine, machine.name(), false)));
             }
+            case "authorization_code", "refresh_token" -> {
+                if (login == null || !login.clientAuthenticated(clientCredentials(message, form))) {
+                    json(message, 401, Map.of("error", "invalid_client"));
+                    return;
+                }
+                Map<String, Object> tokens = grant.equals("refresh_token") ? login.refresh(form, this)
+                        : login.redeem(form, this);
+                if (tokens == null) {
+                    json(message, 400, Map.of("error", "invalid_grant"));
+                } else {
+                    json(message, 200, tokens);
+                }
+            }
             default -> json(message, 400, Map.of("error", "unsupported_grant_type"));
         }
     }
+
+    /** The subject of a token this issuer signed, or null. */
+    private String verifiedSubject(String token) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            return jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(key.toRSAPublicKey()))
+                    ? jwt.getJWTClaimsSet().getSubject() : null;
+        } catch (ParseException | JOSEException e) {
+            return null;
+        }
+    }
+
+    /** An ID token for the gateway's sign-in: audience the client, {@code azp}, and the request's nonce. */
+    String idToken(Account account, String clientId, String nonce) throws JOSEException {
+        Instant now = Instant.now();
+        var claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject(account.name())
+                .audience(clientId)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(TOKEN_LIFETIME)))
+                .claim("azp", clientId)
+                .claim("preferred_username", account.name())
+                .claim("groups", account.groups());
+        if (nonce != null) {
+            claims.claim("nonce", nonce);
+        }
+        if (account.email() != null) {
+            claims.claim("email", account.email());
+        }
+        var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+                .type(JOSEObjectType.JWT).build(), claims.build());
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
 
     /** Signs an access token for a demo account. Public for tests that need tokens without HTTP. */
     public String mint(Account account, String clientId, boolean human) throws JOSEException {
@@ -196,7 +278,7 @@ public final class DevIssuer implements Processor {
         return id == null ? null : new String[] {id, form.get("client_secret")};
     }
 
-    private static boolean secretMatches(String expected, String given) {
+    static boolean secretMatches(String expected, String given) {
         return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 given.getBytes(StandardCharsets.UTF_8));
     }

@@ -51,7 +51,9 @@ public final class DevMode {
         requireLoopback(config.server().host());
         String issuer = config.issuers().stream().filter(i -> i.name().equals("dev")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("dev mode needs the issuer named 'dev'")).issuer();
-        var devIssuer = new DevIssuer(issuer, STATE.resolve("dev-idp-key.json"));
+        var login = config.login();
+        var devIssuer = new DevIssuer(issuer, STATE.resolve("dev-idp-key.json"),
+                login == null ? null : login.redirectUri(), login == null ? null : login.postLogoutRedirectUri());
         EchoUpstream echo = EchoUpstream.start();
         if (config.catalog() == null) {
             config = withDemoCatalog(config, echo.url());
@@ -115,6 +117,10 @@ public final class DevMode {
         out.println("   audit log    " + config.audit().file());
         out.println();
         out.println("   Try it:");
+        if (config.login() != null) {
+            out.println("   open " + base + "/echo/ in a browser              # sign in as alice/alice; "
+                    + base + config.login().logoutPath() + " signs out");
+        }
         out.println("   curl -i " + base + "/public/hello                  # public: 200");
         out.println("   curl -i " + base + "/echo/                         # no token: 401");
         out.println("   ALICE=$(" + token.formatted("alice", "alice") + ")");

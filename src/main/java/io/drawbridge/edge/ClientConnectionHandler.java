@@ -45,6 +45,10 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<HttpObject> backlog = new ArrayDeque<>();
     private Runnable onWritable;
 
+    HttpListener listener() {
+        return listener;
+    }
+
     ClientConnectionHandler(HttpListener listener) {
         this.listener = listener;
     }

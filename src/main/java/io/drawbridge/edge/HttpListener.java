@@ -35,7 +35,10 @@ public final class HttpListener implements AutoCloseable {
     private final IdentityHeaderFilter identityHeaders;
     private final AuditSink audit;
     private RequestTracing tracing = RequestTracing.from(io.drawbridge.config.TracingConfig.defaults());
+    private final TlsCertificates tls;
+    private final String hsts;
     private Channel serverChannel;
+    private HttpsRedirectListener redirect;
 
     public HttpListener(ServerConfig config, IdentityHeadersConfig identityHeaders, EventLoops loops, AuditSink audit) {
         this.config = config;
@@ -43,6 +46,9 @@ public final class HttpListener implements AutoCloseable {
         this.trustedProxies = new TrustedProxies(config.trustedProxies());
         this.identityHeaders = new IdentityHeaderFilter(identityHeaders);
         this.audit = audit;
+        this.tls = config.tls() == null ? null : new TlsCertificates(config.tls());
+        this.hsts = config.tls() == null || config.tls().hsts().isZero() ? null
+                : "max-age=" + config.tls().hsts().toSeconds();
     }
 
     /** Spans and trace ids for requests; set before {@link #start()}. */
@@ -75,6 +81,9 @@ public final class HttpListener implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.current().newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast(DECODER, new StrictRequestDecoder(decoder))
                                 .addLast(ENCODER, new HttpResponseEncoder())
@@ -82,8 +91,21 @@ public final class HttpListener implements AutoCloseable {
                     }
                 });
         serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
-        LOG.info("Listening on http://{}:{} ({} transport)", config.host(), port(),
+        LOG.info("Listening on {}://{}:{} ({} transport)", scheme(), config.host(), port(),
                 loops.nativeTransport() ? "epoll" : "nio");
+        if (tls != null && config.tls().redirectPort() != null) {
+            redirect = new HttpsRedirectListener(loops, config.host(), config.tls().redirectPort(), this::port);
+        }
+    }
+
+    /** The plain-HTTP port that redirects to https, or -1 when there is none. */
+    public int redirectPort() {
+        return redirect == null ? -1 : redirect.port();
+    }
+
+    /** The {@code Strict-Transport-Security} value for every response, or null without TLS. */
+    String hsts() {
+        return hsts;
     }
 
     public int port() {
@@ -115,7 +137,7 @@ public final class HttpListener implements AutoCloseable {
     }
 
     String scheme() {
-        return "http";
+        return tls == null ? "http" : "https";
     }
 
     AuditSink audit() {
@@ -124,6 +146,10 @@ public final class HttpListener implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (redirect != null) {
+            redirect.close();
+            redirect = null;
+        }
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
             serverChannel = null;

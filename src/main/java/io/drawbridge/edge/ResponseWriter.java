@@ -45,6 +45,9 @@ final class ResponseWriter {
             return;
         }
         Throwable failure = exchange.getException();
+        if (failure == null && exchange.getProperty(ExchangeKeys.REDIRECT) instanceof Redirect redirect) {
+            failure = redirect;
+        }
         if (failure != null) {
             abandon(exchange);
             error(request, failure, exchange);
@@ -80,7 +83,7 @@ final class ResponseWriter {
         if (reason == Reason.INTERNAL_ERROR) {
             LOG.error("request {} failed inside the gateway", request.requestId(), failure);
         }
-        String kind = switch (status) {
+        String kind = failure instanceof Redirect ? AuditRecord.DENY : switch (status) {
             case 401, 403 -> AuditRecord.DENY;
             default -> AuditRecord.ERROR;
         };
@@ -88,8 +91,31 @@ final class ResponseWriter {
                 : reason == Reason.INTERNAL_ERROR ? failure.getClass().getSimpleName() : failure.getMessage();
         request.outcome(kind, reason, detail);
         request.discardBody();
-        FullHttpResponse response = ErrorResponses.build(status, reason, request.requestId());
+        FullHttpResponse response = failure instanceof Redirect redirect
+                ? redirect(redirect) : ErrorResponses.build(status, reason, request.requestId());
+        addResponseCookies(exchange, response.headers());
         write(request, response);
+    }
+
+    private static FullHttpResponse redirect(Redirect redirect) {
+        var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(redirect.status()),
+                Unpooled.EMPTY_BUFFER);
+        response.headers()
+                .set(HttpHeaderNames.LOCATION, redirect.location())
+                .set(HttpHeaderNames.CONTENT_LENGTH, 0)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return response;
+    }
+
+    /** The cookies a step asked for (a renewed or ended session), on whatever response the request gets. */
+    @SuppressWarnings("unchecked")
+    private static void addResponseCookies(Exchange exchange, HttpHeaders headers) {
+        Object cookies = exchange == null ? null : exchange.getProperty(ExchangeKeys.RESPONSE_COOKIES);
+        if (cookies instanceof java.util.List<?> values) {
+            for (Object value : values) {
+                headers.add(HttpHeaderNames.SET_COOKIE, String.valueOf(value));
+            }
+        }
     }
 
     private static void local(ClientRequest request, Exchange exchange, Object body) {
@@ -105,6 +131,7 @@ final class ResponseWriter {
         ByteBuf content = Unpooled.wrappedBuffer(bytes);
         var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content);
         copyHeaders(exchange, request, response.headers(), true);
+        addResponseCookies(exchange, response.headers());
         response.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
         request.countOut(bytes.length);
         request.discardBody();
@@ -117,7 +144,9 @@ final class ResponseWriter {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
         HttpHeaders headers = head.headers();
         copyHeaders(exchange, request, headers, false);
+        addResponseCookies(exchange, headers);
         headers.set(REQUEST_ID_HEADER, request.requestId());
+        strictTransport(request, headers);
         boolean upgrade = streaming.upgradeProtocol() != null && status == 101;
         boolean keepAlive = HttpUtil.isKeepAlive(request.head()) && !upgrade;
         boolean bodyless = request.head().method().equals(HttpMethod.HEAD) || status == 204 || status == 304
@@ -153,6 +182,7 @@ final class ResponseWriter {
         boolean keepAlive = HttpUtil.isKeepAlive(request.head()) && request.bodyComplete()
                 && response.status().code() != 400;
         response.headers().set(REQUEST_ID_HEADER, request.requestId());
+        strictTransport(request, response.headers());
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
@@ -166,6 +196,14 @@ final class ResponseWriter {
             }
             finish(request, keepAlive && f.isSuccess());
         });
+    }
+
+    /** HSTS on every response of a TLS listener: browsers then never try plain HTTP for this host again. */
+    private static void strictTransport(ClientRequest request, HttpHeaders headers) {
+        String hsts = request.connection() == null ? null : request.connection().listener().hsts();
+        if (hsts != null) {
+            headers.set("Strict-Transport-Security", hsts);
+        }
     }
 
     /** Ends the request: one audit record, then the connection takes the next request or closes. */

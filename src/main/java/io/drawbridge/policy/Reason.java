@@ -24,6 +24,16 @@ public enum Reason {
     CLAIM_MISSING("claim-missing"),
     TOKEN_INVALID("token-invalid"),
     ISSUER_UNAVAILABLE("issuer-unavailable"),
+    /** A browser without a session was sent to the issuer's login page. */
+    LOGIN_REQUIRED("login-required"),
+    /** The sign-in could not be completed: unknown or replayed state, wrong nonce, refused code, bad ID token. */
+    LOGIN_FAILED("login-failed"),
+    /** The session cookie was not sealed by this gateway's keys, or was tampered with. */
+    SESSION_INVALID("session-invalid"),
+    /** The session's idle or absolute lifetime is over, or the issuer refused to refresh its tokens. */
+    SESSION_EXPIRED("session-expired"),
+    /** A cross-site request was refused (logout without a same-origin proof). */
+    CSRF_REJECTED("csrf-rejected"),
 
     // authorization
     NO_POLICY("no-policy"),

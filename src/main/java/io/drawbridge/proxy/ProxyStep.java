@@ -42,6 +42,8 @@ public final class ProxyStep extends AsyncProcessorSupport {
     private final IdentityHeaders identityHeaders;
     private final AssertionSigner assertions;
 
+    private java.util.function.UnaryOperator<Object> cookieFilter;
+
     public ProxyStep(String upstream, boolean stripPrefix, String rewritePrefix, boolean preserveHost,
                      java.time.Duration connectTimeout, java.time.Duration responseTimeout,
                      UpstreamClient upstreams, IdentityHeaders identityHeaders, AssertionSigner assertions) {
@@ -55,6 +57,15 @@ public final class ProxyStep extends AsyncProcessorSupport {
         this.upstreams = upstreams;
         this.identityHeaders = identityHeaders;
         this.assertions = assertions;
+    }
+
+    /**
+     * Filters the {@code Cookie} header the upstream receives: the gateway's session cookies must never reach an
+     * upstream, which could replay them.
+     */
+    public ProxyStep hidingCookies(java.util.function.UnaryOperator<Object> filter) {
+        this.cookieFilter = filter;
+        return this;
     }
 
     public UpstreamTarget target() {
@@ -123,6 +134,12 @@ public final class ProxyStep extends AsyncProcessorSupport {
             if (value == null || HeaderNames.isCamelInternal(name) || HeaderNames.isHopByHop(name)
                     || HeaderNames.isForwarding(name) || DERIVED.contains(HeaderNames.key(name))) {
                 continue;
+            }
+            if (cookieFilter != null && name.equalsIgnoreCase("Cookie")) {
+                value = cookieFilter.apply(value);
+                if (value == null) {
+                    continue;
+                }
             }
             if (value instanceof Iterable<?> values) {
                 for (Object v : values) {

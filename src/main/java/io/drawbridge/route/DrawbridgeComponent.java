@@ -1,6 +1,7 @@
 package io.drawbridge.route;
 
 import io.drawbridge.authn.TokenVerifier;
+import io.drawbridge.authn.session.BrowserLogin;
 import io.drawbridge.identity.RoleSource;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.proxy.AssertionSigner;
@@ -17,7 +18,7 @@ import org.apache.camel.support.DefaultComponent;
  * The {@code drawbridge:} component: the gateway's stages as route steps, so a protected route reads as
  * listen, authenticate, authorize, proxy.
  * <pre>
- *   drawbridge:authenticate[?issuers=corp,partners&amp;forwardToken=false]
+ *   drawbridge:authenticate[?issuers=corp,partners&amp;forwardToken=false&amp;login=browser]
  *   drawbridge:enrich                  (roles from the catalog: group refs, parents included)
  *   drawbridge:authorize[?policy=name]
  *   drawbridge:proxy?upstream=http://host:port[/base][&amp;stripPrefix=true&amp;rewritePrefix=/x&amp;preserveHost=false
@@ -29,11 +30,18 @@ public final class DrawbridgeComponent extends DefaultComponent {
     /** What the steps need from the rest of the gateway. */
     public record Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
                          Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
-                         AssertionSigner assertions, RoleSource roles) {
+                         AssertionSigner assertions, RoleSource roles, BrowserLogin login) {
+
+        /** Without browser sign-in. */
+        public Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
+                      Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
+                      AssertionSigner assertions, RoleSource roles) {
+            this(issuers, issuerNames, authExecutor, policies, upstreams, identityHeaders, assertions, roles, null);
+        }
     }
 
     private static final Map<String, Set<String>> PARAMETERS = Map.of(
-            "authenticate", Set.of("issuers", "forwardToken"),
+            "authenticate", Set.of("issuers", "forwardToken", "login"),
             "authorize", Set.of("policy"),
             "enrich", Set.of(),
             "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "connectTimeout",

@@ -1,6 +1,7 @@
 package io.drawbridge.route;
 
 import io.drawbridge.authn.BearerAuthenticationStep;
+import io.drawbridge.authn.session.BrowserAuthenticationStep;
 import io.drawbridge.identity.EnrichStep;
 import io.drawbridge.proxy.ProxyStep;
 import java.time.Duration;
@@ -24,6 +25,10 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
     private String issuers;
     @UriParam(defaultValue = "false", description = "authenticate: pass the bearer token on to the upstream")
     private boolean forwardToken;
+    @UriParam(defaultValue = "none", enums = "none,browser", description = "authenticate: browser to also accept"
+            + " the session cookie and send browsers without one to sign in (needs the login section); none for"
+            + " bearer tokens only")
+    private String login = "none";
     @UriParam(description = "authorize: the policy to apply; default the policy named like the route")
     private String policy;
     @UriParam(description = "proxy: the upstream URL, http(s)://host[:port][/base-path]")
@@ -67,7 +72,24 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
                     throw new IllegalArgumentException("drawbridge:authenticate needs at least one issuer in the "
                             + "configuration's issuers section");
                 }
-                yield new BearerAuthenticationStep(stages.issuers(), stages.authExecutor(), names, forwardToken);
+                var bearer = new BearerAuthenticationStep(stages.issuers(), stages.authExecutor(), names, forwardToken);
+                if (login.equals("none")) {
+                    yield bearer;
+                }
+                if (!login.equals("browser")) {
+                    throw new IllegalArgumentException("drawbridge:authenticate login must be none or browser, not '"
+                            + login + "'");
+                }
+                if (stages.login() == null) {
+                    throw new IllegalArgumentException("drawbridge:authenticate?login=browser needs a login section "
+                            + "in the configuration");
+                }
+                if (names != null && !names.contains(stages.login().issuerName())) {
+                    throw new IllegalArgumentException("drawbridge:authenticate?login=browser signs in with issuer '"
+                            + stages.login().issuerName() + "', which issuers= leaves out");
+                }
+                yield new BrowserAuthenticationStep(bearer, stages.issuers(), stages.login().issuerName(),
+                        stages.authExecutor(), stages.login(), forwardToken);
             }
             case "enrich" -> {
                 if (stages.roles() == null) {
@@ -87,9 +109,10 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
                 if (upstream == null || upstream.isBlank()) {
                     throw new IllegalArgumentException("drawbridge:proxy needs upstream=http(s)://host:port");
                 }
-                yield new ProxyStep(upstream, stripPrefix, rewritePrefix, preserveHost,
+                var proxy = new ProxyStep(upstream, stripPrefix, rewritePrefix, preserveHost,
                         duration("connectTimeout", connectTimeout), duration("responseTimeout", responseTimeout),
                         stages.upstreams(), stages.identityHeaders(), stages.assertions());
+                yield stages.login() == null ? proxy : proxy.hidingCookies(stages.login().cookies()::withoutOurs);
             }
             default -> throw new IllegalStateException(step);
         };
@@ -135,6 +158,14 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
 
     public void setForwardToken(boolean forwardToken) {
         this.forwardToken = forwardToken;
+    }
+
+    public String getLogin() {
+        return login;
+    }
+
+    public void setLogin(String login) {
+        this.login = login;
     }
 
     public String getPolicy() {

@@ -103,7 +103,7 @@ class ConfigLoaderTest {
                 tuple("invalid-unknown-fields.yaml", 11, "issuers[0].audiance"));
         assertThat(problems.get(0).message())
                 .isEqualTo("unknown field 'prot'; did you mean 'port'? Valid fields here: host, port, trustedProxies,"
-                        + " limits");
+                        + " limits, tls");
         assertThat(problems.get(1).message()).doesNotContain("did you mean")
                 .endsWith("Valid fields here: maxInitialLine, maxHeaderSize, maxRequestBody");
         assertThat(problems.get(2).message()).startsWith("unknown section 'issuer'; did you mean 'issuers'?")

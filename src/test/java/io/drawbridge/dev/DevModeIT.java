@@ -70,9 +70,50 @@ class DevModeIT {
     }
 
     @Test
-    void printsABannerWithCurlCommandsForLoopbackOnly() {
-        assertThat(gateway.log()).contains("DEV MODE", "for development only", "curl", base() + "/echo/",
+    void printsABannerWithCurlCommandsForLoopbackOnly() throws InterruptedException {
+        // the port opens before the banner is printed: give a busy machine a moment
+        for (int i = 0; i < 100 && !gateway.log().contains("tail -f"); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(gateway.log()).contains("DEV MODE", "in a browser", "/oauth2/logout", "for development only", "curl", base() + "/echo/",
                 "127.0.0.1:" + gateway.port() + "/dev-idp");
+    }
+
+    @Test
+    void aBrowserSignsInAtTheDevIssuerAndSeesTheEcho() throws Exception {
+        var browser = new io.drawbridge.testing.CookieClient();
+        var toLogin = browser.get(base() + "/echo/x?y=1");
+        assertThat(toLogin.statusCode()).isEqualTo(302);
+        String authorize = toLogin.headers().firstValue("Location").orElseThrow();
+        assertThat(authorize).startsWith(base() + "/dev-idp/authorize?").contains("code_challenge_method=S256");
+
+        var form = browser.get(authorize);
+        assertThat(form.statusCode()).isEqualTo(200);
+        assertThat(form.body()).contains("id=\"username\"", "id=\"password\"");
+        String query = URI.create(authorize).getRawQuery();
+        var wrong = browser.send(HttpRequest.newBuilder(URI.create(base() + "/dev-idp/authorize"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(query + "&username=alice&password=bob")));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        var signedIn = browser.send(HttpRequest.newBuilder(URI.create(base() + "/dev-idp/authorize"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(query + "&username=alice&password=alice")));
+        assertThat(signedIn.statusCode()).isEqualTo(302);
+        String callback = signedIn.headers().firstValue("Location").orElseThrow();
+        assertThat(callback).startsWith(base() + "/oauth2/callback?code=");
+
+        var back = browser.get(callback);
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(303);
+        assertThat(back.headers().firstValue("Location")).contains("/echo/x?y=1");
+        var echo = browser.get(base() + "/echo/x?y=1");
+        assertThat(echo.statusCode()).as(echo.body()).isEqualTo(200);
+        assertThat(JSON.readTree(echo.body()).at("/headers/X-Forwarded-User").toString()).isEqualTo("[\"alice\"]");
+
+        var logout = browser.send(HttpRequest.newBuilder(URI.create(base() + "/oauth2/logout"))
+                .header("Origin", base()).POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(logout.statusCode()).isEqualTo(303);
+        assertThat(logout.headers().firstValue("Location").orElseThrow()).startsWith(base() + "/dev-idp/logout?");
+        assertThat(browser.get(base() + "/echo/").statusCode()).isEqualTo(302);
     }
 
     @Test

@@ -34,13 +34,19 @@ public final class GatewayFixture implements AutoCloseable {
 
     public static GatewayFixture start(Path dir, String config, Map<String, String> routes,
                                        Map<String, String> properties) {
+        return start(dir, config, routes, properties, 0);
+    }
+
+    /** On a given port, for tests whose peers must know the gateway's address in advance (an IdP's redirect URI). */
+    public static GatewayFixture start(Path dir, String config, Map<String, String> routes,
+                                       Map<String, String> properties, int port) {
         try {
             Path routesDir = Files.createDirectories(dir.resolve("routes"));
             for (var route : routes.entrySet()) {
                 Files.writeString(routesDir.resolve(route.getKey()), route.getValue().replace("@DIR@", dir.toString()));
             }
             String full = config.replace("@DIR@", dir.toString())
-                    + "\nserver:\n  host: 127.0.0.1\n  port: 0\n"
+                    + "\nserver:\n  host: 127.0.0.1\n  port: " + port + "\n"
                     + (config.contains("management:") ? "" : "management:\n  port: 0\n")
                     + "audit:\n  file: " + dir.resolve("audit.jsonl") + "\n"
                     + "routes:\n  - file:" + routesDir + "/*.yaml\n";

@@ -1,0 +1,133 @@
+package io.drawbridge.authn.session;
+
+import io.drawbridge.ExchangeKeys;
+import io.drawbridge.authn.AuthenticationFailed;
+import io.drawbridge.config.LoginConfig;
+import io.drawbridge.policy.Decision;
+import io.drawbridge.policy.Reason;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.AsyncProcessorSupport;
+
+/**
+ * The logout path. {@code GET} shows a page with a sign-out button; {@code POST} signs out: it must come from a
+ * page of the same origin ({@code Sec-Fetch-Site: same-origin}, or an {@code Origin} naming this host; neither:
+ * refused), removes the session cookies, and sends the browser to the issuer's {@code end_session_endpoint} with
+ * {@code id_token_hint} and the configured {@code post_logout_redirect_uri} when the issuer offers one.
+ */
+final class Logout extends AsyncProcessorSupport {
+
+    private static final String PAGE = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Sign out</title></head>
+            <body><form method="post"><button id="sign-out" type="submit">Sign out</button></form></body></html>
+            """;
+
+    private final SessionStore sessions;
+    private final OidcClient client;
+    private final LoginConfig config;
+    private final Executor executor;
+
+    Logout(SessionStore sessions, OidcClient client, LoginConfig config, Executor executor) {
+        this.sessions = sessions;
+        this.client = client;
+        this.config = config;
+        this.executor = executor;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        Message message = exchange.getMessage();
+        String method = message.getHeader(Exchange.HTTP_METHOD, String.class);
+        exchange.setProperty(ExchangeKeys.DECISION, Decision.allow(Reason.PUBLIC_ROUTE, "built-in:logout", null));
+        if ("GET".equals(method) || "HEAD".equals(method)) {
+            message.getHeaders().clear();
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+            message.setHeader("Content-Type", "text/html; charset=utf-8");
+            message.setHeader("Cache-Control", "no-store");
+            // no form-action: the POST is redirected on to the issuer's end-session page, another origin
+            message.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+            message.setBody(PAGE);
+            callback.done(true);
+            return true;
+        }
+        if (!"POST".equals(method)) {
+            exchange.setException(new io.drawbridge.edge.BadRequest(405, Reason.METHOD_REJECTED, "logout is POST"));
+            callback.done(true);
+            return true;
+        }
+        var request = exchange.getProperty(ExchangeKeys.CLIENT_REQUEST, io.drawbridge.edge.ClientRequest.class);
+        if (!sameOrigin(message, request == null ? null : request.hostHeader())) {
+            exchange.setProperty(ExchangeKeys.FAILURE_REASON, Reason.CSRF_REJECTED);
+            exchange.setException(new AuthenticationFailed(Reason.CSRF_REJECTED,
+                    "logout without Sec-Fetch-Site: same-origin or a matching Origin"));
+            callback.done(true);
+            return true;
+        }
+        Map<String, String> sent = SessionCookies.parse(message.getHeader(BrowserAuthenticationStep.COOKIE));
+        Session session;
+        try {
+            session = sessions.openIgnoringLifetimes(sent);
+        } catch (AuthenticationFailed e) {
+            session = null;
+        }
+        BrowserAuthenticationStep.addCookies(exchange, sessions.clear(sent));
+        String idToken = session == null ? null : session.idToken();
+        if (idToken == null) {
+            finish(exchange, config.postLogoutRedirectUri() != null ? config.postLogoutRedirectUri() : "/");
+            callback.done(true);
+            return true;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    client.prepare();
+                    finish(exchange, client.endSessionUrl(idToken).map(URI::toString).orElse(
+                            config.postLogoutRedirectUri() != null ? config.postLogoutRedirectUri() : "/"));
+                } catch (AuthenticationFailed e) {
+                    finish(exchange, "/"); // signed out here; the issuer is unreachable, so only here
+                } finally {
+                    callback.done(false);
+                }
+            });
+            return false;
+        } catch (RejectedExecutionException e) {
+            finish(exchange, "/");
+            callback.done(true);
+            return true;
+        }
+    }
+
+    private static void finish(Exchange exchange, String location) {
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 303);
+        message.setHeader("Location", location);
+        message.setHeader("Cache-Control", "no-store");
+        message.setBody(null);
+    }
+
+    /** Proof that the form was posted by a page of this origin, as browsers send it and other sites cannot. */
+    static boolean sameOrigin(Message message, String host) {
+        String site = message.getHeader("Sec-Fetch-Site", String.class);
+        if (site != null) {
+            return site.equalsIgnoreCase("same-origin");
+        }
+        String origin = message.getHeader("Origin", String.class);
+        if (origin == null || host == null || origin.equals("null")) {
+            return false;
+        }
+        try {
+            URI uri = URI.create(origin.strip());
+            return uri.getRawAuthority() != null && uri.getRawAuthority().equalsIgnoreCase(host.strip());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+}

@@ -1,0 +1,528 @@
+package io.drawbridge.authn.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drawbridge.dev.EchoUpstream;
+import io.drawbridge.testing.CookieClient;
+import io.drawbridge.testing.GatewayFixture;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import java.util.concurrent.atomic.AtomicBoolean;
+import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
+import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
+import no.nav.security.mock.oauth2.http.Route;
+import okhttp3.Headers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Browser sign-in end to end in one JVM: the gateway, an in-process OIDC server (mock-oauth2-server: code flow
+ * with PKCE, no login page) and the echo upstream. A {@link CookieClient} plays the browser.
+ */
+class BrowserLoginTest {
+
+    static final String KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    static final String CALLBACK_HOST = "http://gateway.test";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static MockOAuth2Server idp;
+    /** Set by a test: the next refresh-token grant is refused as the IdP refuses one for an ended session. */
+    static final AtomicBoolean refuseNextRefresh = new AtomicBoolean();
+    static EchoUpstream echo;
+    static GatewayFixture gateway;
+    static GatewayFixture refreshing;
+    static GatewayFixture keyed;
+
+    @BeforeAll
+    static void start(@TempDir Path dir) throws Exception {
+        idp = new MockOAuth2Server(new RefusingRefresh());
+        idp.start();
+        // The mock makes an issuer's keys on its first request, slowly on a busy machine: make them now, so the
+        // gateway's first key fetch is quick (a failed one would hold the next back by keyRefreshRate).
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (String issuerId : List.of("corp", "refreshing", "keyed")) {
+            http.send(HttpRequest.newBuilder(idp.jwksUrl(issuerId).uri()).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+        echo = EchoUpstream.start();
+        gateway = GatewayFixture.start(dir.resolve("main"), config("corp", "60s"), routes(), Map.of("upstream.echo", echo.url()));
+        // refreshBefore longer than the tokens live: every request refreshes
+        refreshing = GatewayFixture.start(dir.resolve("refreshing"), config("refreshing", "10m"), routes(),
+                Map.of("upstream.echo", echo.url()));
+    }
+
+    /** A gateway that authenticates to the token endpoint with a signed client assertion (private_key_jwt). */
+    static GatewayFixture keyed(Path dir) throws Exception {
+        Path key = java.nio.file.Files.createDirectories(dir.resolve("keyed")).resolve("client-key.jwk");
+        java.nio.file.Files.writeString(key, new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("client-1")
+                .generate().toJSONString());
+        String config = config("keyed", "60s").replace("  clientSecret: ${DRAWBRIDGE_TEST_SECRET:-not-checked-by-the-mock}\n",
+                "  clientAuth: private_key_jwt\n  clientKeyFile: " + key + "\n");
+        return GatewayFixture.start(dir.resolve("keyed"), config, routes(), Map.of("upstream.echo", echo.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (keyed != null) {
+            keyed.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (refreshing != null) {
+            refreshing.close();
+        }
+        echo.close();
+        idp.shutdown();
+    }
+
+    /** Each gateway signs in with an issuer of its own on the mock (a path segment), so token queues stay apart. */
+    static String config(String issuerId, String refreshBefore) {
+        return """
+                issuers:
+                  - name: corp
+                    issuer: %s
+                    audiences: [drawbridge]
+                policies:
+                  sre-only:
+                    allow:
+                      - groups: [sre]
+                login:
+                  issuer: corp
+                  clientId: drawbridge-gateway
+                  clientSecret: ${DRAWBRIDGE_TEST_SECRET:-not-checked-by-the-mock}
+                  redirectUri: %s/oauth2/callback
+                  postLogoutRedirectUri: %s/bye
+                  session:
+                    keys: ["${DRAWBRIDGE_TEST_SESSION_KEY:-%s}"]
+                    refreshBefore: %s
+                """.formatted(idp.issuerUrl(issuerId), CALLBACK_HOST, CALLBACK_HOST, KEY, refreshBefore);
+    }
+
+    static Map<String, String> routes() {
+        String browser = """
+                - route:
+                    id: %s
+                    from:
+                      uri: gateway:/%s
+                      steps:
+                        - to: drawbridge:authenticate?login=browser
+                        - to: drawbridge:authorize?policy=sre-only
+                        - to: drawbridge:proxy?upstream={{upstream.echo}}&stripPrefix=true
+                """;
+        String bearer = """
+                - route:
+                    id: api
+                    from:
+                      uri: gateway:/api
+                      steps:
+                        - to: drawbridge:authenticate
+                        - to: drawbridge:authorize?policy=sre-only
+                        - to: drawbridge:proxy?upstream={{upstream.echo}}&stripPrefix=true
+                """;
+        return Map.of("app.yaml", browser.formatted("app", "app"), "other.yaml", browser.formatted("other", "other"),
+                "api.yaml", bearer);
+    }
+
+    static void nextUser(String user, List<String> groups, long lifetimeSeconds) {
+        nextUser("corp", user, groups, lifetimeSeconds);
+    }
+
+    static void nextUser(String issuerId, String user, List<String> groups, long lifetimeSeconds) {
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback(issuerId, user + "-id", "JWT", List.of("drawbridge"),
+                Map.of("preferred_username", user, "email", user + "@example.com", "groups", groups),
+                lifetimeSeconds));
+    }
+
+    /** The gateway-relative part of a URL that names the configured (unreachable) callback host. */
+    static String onGateway(GatewayFixture fixture, String location) {
+        assertThat(location).startsWith(CALLBACK_HOST + "/");
+        return fixture.url(location.substring(CALLBACK_HOST.length()));
+    }
+
+    static Map<String, String> query(String url) {
+        Map<String, String> params = new LinkedHashMap<>();
+        String raw = URI.create(url).getRawQuery();
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            params.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return params;
+    }
+
+    /** Signs in through the IdP starting from {@code path}; returns the callback's response. */
+    static HttpResponse<String> signIn(GatewayFixture fixture, CookieClient browser, String path) {
+        HttpResponse<String> toLogin = browser.get(fixture.url(path));
+        assertThat(toLogin.statusCode()).isEqualTo(302);
+        String authorize = toLogin.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> fromIdp = browser.getWithout(authorize);
+        assertThat(fromIdp.statusCode()).isEqualTo(302);
+        HttpResponse<String> callback = browser.get(onGateway(fixture, fromIdp.headers().firstValue("Location")
+                .orElseThrow()));
+        assertThat(callback.statusCode()).as(() -> fixture.audit(requestId(callback)).toString()).isEqualTo(303);
+        return callback;
+    }
+
+    static JsonNode echoed(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void aBrowserSignsInAndReturnsToThePageItAskedFor() throws Exception {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+
+        HttpResponse<String> toLogin = browser.get(gateway.url("/app/reports?year=2026"));
+
+        assertThat(toLogin.statusCode()).isEqualTo(302);
+        Map<String, String> authorize = query(toLogin.headers().firstValue("Location").orElseThrow());
+        assertThat(toLogin.headers().firstValue("Location").orElseThrow())
+                .startsWith(idp.authorizationEndpointUrl("corp").toString());
+        assertThat(authorize).containsEntry("response_type", "code").containsEntry("client_id", "drawbridge-gateway")
+                .containsEntry("code_challenge_method", "S256").containsEntry("redirect_uri",
+                        CALLBACK_HOST + "/oauth2/callback")
+                .containsKeys("state", "nonce", "code_challenge");
+        assertThat(toLogin.headers().allValues("Set-Cookie")).singleElement().asString()
+                .contains("Path=/oauth2/callback", "HttpOnly", "SameSite=Lax", "Max-Age=600");
+        assertThat(gateway.audit(requestId(toLogin)).path("reason").asText()).isEqualTo("login-required");
+
+        HttpResponse<String> fromIdp = browser.getWithout(toLogin.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> callback = browser.get(onGateway(gateway, fromIdp.headers().firstValue("Location")
+                .orElseThrow()));
+
+        assertThat(callback.statusCode()).isEqualTo(303);
+        assertThat(callback.headers().firstValue("Location")).contains("/app/reports?year=2026");
+        assertThat(browser.cookies.keySet()).noneMatch(name -> name.contains("_login_"));
+        assertThat(callback.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("drawbridge_session")
+                && c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Path=/"));
+
+        JsonNode seen = echoed(browser.get(gateway.url("/app/reports?year=2026")));
+        assertThat(seen.path("path").asText()).isEqualTo("/reports");
+        assertThat(seen.path("headers").path("X-Forwarded-User").get(0).asText()).isEqualTo("alice");
+        assertThat(seen.path("headers").path("X-Forwarded-Groups").get(0).asText()).isEqualTo("sre");
+        assertThat(seen.path("headers").has("X-Drawbridge-Assertion")).isTrue();
+        assertThat(seen.path("headers").has("Cookie")).as("session cookies never reach the upstream").isFalse();
+        assertThat(seen.path("headers").has("Authorization")).isFalse();
+    }
+
+    @Test
+    void signsInWithAPrivateKeyJwtClientAssertion(@TempDir Path dir) throws Exception {
+        keyed = keyed(dir);
+        nextUser("keyed", "alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+
+        HttpResponse<String> callback = signIn(keyed, browser, "/app/");
+
+        assertThat(callback.statusCode()).isEqualTo(303);
+        var tokenRequests = new java.util.ArrayList<String>();
+        while (true) { // every request the mock has seen so far, in order; it throws when there is no more
+            okhttp3.mockwebserver.RecordedRequest r;
+            try {
+                r = idp.takeRequest(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (RuntimeException none) {
+                break;
+            }
+            if (r == null) {
+                break;
+            }
+            if (r.getPath().startsWith("/keyed/token")) {
+                tokenRequests.add(r.getBody().readUtf8());
+            }
+        }
+        assertThat(tokenRequests).singleElement().asString()
+                .contains("client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer")
+                .contains("client_assertion=").doesNotContain("client_secret");
+        assertThat(echoed(browser.get(keyed.url("/app/"))).path("headers").path("X-Forwarded-User").get(0).asText())
+                .isEqualTo("alice");
+    }
+
+    @Test
+    void aSecondRouteOpensWithoutSigningInAgain() throws Exception {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        signIn(gateway, browser, "/app/");
+
+        JsonNode other = echoed(browser.get(gateway.url("/other/x")));
+
+        assertThat(other.path("headers").path("X-Forwarded-User").get(0).asText()).isEqualTo("alice");
+    }
+
+    @Test
+    void theUpstreamKeepsItsOwnCookiesButNeverTheGatewaysOnes() throws Exception {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        signIn(gateway, browser, "/app/");
+        browser.cookies.put("app_pref", "dark");
+
+        JsonNode seen = echoed(browser.get(gateway.url("/app/")));
+
+        assertThat(seen.path("headers").path("Cookie").get(0).asText()).isEqualTo("app_pref=dark");
+    }
+
+    @Test
+    void apiClientsStillGet401() {
+        var browser = new CookieClient();
+
+        var json = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/app/"))).header("Accept",
+                "application/json"));
+        var badBearer = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/app/")))
+                .header("Accept", "text/html").header("Authorization", "Bearer not-a-token"));
+        var post = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/app/")))
+                .header("Accept", "text/html").POST(HttpRequest.BodyPublishers.ofString("x")));
+
+        assertThat(json.statusCode()).isEqualTo(401);
+        assertThat(json.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("Bearer"));
+        assertThat(badBearer.statusCode()).isEqualTo(401);
+        assertThat(post.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aBearerOnlyRouteNeverRedirects() {
+        var browser = new CookieClient();
+
+        assertThat(browser.get(gateway.url("/api/")).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aSessionIsNoBearerTokenOnABearerOnlyRoute() {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        signIn(gateway, browser, "/app/");
+
+        assertThat(browser.get(gateway.url("/api/")).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aTamperedSessionCookieMeansSigningInAgain() {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        signIn(gateway, browser, "/app/");
+        String name = browser.cookies.containsKey("drawbridge_session") ? "drawbridge_session" : "drawbridge_session_0";
+        String value = browser.cookies.get(name);
+        int i = value.length() / 2;
+        browser.cookies.put(name, value.substring(0, i) + (value.charAt(i) == 'A' ? 'B' : 'A') + value.substring(i + 1));
+
+        HttpResponse<String> response = browser.get(gateway.url("/app/"));
+
+        assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(response.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith(name + "=;")
+                && c.contains("Max-Age=0"));
+        assertThat(gateway.audit(requestId(response)).path("detail").asText()).contains("session-invalid");
+    }
+
+    @Test
+    void aReplayedStateIsRefused() {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        HttpResponse<String> toLogin = browser.get(gateway.url("/app/"));
+        Map<String, String> loginCookies = new LinkedHashMap<>(browser.cookies);
+        HttpResponse<String> fromIdp = browser.getWithout(toLogin.headers().firstValue("Location").orElseThrow());
+        String callback = onGateway(gateway, fromIdp.headers().firstValue("Location").orElseThrow());
+        assertThat(browser.get(callback).statusCode()).isEqualTo(303);
+
+        var attacker = new CookieClient();
+        attacker.cookies.putAll(loginCookies); // even with the login cookie stolen as well
+        HttpResponse<String> replay = attacker.get(callback);
+
+        assertThat(replay.statusCode()).isEqualTo(401);
+        assertThat(gateway.audit(requestId(replay)).path("reason").asText()).isEqualTo("login-failed");
+        assertThat(attacker.cookies).doesNotContainKey("drawbridge_session");
+    }
+
+    @Test
+    void aCallbackWithoutItsLoginCookieIsRefused() {
+        var browser = new CookieClient();
+        HttpResponse<String> toLogin = browser.get(gateway.url("/app/"));
+        HttpResponse<String> fromIdp = browser.getWithout(toLogin.headers().firstValue("Location").orElseThrow());
+        var victim = new CookieClient(); // login CSRF: someone else's callback URL in another browser
+
+        HttpResponse<String> response = victim.get(onGateway(gateway, fromIdp.headers().firstValue("Location")
+                .orElseThrow()));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(victim.cookies).isEmpty();
+    }
+
+    @Test
+    void anIdTokenWithAnotherNonceIsRefused() {
+        assertThat(signInWithNonce("another-nonce-than-the-gateways").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void anIdTokenWithoutNonceIsRefused() {
+        assertThat(signInWithNonce(null).statusCode()).isEqualTo(401);
+    }
+
+    private HttpResponse<String> signInWithNonce(String nonce) {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        String authorize = browser.get(gateway.url("/app/")).headers().firstValue("Location").orElseThrow();
+        String original = query(authorize).get("nonce");
+        String changed = authorize.replace("nonce=" + original, nonce == null ? "x_nonce=1" : "nonce=" + nonce);
+        assertThat(changed).isNotEqualTo(authorize);
+        HttpResponse<String> fromIdp = browser.getWithout(changed);
+        HttpResponse<String> response = browser.get(onGateway(gateway,
+                fromIdp.headers().firstValue("Location").orElseThrow()));
+        assertThat(gateway.audit(requestId(response)).path("reason").asText()).isEqualTo("login-failed");
+        assertThat(browser.cookies).doesNotContainKey("drawbridge_session");
+        return response;
+    }
+
+    @Test
+    void theIssuersErrorEndsTheSignIn() {
+        var browser = new CookieClient();
+        String authorize = browser.get(gateway.url("/app/")).headers().firstValue("Location").orElseThrow();
+        String state = query(authorize).get("state");
+
+        HttpResponse<String> response = browser.get(gateway.url("/oauth2/callback?error=access_denied&state="
+                + state));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(browser.cookies).isEmpty();
+    }
+
+    @Test
+    void aSignInReturnsOnlyToAPathOnTheGateway() {
+        for (String path : List.of("/app//evil.example/x", "/app/..//evil.example", "/app/%5Cevil.example",
+                "/app/x?next=https://evil.example")) {
+            var browser = new CookieClient();
+            HttpResponse<String> first = browser.get(gateway.url(path));
+            if (first.statusCode() != 302) {
+                assertThat(first.statusCode()).as(path).isIn(400, 404); // refused outright, or not a route's path
+                continue;
+            }
+            nextUser("alice", List.of("sre"), 3600);
+            HttpResponse<String> fromIdp = browser.getWithout(first.headers().firstValue("Location").orElseThrow());
+            HttpResponse<String> callback = browser.get(onGateway(gateway,
+                    fromIdp.headers().firstValue("Location").orElseThrow()));
+            String location = callback.headers().firstValue("Location").orElseThrow();
+            assertThat(location).as(path).startsWith("/").doesNotStartWith("//").doesNotContain("\\")
+                    .doesNotStartWith("/\\");
+            assertThat(ReturnPath.check(location)).as(path).contains(location);
+        }
+    }
+
+    @Test
+    void groupsDecideForSessionsAsForTokens() {
+        nextUser("bob", List.of("contractors"), 3600);
+        var browser = new CookieClient();
+        signIn(gateway, browser, "/app/");
+
+        assertThat(browser.get(gateway.url("/app/")).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void logoutNeedsASameOriginPost() {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        signIn(gateway, browser, "/app/");
+        String logout = gateway.url("/oauth2/logout");
+
+        var bare = browser.send(HttpRequest.newBuilder(URI.create(logout)).POST(HttpRequest.BodyPublishers.noBody()));
+        var crossSite = browser.send(HttpRequest.newBuilder(URI.create(logout)).header("Sec-Fetch-Site", "cross-site")
+                .header("Origin", gateway.url("")).POST(HttpRequest.BodyPublishers.noBody()));
+        var otherOrigin = browser.send(HttpRequest.newBuilder(URI.create(logout)).header("Origin",
+                "http://evil.example").POST(HttpRequest.BodyPublishers.noBody()));
+        var get = browser.get(logout);
+
+        assertThat(List.of(bare.statusCode(), crossSite.statusCode(), otherOrigin.statusCode()))
+                .containsOnly(403);
+        assertThat(gateway.audit(requestId(bare)).path("reason").asText()).isEqualTo("csrf-rejected");
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.body()).contains("<form method=\"post\">");
+        assertThat(browser.get(gateway.url("/app/")).statusCode()).as("still signed in").isEqualTo(200);
+    }
+
+    @Test
+    void logoutEndsTheSessionHereAndAtTheIssuer() {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        signIn(gateway, browser, "/app/");
+
+        var response = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/oauth2/logout")))
+                .header("Origin", gateway.url("")).POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(response.statusCode()).isEqualTo(303);
+        String location = response.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith(idp.endSessionEndpointUrl("corp").toString());
+        assertThat(query(location)).containsKey("id_token_hint")
+                .containsEntry("post_logout_redirect_uri", CALLBACK_HOST + "/bye");
+        assertThat(browser.cookies).isEmpty();
+        assertThat(browser.get(gateway.url("/app/")).statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void anAccessTokenAboutToExpireIsRefreshedDuringTheRequest() throws Exception {
+        nextUser("refreshing", "alice", List.of("sre"), 120);
+        var browser = new CookieClient();
+        signIn(refreshing, browser, "/app/");
+        String before = sessionCookie(browser);
+
+        HttpResponse<String> response = browser.get(refreshing.url("/app/"));
+
+        assertThat(echoed(response).path("headers").path("X-Forwarded-User").get(0).asText()).isEqualTo("alice");
+        assertThat(response.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("drawbridge_session"));
+        assertThat(sessionCookie(browser)).isNotEqualTo(before);
+    }
+
+    @Test
+    void aRefusedRefreshEndsTheSession() throws Exception {
+        nextUser("refreshing", "alice", List.of("sre"), 120);
+        var browser = new CookieClient();
+        signIn(refreshing, browser, "/app/");
+        refuseNextRefresh.set(true);
+
+        HttpResponse<String> response = browser.get(refreshing.url("/app/"));
+
+        assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(response.headers().firstValue("Location").orElseThrow())
+                .startsWith(idp.authorizationEndpointUrl("refreshing").toString());
+        assertThat(browser.cookies.keySet()).noneMatch(n -> n.startsWith("drawbridge_session") && !n.contains("login"));
+        assertThat(refreshing.audit(requestId(response)).path("detail").asText()).contains("session-expired");
+    }
+
+    static String sessionCookie(CookieClient browser) {
+        StringBuilder all = new StringBuilder();
+        browser.cookies.forEach((name, value) -> {
+            if (name.startsWith("drawbridge_session") && !name.contains("_login_")) {
+                all.append(value);
+            }
+        });
+        return all.toString();
+    }
+
+    static String requestId(HttpResponse<String> response) {
+        return response.headers().firstValue("X-Request-Id").orElseThrow();
+    }
+
+    /** An extra route of the mock IdP: refuses one refresh-token grant when asked to, as Keycloak does. */
+    static final class RefusingRefresh implements Route {
+        @Override
+        public boolean match(OAuth2HttpRequest request) {
+            return request.getMethod().equals("POST") && request.getUrl().encodedPath().endsWith("/token")
+                    && request.getBody() != null && request.getBody().contains("grant_type=refresh_token")
+                    && refuseNextRefresh.getAndSet(false);
+        }
+
+        @Override
+        public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
+            return new OAuth2HttpResponse(Headers.of("Content-Type", "application/json"), 400,
+                    "{\"error\":\"invalid_grant\",\"error_description\":\"Session not active\"}", null);
+        }
+    }
+}
