@@ -116,14 +116,6 @@ public final class Gateway implements AutoCloseable {
         conf.setShutdownTimeout(15);
         conf.setTracing(false);
         conf.setMessageHistory(false);
-        // A failed request is answered and audited at the edge (internal errors logged there with their stack
-        // trace); Camel's own ERROR per failed exchange would let any client flood the log with 401s.
-        conf.addRoutesBuilder(new org.apache.camel.builder.RouteConfigurationBuilder() {
-            @Override
-            public void configuration() {
-                routeConfiguration().errorHandler(defaultErrorHandler().logExhausted(false));
-            }
-        });
         // Route-level statistics for Hawtio and JMX; per-processor counters would cost on every step.
         conf.setJmxManagementStatisticsLevel(org.apache.camel.ManagementStatisticsLevel.RoutesOnly);
         conf.addRoutesBuilder(new BuiltInRoutes(assertions));

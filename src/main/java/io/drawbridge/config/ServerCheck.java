@@ -30,6 +30,16 @@ final class ServerCheck implements ConfigCheck {
         positive(limits.maxInitialLine(), "server.limits.maxInitialLine", problems);
         positive(limits.maxHeaderSize(), "server.limits.maxHeaderSize", problems);
         positive(limits.maxRequestBody(), "server.limits.maxRequestBody", problems);
+        ServerConfig.Timeouts timeouts = server.timeouts();
+        positive(timeouts.header(), "server.timeouts.header", problems);
+        positive(timeouts.bodyIdle(), "server.timeouts.bodyIdle", problems);
+        positive(timeouts.keepAlive(), "server.timeouts.keepAlive", problems);
+    }
+
+    private static void positive(java.time.Duration duration, String field, Problems problems) {
+        if (duration.isNegative() || duration.isZero()) {
+            problems.add(field, "must be greater than 0");
+        }
     }
 
     private static void positive(ByteSize size, String field, Problems problems) {

@@ -1,5 +1,6 @@
 package io.drawbridge.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -10,18 +11,21 @@ import java.util.List;
  * @param trustedProxies peers (IP addresses or CIDR ranges) whose {@code X-Forwarded-*} headers are believed;
  *                       default none: the gateway sets them from the connection itself
  * @param limits         request size limits
+ * @param timeouts       how long a client may take to send a request (slow clients)
  */
-public record ServerConfig(String host, Integer port, List<String> trustedProxies, Limits limits) {
+public record ServerConfig(String host, Integer port, List<String> trustedProxies, Limits limits,
+                           Timeouts timeouts) {
 
     public ServerConfig {
         host = host == null ? "0.0.0.0" : host;
         port = port == null ? 8080 : port;
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         limits = limits == null ? Limits.defaults() : limits;
+        timeouts = timeouts == null ? Timeouts.defaults() : timeouts;
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null);
+        return new ServerConfig(null, null, null, null, null);
     }
 
     /**
@@ -38,6 +42,24 @@ public record ServerConfig(String host, Integer port, List<String> trustedProxie
 
         public static Limits defaults() {
             return new Limits(null, null, null);
+        }
+    }
+
+    /**
+     * @param header    the longest a request head may take to arrive, from its first byte; default 10s (then 408)
+     * @param bodyIdle  the longest a request body may pause; default 30s (then 408, or the connection closes)
+     * @param keepAlive how long a connection may stay open between requests; default 75s, longer than the
+     *                  60 s idle timeout of common load balancers, so they close first
+     */
+    public record Timeouts(Duration header, Duration bodyIdle, Duration keepAlive) {
+        public Timeouts {
+            header = header == null ? Duration.ofSeconds(10) : header;
+            bodyIdle = bodyIdle == null ? Duration.ofSeconds(30) : bodyIdle;
+            keepAlive = keepAlive == null ? Duration.ofSeconds(75) : keepAlive;
+        }
+
+        public static Timeouts defaults() {
+            return new Timeouts(null, null, null);
         }
     }
 }
