@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * HTTP/1.1 as a smuggler, a slowloris or a confused client writes it: ambiguous framing, oversized parts, slow
  * heads and bodies from many connections at once, protocol upgrades, forbidden methods and versions, pipelines
- * that mix users. Limits are set low here (64 KiB bodies, 1 s to send a head or resume a body, 2 s idle) so the
+ * that mix users. Limits are set low here (64 KiB bodies, 1 s to send a head or resume a body, 1 s idle) so the
  * suite is quick; the README lists the defaults.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -54,7 +54,7 @@ class HttpFramingIT {
                   timeouts:
                     header: 1s
                     bodyIdle: 1s
-                    keepAlive: 2s
+                    keepAlive: 1s
                 issuers:
                   - name: test
                     issuer: https://issuer.test
@@ -262,7 +262,7 @@ class HttpFramingIT {
         try (var http = new RawHttp(gateway.port())) {
             http.send("GET /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             assertThat(http.read().status()).isEqualTo(200);
-            Thread.sleep(2200); // keepAlive: 2s
+            Thread.sleep(1200); // keepAlive: 1s
             assertThat(http.closedByServer()).isTrue();
         }
     }
@@ -272,7 +272,7 @@ class HttpFramingIT {
         try (var http = new RawHttp(gateway.port())) {
             http.send(POST + "Content-Length: 8\r\n\r\n");
             for (int i = 0; i < 8; i++) {
-                Thread.sleep(200); // 1.6 s in all, longer than bodyIdle but never a 1 s pause
+                Thread.sleep(150); // 1.2 s in all, longer than bodyIdle but never a 1 s pause
                 http.send("b");
             }
             assertThat(http.read().status()).isEqualTo(200);

@@ -24,16 +24,30 @@ final class KeyServer implements AutoCloseable {
     private final Map<String, String> documents = new ConcurrentHashMap<>();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private final Map<String, Long> delays = new ConcurrentHashMap<>();
 
     KeyServer() {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "key-server");
+                t.setDaemon(true);
+                return t;
+            })); // a slow answer must not hold up the others
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            long delay = delays.getOrDefault(path, 0L);
+            if (delay > 0) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             String document = documents.get(path);
             int status = failures.getOrDefault(path, document == null ? 404 : 200);
             byte[] body = (status == 200 ? document : "{}").getBytes(StandardCharsets.UTF_8);
@@ -63,6 +77,11 @@ final class KeyServer implements AutoCloseable {
         } else {
             failures.put(path, status);
         }
+    }
+
+    /** Answers {@code path} only after {@code millis} from now on (0: at once again). */
+    void delay(String path, long millis) {
+        delays.put(path, millis);
     }
 
     int hits(String path) {

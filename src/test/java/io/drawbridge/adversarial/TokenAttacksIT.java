@@ -77,14 +77,15 @@ class TokenAttacksIT {
         corpRsa = rsa("corp-rsa");
         corpEc = new ECKeyGenerator(Curve.P_256).keyID("corp-ec").keyUse(KeyUse.SIGNATURE).generate();
         mallory = rsa("mallory");
-        rotatingA = rsa("rot-a");
-        rotatingB = rsa("rot-b");
-        cached = rsa("cached");
+        // the other issuers' keys are told apart by kid and issuer; fresh RSA key pairs would only cost time
+        rotatingA = renamed(mallory, "rot-a");
+        rotatingB = renamed(corpRsa, "rot-b");
+        cached = renamed(mallory, "cached");
         keys.publish("/corp/jwks", corpRsa, corpEc)
                 .publish("/evil/jwks", mallory)
                 .publish("/rotating/jwks", rotatingA)
                 .publish("/cached/jwks", cached)
-                .publish("/cold/jwks", rsa("cold"));
+                .publish("/cold/jwks", renamed(corpRsa, "cold"));
         keys.fail("/cold/jwks", 503);
         String config = """
                 server:
@@ -383,7 +384,7 @@ class TokenAttacksIT {
     void withoutAnyKeysItFailsClosedAndAFloodCostsNoFetch() {
         assertThat(keys.hits("/cold/jwks")).isEqualTo(1); // the start-up fetch, answered 503
         for (int i = 0; i < 40; i++) {
-            probe.get("/app/x", "Authorization: Bearer " + sign(rsa("cold"), header(JWSAlgorithm.RS256,
+            probe.get("/app/x", "Authorization: Bearer " + sign(renamed(corpRsa, "cold"), header(JWSAlgorithm.RS256,
                     i == 0 ? "cold" : "kid-" + i), "https://cold.test")).refused(503, "issuer-unavailable");
         }
         assertThat(keys.hits("/cold/jwks")).isEqualTo(1);
@@ -429,6 +430,10 @@ class TokenAttacksIT {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    private static RSAKey renamed(RSAKey key, String kid) {
+        return new RSAKey.Builder(key).keyID(kid).build();
     }
 
     private static final Map<String, RSAKey> KEY_CACHE = new java.util.concurrent.ConcurrentHashMap<>();
