@@ -70,7 +70,12 @@ class DevModeIT {
     }
 
     @Test
-    void printsABannerWithCurlCommandsForLoopbackOnly() {
+    void printsABannerWithCurlCommandsForLoopbackOnly() throws InterruptedException {
+        // the listener binds before the rest starts up; the banner comes once everything does
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!gateway.log().contains("DEV MODE") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
         assertThat(gateway.log()).contains("DEV MODE", "for development only", "curl", base() + "/echo/",
                 "127.0.0.1:" + gateway.port() + "/dev-idp");
     }
