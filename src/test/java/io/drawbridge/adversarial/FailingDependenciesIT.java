@@ -11,7 +11,6 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.drawbridge.testing.GatewayFixture;
-import io.drawbridge.testing.RawHttp;
 import io.drawbridge.testing.TestUpstream;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -108,7 +107,7 @@ class FailingDependenciesIT {
 
     static Stream<Arguments> failingUpstreams() {
         return Stream.of(
-                Arguments.of("reset", 502, "upstream-reset"),
+                Arguments.of("reset", 502, "upstream-reset|upstream-unreachable"), // as the RST meets the connect
                 Arguments.of("garbage", 502, "upstream-reset"),
                 Arguments.of("huge", 502, "upstream-reset"),
                 Arguments.of("stall", 504, "upstream-timeout"));
@@ -117,22 +116,22 @@ class FailingDependenciesIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("failingUpstreams")
     void aFailingUpstreamIsA5xxWithItsReasonAuditedAndCounted(String route, int status, String reason) {
-        double before = metric("drawbridge_upstream_errors_total", "route=\"" + route + "\"");
+        double before = Metrics.sum(gateway, "drawbridge_upstream_errors_total", "route=\"" + route + "\"");
         var outcome = probe.get("/" + route + "/x");
         assertThat(outcome.status()).isEqualTo(status);
         assertThat(outcome.audit().path("decision").asText()).isEqualTo("error");
-        assertThat(outcome.reason()).isEqualTo(reason);
+        assertThat(outcome.reason()).matches(reason);
         assertThat(outcome.response().headers()).noneMatch(h -> h[0].startsWith("X-Pad-"));
-        assertThat(metric("drawbridge_upstream_errors_total", "route=\"" + route + "\"")).isEqualTo(before + 1);
+        assertThat(Metrics.sum(gateway, "drawbridge_upstream_errors_total", "route=\"" + route + "\"")).isEqualTo(before + 1);
     }
 
     @Test
     void anUnreachableUpstreamIs502UntilItComesBack() {
-        double before = metric("drawbridge_upstream_errors_total", "reason=\"upstream-unreachable\"");
+        double before = Metrics.sum(gateway, "drawbridge_upstream_errors_total", "reason=\"upstream-unreachable\"");
         var down = probe.get("/dead/x");
         assertThat(down.status()).isEqualTo(502);
         assertThat(down.reason()).isEqualTo("upstream-unreachable");
-        assertThat(metric("drawbridge_upstream_errors_total", "reason=\"upstream-unreachable\"")).isEqualTo(before + 1);
+        assertThat(Metrics.sum(gateway, "drawbridge_upstream_errors_total", "reason=\"upstream-unreachable\"")).isEqualTo(before + 1);
         try (var revived = new BrokenUpstream(deadPort, BrokenUpstream.Mode.OK)) {
             var up = probe.get("/dead/x");
             assertThat(up.status()).isEqualTo(200);
@@ -150,7 +149,8 @@ class FailingDependenciesIT {
         assertThat(unavailable.reason()).isEqualTo("issuer-unavailable");
         assertThat(unavailable.upstreamSaw()).isEmpty();
         assertThat((System.nanoTime() - started) / 1_000_000).as("ms to fail").isLessThan(6_000);
-        assertThat(metric("drawbridge_jwks_fetches_total", "outcome=\"failure\"")).isPositive();
+        assertThat(Metrics.await(gateway, 1, 5_000, "drawbridge_jwks_fetches_total", "outcome=\"failure\""))
+                .isPositive(); // the start-up fetch, given up after 2 s
 
         keys.delay("/slow/jwks", 0);
         Thread.sleep(1_100); // keyRefreshRate: 1s
@@ -160,7 +160,7 @@ class FailingDependenciesIT {
             resumed = probe.get("/app/x", "Authorization: Bearer " + token());
         } while (resumed.status() != 200 && System.currentTimeMillis() < deadline && sleep(200));
         resumed.forwarded(200);
-        assertThat(metric("drawbridge_jwks_fetches_total", "outcome=\"success\"")).isPositive();
+        assertThat(Metrics.sum(gateway, "drawbridge_jwks_fetches_total", "outcome=\"success\"")).isPositive();
     }
 
     private String token() throws Exception {
@@ -171,19 +171,6 @@ class FailingDependenciesIT {
                         .expirationTime(Date.from(now.plusSeconds(300))).claim("preferred_username", "alice").build());
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
-    }
-
-    /** The sum of a Prometheus series' samples whose labels contain {@code label}, from the management port. */
-    private double metric(String name, String label) {
-        String text = RawHttp.exchange(gateway.gateway().managementPort(), "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1"
-                + "\r\nConnection: close\r\n\r\n").text();
-        double sum = 0;
-        for (String line : text.split("\n")) {
-            if (line.startsWith(name + "{") && line.contains(label)) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
     }
 
     private static boolean sleep(long millis) {

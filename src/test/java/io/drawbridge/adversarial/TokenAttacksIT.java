@@ -135,14 +135,11 @@ class TokenAttacksIT {
 
     /** The gateway fetches keys at start-up; the cases below assume that happened (or failed, for cold). */
     private void awaitKeys() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (keys.hits("/corp/jwks") > 0 && keys.hits("/rotating/jwks") > 0 && keys.hits("/cached/jwks") > 0
-                    && keys.hits("/cold/jwks") > 0) {
-                break;
-            }
-            Thread.sleep(20);
+        for (String issuer : List.of("corp", "rotating", "cached")) {
+            Metrics.await(gateway, 1, 10_000, "drawbridge_jwks_fetches_total", "issuer=\"" + issuer + "\"",
+                    "outcome=\"success\"");
         }
+        Metrics.await(gateway, 1, 10_000, "drawbridge_jwks_fetches_total", "issuer=\"cold\"", "outcome=\"failure\"");
     }
 
     @AfterAll
