@@ -17,12 +17,15 @@ import java.util.Set;
 /**
  * The claims a verified token must carry for one issuer: {@code iss}, {@code sub} and {@code exp} present,
  * {@code iss} exactly the issuer, {@code exp} and {@code nbf} within the clock skew, {@code aud} naming one of
- * the audiences (a string or an array). Each rule is a Nimbus {@link DefaultJWTClaimsVerifier} checking one
+ * the audiences (a string or an array), {@code iat} (when present) not after now plus the skew: a token "issued"
+ * in the future is forged or minted by a broken clock. Each rule is a Nimbus {@link DefaultJWTClaimsVerifier} checking one
  * thing, so a failure maps to its {@link Reason} without reading Nimbus's messages.
  */
 final class ClaimRules implements JWTClaimsSetVerifier<KeyAccess> {
 
     private final List<Rule> rules;
+    private final Clock clock;
+    private final long skewMillis;
 
     ClaimRules(IssuerConfig config, Clock clock) {
         Set<String> required = Set.of(JWTClaimNames.ISSUER, JWTClaimNames.SUBJECT, JWTClaimNames.EXPIRATION_TIME);
@@ -35,6 +38,8 @@ final class ClaimRules implements JWTClaimsSetVerifier<KeyAccess> {
                 new Rule(Reason.AUDIENCE_MISMATCH, verifier(Set.copyOf(config.audiences()), null, null, null)));
         int skewSeconds = (int) Math.min(Integer.MAX_VALUE, config.clockSkew().toSeconds());
         rules.forEach(rule -> rule.verifier().setMaxClockSkew(skewSeconds));
+        this.clock = clock;
+        this.skewMillis = skewSeconds * 1000L;
     }
 
     @Override
@@ -47,6 +52,10 @@ final class ClaimRules implements JWTClaimsSetVerifier<KeyAccess> {
             } catch (BadJWTException e) {
                 throw new Rejected(rule.reason(), e.getMessage());
             }
+        }
+        Date issuedAt = claims.getIssueTime();
+        if (issuedAt != null && issuedAt.getTime() > clock.millis() + skewMillis) {
+            throw new Rejected(Reason.TOKEN_NOT_YET_VALID, "JWT issued in the future (iat)");
         }
     }
 

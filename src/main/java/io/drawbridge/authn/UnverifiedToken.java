@@ -34,7 +34,7 @@ record UnverifiedToken(SignedJWT jwt, String issuer) {
         try {
             parts = JOSEObject.split(token);
             header = Header.parse(parts[0]);
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) { // Nimbus throws IllegalArgumentException for some headers
             throw new AuthenticationFailed(Reason.TOKEN_MALFORMED, "not a JWT: " + clip(String.valueOf(e.getMessage())));
         }
         if (header instanceof PlainHeader || header.getAlgorithm().getName().equalsIgnoreCase("none")) {
@@ -55,7 +55,9 @@ record UnverifiedToken(SignedJWT jwt, String issuer) {
                 throw new AuthenticationFailed(Reason.CLAIM_MISSING, "no string 'iss' claim");
             }
             return new UnverifiedToken(jwt, issuer);
-        } catch (ParseException e) {
+        } catch (AuthenticationFailed e) {
+            throw e;
+        } catch (ParseException | RuntimeException e) {
             throw new AuthenticationFailed(Reason.TOKEN_MALFORMED, "not a signed JWT: " + clip(String.valueOf(e.getMessage())));
         }
     }

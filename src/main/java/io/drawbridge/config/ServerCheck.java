@@ -33,6 +33,10 @@ final class ServerCheck implements ConfigCheck {
         if (server.tls() != null) {
             checkTls(server.tls(), problems);
         }
+        ServerConfig.Timeouts timeouts = server.timeouts();
+        positive(timeouts.header(), "server.timeouts.header", problems);
+        positive(timeouts.bodyIdle(), "server.timeouts.bodyIdle", problems);
+        positive(timeouts.keepAlive(), "server.timeouts.keepAlive", problems);
     }
 
     private static void checkTls(ServerConfig.Tls tls, Problems problems) {
@@ -51,6 +55,12 @@ final class ServerCheck implements ConfigCheck {
             problems.add(field, "is required: " + what);
         } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
             problems.add(field, "cannot read " + file);
+        }
+    }
+
+    private static void positive(java.time.Duration duration, String field, Problems problems) {
+        if (duration.isNegative() || duration.isZero()) {
+            problems.add(field, "must be greater than 0");
         }
     }
 

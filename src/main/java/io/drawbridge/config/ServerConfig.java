@@ -1,5 +1,6 @@
 package io.drawbridge.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,18 +12,21 @@ import java.util.List;
  *                       default none: the gateway sets them from the connection itself
  * @param limits         request size limits
  * @param tls            TLS on the listener; default none (plain HTTP)
+ * @param timeouts       how long a client may take to send a request (slow clients)
  */
-public record ServerConfig(String host, Integer port, List<String> trustedProxies, Limits limits, Tls tls) {
+public record ServerConfig(String host, Integer port, List<String> trustedProxies, Limits limits, Tls tls,
+                           Timeouts timeouts) {
 
     public ServerConfig {
         host = host == null ? "0.0.0.0" : host;
         port = port == null ? 8080 : port;
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         limits = limits == null ? Limits.defaults() : limits;
+        timeouts = timeouts == null ? Timeouts.defaults() : timeouts;
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null);
     }
 
     /**
@@ -54,6 +58,24 @@ public record ServerConfig(String host, Integer port, List<String> trustedProxie
     public record Tls(String certificateFile, String keyFile, Integer redirectPort, java.time.Duration hsts) {
         public Tls {
             hsts = hsts == null ? java.time.Duration.ofDays(365) : hsts;
+        }
+    }
+
+    /**
+     * @param header    the longest a request head may take to arrive, from its first byte; default 10s (then 408)
+     * @param bodyIdle  the longest a request body may pause; default 30s (then 408, or the connection closes)
+     * @param keepAlive how long a connection may stay open between requests; default 75s, longer than the
+     *                  60 s idle timeout of common load balancers, so they close first
+     */
+    public record Timeouts(Duration header, Duration bodyIdle, Duration keepAlive) {
+        public Timeouts {
+            header = header == null ? Duration.ofSeconds(10) : header;
+            bodyIdle = bodyIdle == null ? Duration.ofSeconds(30) : bodyIdle;
+            keepAlive = keepAlive == null ? Duration.ofSeconds(75) : keepAlive;
+        }
+
+        public static Timeouts defaults() {
+            return new Timeouts(null, null, null);
         }
     }
 }

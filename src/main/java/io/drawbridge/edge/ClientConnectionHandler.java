@@ -39,6 +39,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     // showed in the profile. Requests that pipeline wait in the backlog, bodies in their request (both bounded).
 
     private final HttpListener listener;
+    private final SlowClientGuard guard;
     private ChannelHandlerContext ctx;
     private ClientRequest current;   // being answered
     private ClientRequest inbound;   // still receiving its body
@@ -49,8 +50,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         return listener;
     }
 
-    ClientConnectionHandler(HttpListener listener) {
+    ClientConnectionHandler(HttpListener listener, SlowClientGuard guard) {
         this.listener = listener;
+        this.guard = guard;
     }
 
     @Override
@@ -60,6 +62,12 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest) {
+            guard.headReceived();
+        }
+        if (msg instanceof io.netty.handler.codec.http.LastHttpContent) { // a failed head is also its own end
+            guard.bodyReceived();
+        }
         // Keep arrival order: while anything waits, new messages wait behind it; a new request waits for the
         // current one to be answered.
         if (!backlog.isEmpty() || (msg instanceof HttpRequest && current != null)) {
@@ -79,6 +87,12 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof HttpContent content) {
             if (inbound != null) {
                 ClientRequest receiving = inbound;
+                if (content.decoderResult().isFailure()) { // a broken chunk: the body's end is unknown
+                    ReferenceCountUtil.release(content);
+                    inbound = null;
+                    refuseBody(receiving, new BadRequest(400, Reason.BAD_REQUEST, "malformed chunked body"));
+                    return;
+                }
                 if (content instanceof io.netty.handler.codec.http.LastHttpContent) {
                     inbound = null;
                 }
@@ -168,12 +182,19 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (method.equals(HttpMethod.TRACE) || method.equals(HttpMethod.CONNECT)) {
             throw new BadRequest(405, Reason.BAD_REQUEST, method + " is not served");
         }
+        if (head.protocolVersion().majorVersion() != 1) { // HTTP/2 and later never arrive as an HTTP/1 request line
+            throw new BadRequest(505, Reason.BAD_REQUEST, "HTTP version not supported");
+        }
         RequestTarget target = RequestTarget.parse(head.uri());
         List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
         if (hosts.size() > 1) {
             throw new BadRequest(400, Reason.BAD_REQUEST, "more than one Host header");
         }
         String hostHeader = target.authority() != null ? target.authority() : hosts.isEmpty() ? null : hosts.get(0);
+        if (hostHeader != null && !RequestTarget.isHostAndPort(hostHeader.trim())) {
+            // one name, optionally a port: anything else could route here and mean another host upstream
+            throw new BadRequest(400, Reason.BAD_REQUEST, "Host is not a host name with an optional port");
+        }
         if (hostHeader == null && head.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
             throw new BadRequest(400, Reason.BAD_REQUEST, "HTTP/1.1 request without Host");
         }
@@ -199,7 +220,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
                 scheme = proto.toLowerCase(Locale.ROOT);
             }
             String forwardedHost = headers.get("X-Forwarded-Host");
-            if (forwardedHost != null && !forwardedHost.isBlank() && forwardedHost.indexOf(',') < 0) {
+            if (forwardedHost != null && RequestTarget.isHostAndPort(forwardedHost.trim())) {
                 hostHeader = forwardedHost.trim();
                 host = hostName(hostHeader);
             }
@@ -259,12 +280,21 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** The client sent more body than allowed: answer 413 if nothing was answered yet, and close either way. */
     void bodyTooLarge(ClientRequest request) {
+        refuseBody(request, new BadRequest(413, Reason.BAD_REQUEST, "request body larger than the limit"));
+    }
+
+    /**
+     * Gives up on a request whose body cannot be read to its end. The client's answer comes first (and is what
+     * the audit records); then whatever streams the body upstream is stopped, and finds the request answered.
+     * The connection closes either way: the rest of the body cannot be told from a next request.
+     */
+    private void refuseBody(ClientRequest request, BadRequest failure) {
         request.discardBody();
-        request.abortStreaming();
         if (request.status() == 0) {
-            ResponseWriter.error(request, new BadRequest(413, Reason.BAD_REQUEST, "request body larger than the limit"),
-                    null);
+            ResponseWriter.error(request, failure, null);
+            request.abortStreaming();
         } else {
+            request.abortStreaming();
             ctx.close();
         }
     }
@@ -286,6 +316,30 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         drainBacklog();
         if (current == null && backlog.isEmpty()) {
             ctx.channel().config().setAutoRead(true);
+        }
+        if (current == null) {
+            guard.responded();
+        }
+    }
+
+    /**
+     * The client took longer than allowed to send a head, or paused its body too long: 408 if nothing was
+     * answered yet, and the connection closes either way.
+     */
+    void clientTooSlow(boolean head) {
+        var timeout = new BadRequest(408, Reason.CLIENT_TIMEOUT, head ? "request head not received in time"
+                : "request body paused too long");
+        if (head && current == null) {
+            var incomplete = new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1,
+                    HttpMethod.valueOf("-"), "");
+            rejectBeforeRoute(incomplete, listener.requestIds().next(), timeout);
+            return;
+        }
+        ClientRequest request = inbound;
+        if (request != null && request == current) {
+            refuseBody(request, timeout);
+        } else {
+            ctx.close();
         }
     }
 

@@ -157,6 +157,7 @@ public final class ClientRequest {
         pipeline.addBefore(HttpListener.GATEWAY_HANDLER, "tunnel", relay);
         pipeline.remove(HttpListener.ENCODER);
         pipeline.remove(HttpListener.DECODER);
+        pipeline.remove(HttpListener.SLOW_CLIENTS); // a tunnel's pauses are the application's business
         channel.config().setAutoRead(true);
     }
 

@@ -16,7 +16,11 @@ public final class HeaderNames {
             "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix",
             "x-forwarded-server", "x-forwarded-ssl", "x-forwarded-scheme", "x-forwarded-protocol", "x-url-scheme",
             "forwarded", "x-real-ip", "x-client-ip", "x-cluster-client-ip", "true-client-ip", "cf-connecting-ip",
-            "x-original-url", "x-rewrite-url", "x-original-uri", "x-envoy-original-path");
+            "x-original-url", "x-rewrite-url", "x-original-uri", "x-envoy-original-path",
+            // host, path and address overrides that frameworks and proxies honour (IIS ARR, Traefik, Azure, ...)
+            "x-original-host", "x-host", "x-http-host-override", "x-forwarded-uri", "x-forwarded-path",
+            "x-original-forwarded-for", "x-remote-ip", "x-remote-addr", "x-originating-ip", "client-ip",
+            "x-proxyuser-ip", "fastly-client-ip", "x-azure-clientip", "x-azure-socketip");
 
     /** Headers that make frameworks treat a request as another method than the one the policy judged. */
     private static final Set<String> METHOD_OVERRIDES = Set.of(

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpListener implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpListener.class);
+    static final String SLOW_CLIENTS = "slow-clients";
     static final String DECODER = "http-decoder";
     static final String ENCODER = "http-encoder";
     static final String GATEWAY_HANDLER = "gateway";
@@ -84,10 +85,15 @@ public final class HttpListener implements AutoCloseable {
                         if (tls != null) {
                             ch.pipeline().addLast("tls", tls.current().newHandler(ch.alloc()));
                         }
+                        var guard = new SlowClientGuard(config.timeouts());
+                        var requests = new StrictRequestDecoder(decoder);
+                        var connection = new ClientConnectionHandler(HttpListener.this, guard);
+                        guard.attach(connection, requests);
                         ch.pipeline()
-                                .addLast(DECODER, new StrictRequestDecoder(decoder))
+                                .addLast(SLOW_CLIENTS, guard)
+                                .addLast(DECODER, requests)
                                 .addLast(ENCODER, new HttpResponseEncoder())
-                                .addLast(GATEWAY_HANDLER, new ClientConnectionHandler(HttpListener.this));
+                                .addLast(GATEWAY_HANDLER, connection);
                     }
                 });
         serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();

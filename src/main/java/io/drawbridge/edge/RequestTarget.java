@@ -13,7 +13,7 @@ import java.util.List;
  * one normalized path, so no component downstream can read the path differently from the policy that judged it.
  * Whatever cannot be normalized unambiguously is rejected rather than guessed at: encoded slashes and
  * backslashes, encoded NUL and controls, double encoding, invalid or overlong UTF-8, {@code ..} above the root,
- * fragments, path parameters ({@code ;}), and characters outside RFC 3986.
+ * fragments, path parameters ({@code ;}), segments ending in a dot or a space, and characters outside RFC 3986.
  *
  * @param path      normalized: dot segments resolved, repeated slashes merged, unreserved characters decoded,
  *                  other percent-escapes kept with upper-case hex
@@ -94,12 +94,12 @@ public record RequestTarget(String path, String query, String authority) {
                 host = authority.substring(0, colon);
             }
             if (host.isEmpty() || !host.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                    || (c >= '0' && c <= '9') || c == '-' || c == '.')) {
+                    || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_')) {
                 return false;
             }
         }
         return port == null || (!port.isEmpty() && port.length() <= 5
-                && port.chars().allMatch(c -> c >= '0' && c <= '9'));
+                && port.chars().allMatch(c -> c >= '0' && c <= '9') && Integer.parseInt(port) <= 65535);
     }
 
     private static int schemeEnd(String uri) {
@@ -200,6 +200,11 @@ public record RequestTarget(String path, String query, String authority) {
             checkUtf8(bytes.flip());
         }
         String segment = sb != null ? sb.toString() : raw.substring(from, to);
+        // Windows file systems and the servers on them drop trailing dots and spaces ("admin." is "admin"), so
+        // such a segment names two resources depending on who reads it.
+        if (!segment.equals(".") && !segment.equals("..") && (segment.endsWith(".") || segment.endsWith("%20"))) {
+            throw reject("path segment ending in a dot or a space");
+        }
         // Checked on the normalized form, so "%25%32%66" (which normalizes to "%252F") is caught like "%252f".
         for (int p = segment.indexOf("%25"); p >= 0; p = segment.indexOf("%25", p + 1)) {
             if (p + 4 < segment.length() && hex(segment.charAt(p + 3)) >= 0 && hex(segment.charAt(p + 4)) >= 0) {

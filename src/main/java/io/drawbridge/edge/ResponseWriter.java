@@ -40,7 +40,7 @@ final class ResponseWriter {
     }
 
     static void complete(ClientRequest request, Exchange exchange) {
-        if (request.finished()) {
+        if (request.finished() || request.status() != 0) { // the edge answered already (body refused, timed out)
             abandon(exchange);
             return;
         }
@@ -180,7 +180,7 @@ final class ResponseWriter {
 
     private static void write(ClientRequest request, FullHttpResponse response) {
         boolean keepAlive = HttpUtil.isKeepAlive(request.head()) && request.bodyComplete()
-                && response.status().code() != 400;
+                && !endsConnection(response.status().code());
         response.headers().set(REQUEST_ID_HEADER, request.requestId());
         strictTransport(request, response.headers());
         if (!keepAlive) {
@@ -204,6 +204,15 @@ final class ResponseWriter {
         if (hsts != null) {
             headers.set("Strict-Transport-Security", hsts);
         }
+        }
+    }
+
+    /**
+     * Statuses after which the bytes that follow on the connection cannot be trusted to start a request: the
+     * request was malformed, too slow, too large, or of another protocol.
+     */
+    private static boolean endsConnection(int status) {
+        return status == 400 || status == 408 || status == 413 || status == 414 || status == 431 || status == 505;
     }
 
     /** Ends the request: one audit record, then the connection takes the next request or closes. */

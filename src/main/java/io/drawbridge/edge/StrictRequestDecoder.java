@@ -16,6 +16,11 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         super(config);
     }
 
+    /** Whether bytes of a request not yet decoded (a pipelined head in progress) are buffered. */
+    boolean holdsBytes() {
+        return actualReadableBytes() > 0;
+    }
+
     @Override
     protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
         message.setDecoderResult(DecoderResult.failure(

@@ -66,6 +66,8 @@ public enum Reason {
     UPSTREAM_TIMEOUT("upstream-timeout"),
     UPSTREAM_RESET("upstream-reset"),
     CLIENT_ABORTED("client-aborted"),
+    /** The client sent its request head or body too slowly (server.timeouts). */
+    CLIENT_TIMEOUT("client-timeout"),
     INTERNAL_ERROR("internal-error");
 
     private final String code;

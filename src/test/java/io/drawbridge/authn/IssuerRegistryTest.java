@@ -147,6 +147,28 @@ class IssuerRegistryTest {
     }
 
     @Test
+    void rejectsATokenIssuedBeyondTheClockSkewInTheFuture() {
+        Date inTwoMinutes = Date.from(clock.instant().plus(Duration.ofMinutes(2)));
+
+        assertThat(rejection(sign(corpKey, claims(CORP, clock).issueTime(inTwoMinutes).build())))
+                .isEqualTo(Reason.TOKEN_NOT_YET_VALID);
+    }
+
+    @Test
+    void acceptsATokenIssuedWithinTheClockSkewInTheFuture() {
+        Date inTenSeconds = Date.from(clock.instant().plusSeconds(10));
+
+        assertThat(accepted(sign(corpKey, claims(CORP, clock).issueTime(inTenSeconds).build()))).isNotNull();
+    }
+
+    @Test
+    void rejectsAJweHeaderWithAlgNoneAsMalformedNotAsABug() {
+        String token = Tokens.raw("{\"alg\":\"none\",\"enc\":\"A256GCM\"}", "{\"iss\":\"" + CORP + "\"}", null);
+
+        assertThat(rejection(token)).isEqualTo(Reason.TOKEN_MALFORMED);
+    }
+
+    @Test
     void acceptsATokenNotValidBeforeAMomentWithinTheClockSkew() {
         Date inTenSeconds = Date.from(clock.instant().plusSeconds(10));
 

@@ -56,9 +56,11 @@ class BuiltInChecksTest {
         assertThat(fieldsWithProblems("""
                 server:
                   limits: {maxInitialLine: 0, maxHeaderSize: 0k, maxRequestBody: 0}
+                  timeouts: {header: 0s, bodyIdle: -PT1S, keepAlive: 0ms}
                 upstreams: {connectTimeout: 0ms, responseTimeout: PT0S, idleTimeout: -PT1S, maxIdlePerHost: -1}
                 """)).containsExactly("server.limits.maxInitialLine", "server.limits.maxHeaderSize",
-                "server.limits.maxRequestBody", "upstreams.connectTimeout", "upstreams.responseTimeout",
+                "server.limits.maxRequestBody", "server.timeouts.header", "server.timeouts.bodyIdle",
+                "server.timeouts.keepAlive", "upstreams.connectTimeout", "upstreams.responseTimeout",
                 "upstreams.idleTimeout", "upstreams.maxIdlePerHost");
     }
 

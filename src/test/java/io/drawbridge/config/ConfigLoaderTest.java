@@ -33,6 +33,8 @@ class ConfigLoaderTest {
         assertThat(server.trustedProxies()).containsExactly("10.0.0.0/8", "192.168.1.7", "fd00::/8", "::1");
         assertThat(server.limits()).isEqualTo(new ServerConfig.Limits(
                 ByteSize.ofKib(4), ByteSize.ofKib(32), ByteSize.ofMib(200)));
+        assertThat(server.timeouts()).isEqualTo(new ServerConfig.Timeouts(
+                Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(90)));
         assertThat(config.upstreams()).isEqualTo(new UpstreamDefaults(
                 Duration.ofMillis(500), Duration.ofSeconds(45), Duration.ofMinutes(2), 16));
 
@@ -103,7 +105,7 @@ class ConfigLoaderTest {
                 tuple("invalid-unknown-fields.yaml", 11, "issuers[0].audiance"));
         assertThat(problems.get(0).message())
                 .isEqualTo("unknown field 'prot'; did you mean 'port'? Valid fields here: host, port, trustedProxies,"
-                        + " limits, tls");
+                        + " limits, tls, timeouts");
         assertThat(problems.get(1).message()).doesNotContain("did you mean")
                 .endsWith("Valid fields here: maxInitialLine, maxHeaderSize, maxRequestBody");
         assertThat(problems.get(2).message()).startsWith("unknown section 'issuer'; did you mean 'issuers'?")

@@ -128,6 +128,12 @@ class RequestTargetTest {
             a path parameter                      | /a;b
             a session id parameter                | /login;jsessionid=1
             a fragment                            | /a#b
+            a segment ending in a dot             | /admin.
+            a segment ending in two dots          | /admin../x
+            a segment of three dots               | /.../x
+            a segment ending in an encoded dot    | /admin%2e
+            a segment ending in an encoded space  | /admin%20/x
+            an authority with a port over 65535   | http://example.com:65536/a
             a fragment after the query            | /a?x=1#b
             a fragment in absolute form           | http://example.com/a#b
             a space                               | '/a b'
@@ -142,6 +148,22 @@ class RequestTargetTest {
             """)
     void rejectsWithPathRejected(String row, String target) {
         assertRejected(target);
+    }
+
+    @Test
+    void keepsDotsInsideSegmentsAndSpacesBeforeTheEnd() {
+        assertThat(RequestTarget.parse("/v1.2/file.tar.gz").path()).isEqualTo("/v1.2/file.tar.gz");
+        assertThat(RequestTarget.parse("/.well-known/x").path()).isEqualTo("/.well-known/x");
+        assertThat(RequestTarget.parse("/a%20b").path()).isEqualTo("/a%20b");
+    }
+
+    @Test
+    void acceptsHostsWithAnUnderscoreAndRefusesTheRest() {
+        assertThat(RequestTarget.isHostAndPort("my_service:8080")).isTrue();
+        assertThat(RequestTarget.isHostAndPort("example.com:65535")).isTrue();
+        assertThat(RequestTarget.isHostAndPort("a.example.com, b.example.com")).isFalse();
+        assertThat(RequestTarget.isHostAndPort("b@a.example.com")).isFalse();
+        assertThat(RequestTarget.isHostAndPort("")).isFalse();
     }
 
     @Test

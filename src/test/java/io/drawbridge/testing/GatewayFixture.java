@@ -26,6 +26,8 @@ public final class GatewayFixture implements AutoCloseable {
 
     private final Gateway gateway;
     private final Path dir;
+    private final Map<String, JsonNode> byRequestId = new java.util.HashMap<>();
+    private long auditRead;
 
     private GatewayFixture(Gateway gateway, Path dir) {
         this.gateway = gateway;
@@ -45,8 +47,7 @@ public final class GatewayFixture implements AutoCloseable {
             for (var route : routes.entrySet()) {
                 Files.writeString(routesDir.resolve(route.getKey()), route.getValue().replace("@DIR@", dir.toString()));
             }
-            String full = config.replace("@DIR@", dir.toString())
-                    + "\nserver:\n  host: 127.0.0.1\n  port: " + port + "\n"
+            String full = withLoopbackServer(config.replace("@DIR@", dir.toString()), port)
                     + (config.contains("management:") ? "" : "management:\n  port: 0\n")
                     + "audit:\n  file: " + dir.resolve("audit.jsonl") + "\n"
                     + "routes:\n  - file:" + routesDir + "/*.yaml\n";
@@ -56,6 +57,20 @@ public final class GatewayFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Binds the data port to loopback and a free port, keeping any other {@code server} fields the test set. */
+    private static String withLoopbackServer(String config, int port) {
+        String bind = "  host: 127.0.0.1\n  port: " + port + "\n";
+        if (config.startsWith("server:\n")) {
+            return "server:\n" + bind + config.substring("server:\n".length());
+        }
+        int at = config.indexOf("\nserver:\n");
+        if (at >= 0) {
+            int after = at + "\nserver:\n".length();
+            return config.substring(0, after) + bind + config.substring(after);
+        }
+        return config + "\nserver:\n" + bind;
     }
 
     public int port() {
@@ -94,21 +109,58 @@ public final class GatewayFixture implements AutoCloseable {
 
     /** The audit record of a request, waiting a little for the writer thread. */
     public JsonNode audit(String requestId) {
+        if (requestId == null) {
+            throw new AssertionError("the response carries no request id");
+        }
         long deadline = System.currentTimeMillis() + 5000;
         while (System.currentTimeMillis() < deadline) {
-            for (JsonNode record : auditRecords()) {
-                if (requestId.equals(record.path("requestId").asText())) {
-                    return record;
-                }
+            JsonNode record = indexed(requestId);
+            if (record != null) {
+                return record;
             }
             try {
-                Thread.sleep(20);
+                Thread.sleep(2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
         throw new AssertionError("no audit record for request " + requestId + " in " + auditFile());
+    }
+
+    /** Reads only the lines appended since the last call, so suites of hundreds of requests stay linear. */
+    private synchronized JsonNode indexed(String requestId) {
+        JsonNode known = byRequestId.get(requestId);
+        if (known != null || !Files.exists(auditFile())) {
+            return known;
+        }
+        try (var file = new java.io.RandomAccessFile(auditFile().toFile(), "r")) {
+            if (file.length() > auditRead) {
+                file.seek(auditRead);
+                byte[] bytes = new byte[(int) (file.length() - auditRead)];
+                file.readFully(bytes);
+                int end = lastNewline(bytes);
+                auditRead += end + 1;
+                for (String line : new String(bytes, 0, end + 1, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                    if (!line.isBlank()) {
+                        JsonNode record = JSON.readTree(line);
+                        byRequestId.put(record.path("requestId").asText(), record);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return byRequestId.get(requestId);
+    }
+
+    private static int lastNewline(byte[] bytes) {
+        for (int i = bytes.length - 1; i >= 0; i--) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Override

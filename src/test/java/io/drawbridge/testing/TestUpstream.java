@@ -60,6 +60,7 @@ public final class TestUpstream implements AutoCloseable {
     private final EventLoopGroup group = new NioEventLoopGroup(2);
     private final Channel channel;
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
 
     public TestUpstream() {
@@ -87,6 +88,23 @@ public final class TestUpstream implements AutoCloseable {
         return seen;
     }
 
+    /** A request as it arrived: method, target and every header (name as sent, in order). */
+    public record Received(String method, String uri, List<Map.Entry<String, String>> headers) {
+        /** Every value of the header, compared without regard to letter case. */
+        public List<String> all(String name) {
+            return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).toList();
+        }
+
+        public List<String> names() {
+            return headers.stream().map(Map.Entry::getKey).toList();
+        }
+    }
+
+    /** Every request in arrival order, with its headers. */
+    public List<Received> received() {
+        return received;
+    }
+
     public int connections() {
         return connections.get();
     }
@@ -105,6 +123,7 @@ public final class TestUpstream implements AutoCloseable {
             if (msg instanceof HttpRequest r) {
                 request = r;
                 seen.add(r.method() + " " + r.uri());
+                received.add(new Received(r.method().name(), r.uri(), List.copyOf(r.headers().entries())));
                 String path = new QueryStringDecoder(r.uri()).path();
                 if (path.equals("/ws")) {
                     ctx.pipeline().addLast(new HttpObjectAggregator(65536),
