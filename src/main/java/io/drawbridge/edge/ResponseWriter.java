@@ -204,7 +204,6 @@ final class ResponseWriter {
         if (hsts != null) {
             headers.set("Strict-Transport-Security", hsts);
         }
-        }
     }
 
     /**
