@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
  * @param catalog         the software catalog that enriches identities; default none ({@code null}: no catalog)
  * @param assertion       the signed identity assertion upstreams receive
  * @param management      the management port: health, metrics, Jolokia, Hawtio
+ * @param kubernetes      the Kubernetes API server, for routes from ConfigMaps and upstreams from Services
  */
 public record GatewayConfig(
         ServerConfig server,
@@ -35,7 +36,8 @@ public record GatewayConfig(
         @JsonIgnore Path source,
         CatalogConfig catalog,
         AssertionConfig assertion,
-        ManagementConfig management) {
+        ManagementConfig management,
+        KubernetesConfig kubernetes) {
 
     public GatewayConfig {
         server = server == null ? ServerConfig.defaults() : server;
@@ -48,13 +50,14 @@ public record GatewayConfig(
         properties = properties == null ? Map.of() : Map.copyOf(properties);
         assertion = assertion == null ? AssertionConfig.defaults() : assertion;
         management = management == null ? ManagementConfig.defaults() : management;
+        kubernetes = kubernetes == null ? KubernetesConfig.defaults() : kubernetes;
     }
 
     /** Without a catalog, as before the catalog section existed. */
     public GatewayConfig(ServerConfig server, UpstreamDefaults upstreams, List<IssuerConfig> issuers,
                          Map<String, PolicyConfig> policies, IdentityHeadersConfig identityHeaders, AuditConfig audit,
                          List<String> routes, Map<String, String> properties, Path source) {
-        this(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, source, null, null, null);
+        this(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, source, null, null, null, null);
     }
 
     /** Property values are left out: they are often secrets from the environment. */
@@ -64,31 +67,32 @@ public record GatewayConfig(
                 + ", policies=" + policies + ", identityHeaders=" + identityHeaders + ", audit=" + audit
                 + ", routes=" + routes + ", properties=" + properties.keySet().stream().sorted()
                 .map(k -> k + "=***").collect(Collectors.joining(", ", "{", "}")) + ", source=" + source
-                + ", catalog=" + catalog + ", assertion=" + assertion + ", management=" + management + "]";
+                + ", catalog=" + catalog + ", assertion=" + assertion + ", management=" + management
+                + ", kubernetes=" + kubernetes + "]";
     }
 
     public GatewayConfig withSource(Path file) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, file,
-                catalog, assertion, management);
+                catalog, assertion, management, kubernetes);
     }
 
     public GatewayConfig withRoutes(List<String> locations) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, locations, properties,
-                source, catalog, assertion, management);
+                source, catalog, assertion, management, kubernetes);
     }
 
     public GatewayConfig withCatalog(CatalogConfig catalogConfig) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
-                source, catalogConfig, assertion, management);
+                source, catalogConfig, assertion, management, kubernetes);
     }
 
     public GatewayConfig withPolicies(Map<String, PolicyConfig> newPolicies) {
         return new GatewayConfig(server, upstreams, issuers, newPolicies, identityHeaders, audit, routes, properties,
-                source, catalog, assertion, management);
+                source, catalog, assertion, management, kubernetes);
     }
 
     public GatewayConfig withManagement(ManagementConfig managementConfig) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
-                source, catalog, assertion, managementConfig);
+                source, catalog, assertion, managementConfig, kubernetes);
     }
 }

@@ -65,12 +65,17 @@ public final class HotReload implements AutoCloseable {
         this.audit = audit;
         for (String location : config.routes()) {
             if (location.startsWith("file:")) {
-                Path pattern = Path.of(location.substring(5)).toAbsolutePath().normalize();
-                Path dir = pattern.getParent();
-                String glob = pattern.getFileName().toString();
-                routeFolders.add(new RouteFolder(dir, FileSystems.getDefault().getPathMatcher("glob:" + glob)));
+                addRouteLocation(location);
             }
         }
+    }
+
+    /** Watches one more {@code file:} route location, such as a ConfigMap's folder; call before {@link #start()}. */
+    public void addRouteLocation(String location) {
+        Path pattern = Path.of(location.substring(5)).toAbsolutePath().normalize();
+        Path dir = pattern.getParent();
+        String glob = pattern.getFileName().toString();
+        routeFolders.add(new RouteFolder(dir, FileSystems.getDefault().getPathMatcher("glob:" + glob)));
     }
 
     public void start() {

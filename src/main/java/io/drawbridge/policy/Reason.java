@@ -55,6 +55,7 @@ public enum Reason {
     UPSTREAM_UNREACHABLE("upstream-unreachable"),
     UPSTREAM_TIMEOUT("upstream-timeout"),
     UPSTREAM_RESET("upstream-reset"),
+    UPSTREAM_UNAVAILABLE("upstream-unavailable"),
     CLIENT_ABORTED("client-aborted"),
     INTERNAL_ERROR("internal-error");
 

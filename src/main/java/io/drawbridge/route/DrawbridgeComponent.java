@@ -5,6 +5,7 @@ import io.drawbridge.identity.RoleSource;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.proxy.AssertionSigner;
 import io.drawbridge.proxy.IdentityHeaders;
+import io.drawbridge.proxy.ServiceDiscovery;
 import io.drawbridge.proxy.UpstreamClient;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +21,7 @@ import org.apache.camel.support.DefaultComponent;
  *   drawbridge:authenticate[?issuers=corp,partners&amp;forwardToken=false]
  *   drawbridge:enrich                  (roles from the catalog: group refs, parents included)
  *   drawbridge:authorize[?policy=name]
- *   drawbridge:proxy?upstream=http://host:port[/base][&amp;stripPrefix=true&amp;rewritePrefix=/x&amp;preserveHost=false
+ *   drawbridge:proxy?upstream=http://host:port[/base] or k8s://service.namespace:port[/base][&amp;stripPrefix=true&amp;rewritePrefix=/x&amp;preserveHost=false
  *                     &amp;connectTimeout=2s&amp;responseTimeout=30s]
  * </pre>
  */
@@ -29,7 +30,7 @@ public final class DrawbridgeComponent extends DefaultComponent {
     /** What the steps need from the rest of the gateway. */
     public record Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
                          Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
-                         AssertionSigner assertions, RoleSource roles) {
+                         AssertionSigner assertions, RoleSource roles, ServiceDiscovery services) {
     }
 
     private static final Map<String, Set<String>> PARAMETERS = Map.of(
