@@ -24,7 +24,11 @@ public final class KubernetesConnection implements AutoCloseable {
         if (client == null) {
             ConfigBuilder builder = new ConfigBuilder(Config.autoConfigure(null))
                     .withConnectionTimeout(5_000)
-                    .withRequestTimeout(10_000);
+                    .withRequestTimeout(10_000)
+                    // fabric8 retries a failed request for about 100 s by default: too long to refuse a start, and
+                    // the periodic ConfigMap read would not notice the API server is gone. Informers retry anyway.
+                    .withRequestRetryBackoffLimit(1)
+                    .withRequestRetryBackoffInterval(200);
             if (config.masterUrl() != null) {
                 builder.withMasterUrl(config.masterUrl());
             }
