@@ -190,6 +190,7 @@ public final class HotReload implements AutoCloseable {
         compare(needRestart, "catalog", running.catalog(), next.catalog());
         compare(needRestart, "assertion", running.assertion(), next.assertion());
         compare(needRestart, "management", running.management(), next.management());
+        compare(needRestart, "kubernetes", running.kubernetes(), next.kubernetes());
         if (!needRestart.isEmpty()) {
             LOG.warn("{} changed {}: these take effect at the next restart", configFile, needRestart);
         }
