@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes from a Kubernetes ConfigMap ({@code routes: [configmap:NAME]}): its {@code *.yaml} keys are written to a
  * folder of route files ({@link ConfigMapFolder}), which the hot reload applies like any route file, with the same
- * validation, refusal and audit. Changes arrive through a camel-kubernetes {@code kubernetes-config-maps} watch
+ * validation, refusal and audit. Changes are signalled by a camel-kubernetes {@code kubernetes-config-maps} watch
  * route; a periodic read besides it catches up after a watch the API server ended, and tells whether the API
  * server is reachable.
  * <ul>
@@ -128,9 +128,8 @@ public final class ConfigMapRoutes implements AutoCloseable {
                         + "&resourceName=" + name)
                         .routeId("configmap-" + namespace + "-" + name)
                         .routeDescription("Routes from ConfigMap " + namespace + "/" + name)
-                        .process(exchange -> received(
-                                exchange.getIn().getHeader(KubernetesConstants.KUBERNETES_EVENT_ACTION,
-                                        Watcher.Action.class), exchange.getIn().getBody(ConfigMap.class)));
+                        .process(exchange -> received(exchange.getIn().getHeader(
+                                KubernetesConstants.KUBERNETES_EVENT_ACTION, Watcher.Action.class)));
             }
         });
         resyncs = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -142,17 +141,22 @@ public final class ConfigMapRoutes implements AutoCloseable {
         LOG.info("Routes from ConfigMap {} in {}, watched on {}", name(), folder.dir(), kubernetes.masterUrl());
     }
 
-    private void received(Watcher.Action action, ConfigMap map) {
-        if (action == Watcher.Action.DELETED) {
-            gone();
-        } else if ((action == Watcher.Action.ADDED || action == Watcher.Action.MODIFIED) && map != null) {
-            contact();
-            apply(map, "watch");
+    /**
+     * An event says the ConfigMap changed; what it now holds is read afresh, so that an event delivered late (or
+     * overtaken by a periodic read) can never put back routes a newer version removed.
+     */
+    private void received(Watcher.Action action) {
+        if (action == Watcher.Action.ADDED || action == Watcher.Action.MODIFIED || action == Watcher.Action.DELETED) {
+            refresh("watch");
         }
     }
 
-    /** Reads the ConfigMap again: catches up after a lost watch, and finds out whether the API server is there. */
-    private synchronized void resync() {
+    private void resync() {
+        refresh("resync");
+    }
+
+    /** Reads the ConfigMap and applies it: after an event, and periodically to catch up after a lost watch. */
+    private synchronized void refresh(String how) {
         ConfigMap map;
         try {
             map = kubernetes.client().configMaps().inNamespace(namespace).withName(name).get();
@@ -168,7 +172,7 @@ public final class ConfigMapRoutes implements AutoCloseable {
         if (map == null) {
             gone();
         } else {
-            apply(map, "resync");
+            apply(map, how);
         }
     }
 

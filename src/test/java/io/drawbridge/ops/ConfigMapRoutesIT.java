@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drawbridge.Gateway;
 import io.drawbridge.testing.GatewayFixture;
+import io.drawbridge.testing.GatewayProcess;
 import io.drawbridge.testing.TestUpstream;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -18,12 +19,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -197,6 +200,53 @@ class ConfigMapRoutesIT {
                 .isInstanceOf(Gateway.StartupFailure.class)
                 .hasMessageContaining("cannot read ConfigMap gateway/gateway-routes from the Kubernetes API server")
                 .hasMessageContaining("refusing to start");
+    }
+
+    @Test
+    void theBuiltJarServesAndFollowsTheConfigMap() throws Exception {
+        put(Map.of("app.yaml", route("app", "/app", blue.url())));
+        int port = GatewayProcess.freePort();
+        Files.writeString(dir.resolve("drawbridge.yaml"), CONFIG.formatted(server.url("/"))
+                .replace("@DIR@", dir.toString()) + "server: {host: 127.0.0.1, port: " + port + "}\n"
+                + "management: {port: 0}\naudit: {file: " + dir.resolve("audit.jsonl") + "}\n");
+        String url = "http://127.0.0.1:" + port + "/app/jar";
+
+        try (var jar = GatewayProcess.start(dir, port, List.of(), List.of("--config", "drawbridge.yaml"), Map.of())) {
+            assertThat(statusOf(url)).isEqualTo(200);
+            assertThat(blue.seen()).contains("GET /app/jar");
+
+            put(Map.of("app.yaml", route("app", "/app", green.url())));
+
+            eventually(() -> statusOf(url) == 200 && green.seen().contains("GET /app/jar"));
+            assertThat(jar.stop()).isIn(0, 143); // SIGTERM: exit status 143 when the JVM is ended by the signal
+            assertThat(jar.log()).doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void theBuiltJarRefusesToStartWithoutTheApiServer() throws Exception {
+        int closed = GatewayProcess.freePort();
+        Files.writeString(dir.resolve("drawbridge.yaml"), CONFIG.formatted("http://127.0.0.1:" + closed)
+                .replace("@DIR@", dir.toString()) + "server: {host: 127.0.0.1, port: 0}\nmanagement: {port: 0}\n");
+        var command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                GatewayProcess.jar().toString(), "--config", "drawbridge.yaml");
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(output).contains("drawbridge: cannot start: cannot read ConfigMap gateway/gateway-routes from the"
+                + " Kubernetes API server at http://127.0.0.1:" + closed, "refusing to start without its routes");
+        assertThat(output).doesNotContain("\tat ");
+    }
+
+    private int statusOf(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     private GatewayFixture start() {
