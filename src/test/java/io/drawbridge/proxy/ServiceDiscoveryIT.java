@@ -129,6 +129,16 @@ class ServiceDiscoveryIT {
                 .hasMessageContaining("Service apps/echo has no port 8080");
     }
 
+    @Test
+    void refusesARouteToAServiceWhenTheApiServerCannotBeReached() {
+        String url = server.url("/");
+        server.destroy();
+
+        assertThatThrownBy(() -> start("k8s://echo.apps:80", url))
+                .isInstanceOf(Gateway.StartupFailure.class)
+                .hasMessageContaining("cannot watch Service apps/echo on the Kubernetes API server");
+    }
+
     private void slice(String name, int port, boolean ready) {
         EndpointSlice slice = new EndpointSliceBuilder()
                 .withNewMetadata().withName(name).withNamespace(NAMESPACE)
@@ -143,6 +153,10 @@ class ServiceDiscoveryIT {
     }
 
     private GatewayFixture start(String upstream) {
+        return start(upstream, server.url("/"));
+    }
+
+    private GatewayFixture start(String upstream, String masterUrl) {
         return GatewayFixture.start(dir, """
                 policies:
                   open:
@@ -150,7 +164,7 @@ class ServiceDiscoveryIT {
                 kubernetes:
                   masterUrl: %s
                   namespace: default
-                """.formatted(server.url("/")), Map.of("echo.yaml", """
+                """.formatted(masterUrl), Map.of("echo.yaml", """
                 - route:
                     id: echo
                     from:
