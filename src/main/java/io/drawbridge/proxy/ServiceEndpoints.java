@@ -80,9 +80,10 @@ final class ServiceEndpoints implements Upstream, AutoCloseable {
             endpoints.close();
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
+            // No cause chained: route errors are reported by their innermost message, and this one says it all.
             throw new IllegalArgumentException("cannot watch Service " + address.namespace() + "/"
                     + address.service() + " on the Kubernetes API server: " + (cause.getMessage() != null
-                    ? cause.getMessage() : cause.getClass().getSimpleName()), e);
+                    ? cause.getMessage() : cause.getClass().getSimpleName()));
         }
         endpoints.recompute();
         return endpoints;
