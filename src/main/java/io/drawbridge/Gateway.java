@@ -24,7 +24,11 @@ import io.drawbridge.authn.IssuersCheck;
 import io.drawbridge.config.CatalogCheck;
 import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.ops.GatewayMetrics;
+import io.drawbridge.ops.ConfigMapRoutes;
 import io.drawbridge.ops.HotReload;
+import io.drawbridge.ops.KubernetesConnection;
+import io.drawbridge.config.ConfigMapRef;
+import io.drawbridge.proxy.ServiceDiscovery;
 import io.drawbridge.ops.RouteFileReloader;
 import io.drawbridge.policy.PolicyCheck;
 import io.drawbridge.ops.ManagementServer;
@@ -32,6 +36,7 @@ import io.drawbridge.ops.Readiness;
 import io.drawbridge.route.CatalogRoutes;
 import io.drawbridge.route.DrawbridgeComponent;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +94,24 @@ public final class Gateway implements AutoCloseable {
             throw new InvalidConfiguration(List.of(new ConfigProblem(String.valueOf(config.source()), 0, field,
                     message)));
         });
+        // Route ConfigMaps are read before anything starts: without their routes the gateway does not start.
+        var kubernetes = new KubernetesConnection(config.kubernetes());
+        List<ConfigMapRoutes> configMaps = new ArrayList<>();
+        List<String> routeLocations = new ArrayList<>();
+        try {
+            for (String location : config.routes()) {
+                if (ConfigMapRef.isConfigMap(location)) {
+                    var routes = ConfigMapRoutes.open(kubernetes, ConfigMapRef.parse(location), config.kubernetes());
+                    configMaps.add(routes);
+                    routeLocations.add(routes.location());
+                } else {
+                    routeLocations.add(location);
+                }
+            }
+        } catch (RuntimeException e) {
+            kubernetes.close();
+            throw new StartupFailure(null, e);
+        }
         EventLoops loops = new EventLoops(0);
         AtomicReference<CamelContext> context = new AtomicReference<>();
         AuditSink audit = config.audit().endpoint() != null
@@ -109,14 +132,15 @@ public final class Gateway implements AutoCloseable {
         var currentPolicies = new AtomicReference<>(policies);
         BrowserLogin login = config.login() == null ? null : new BrowserLogin(config, issuers, authExecutor,
                 config.server().tls() != null, java.time.Clock.systemUTC());
+        var services = new ServiceDiscovery(kubernetes::client, kubernetes::namespace, Duration.ofSeconds(10));
         var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, currentPolicies::get,
                 new UpstreamClient(loops, config.upstreams()), new IdentityHeaders(config.identityHeaders()),
-                assertions, roles, login);
+                assertions, roles, login, services);
 
         Main main = new Main();
         var conf = main.configure();
         conf.setName("drawbridge");
-        conf.setRoutesIncludePattern(String.join(",", config.routes()));
+        conf.setRoutesIncludePattern(String.join(",", routeLocations));
         conf.setSourceLocationEnabled(true);
         conf.setShutdownTimeout(15);
         // The gateway closes itself on SIGTERM (Drawbridge's hook, in order: listener, routes, audit). Camel's own
@@ -138,8 +162,12 @@ public final class Gateway implements AutoCloseable {
         properties.forEach(main::addInitialProperty);
         main.bind("gateway", new GatewayComponent(listener));
         main.bind("drawbridge", new DrawbridgeComponent(stages));
+        List<AutoCloseable> owned = new ArrayList<>(resources);
+        owned.addAll(configMaps);
+        owned.add(services);
+        owned.add(kubernetes);
         var gateway = new Gateway(config, loops, audit, listener, List.of(authExecutor, catalogExecutor), main,
-                new ArrayList<>(resources));
+                owned);
         gateway.resources.add(tracing); // after the audit: spans end as their records are written
         try {
             main.start();
@@ -160,7 +188,7 @@ public final class Gateway implements AutoCloseable {
             discovered.start(config.catalog().pollInterval());
         }
         try {
-            gateway.startOperations(issuers, authExecutor, discovered);
+            gateway.startOperations(issuers, authExecutor, discovered, configMaps);
         } catch (RuntimeException e) {
             gateway.close();
             throw new StartupFailure(e.getMessage(), e);
@@ -179,7 +207,16 @@ public final class Gateway implements AutoCloseable {
                     }
                 }), audit);
         gateway.resources.add(0, reload);
+        configMaps.forEach(routes -> reload.addRouteLocation(routes.location()));
         reload.start();
+        try {
+            for (ConfigMapRoutes routes : configMaps) {
+                routes.start(main.getCamelContext(), reload::scan);
+            }
+        } catch (Exception e) {
+            gateway.close();
+            throw new StartupFailure(null, e);
+        }
         return gateway;
     }
 
@@ -193,8 +230,10 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Metrics, readiness and the management port; and the issuers' keys fetched before the first request. */
-    private void startOperations(IssuerRegistry issuers, ThreadPoolExecutor keyFetchers, CatalogRoutes discovered) {
+    private void startOperations(IssuerRegistry issuers, ThreadPoolExecutor keyFetchers, CatalogRoutes discovered,
+                                 List<ConfigMapRoutes> configMaps) {
         var metrics = new GatewayMetrics();
+        configMaps.forEach(metrics::bindConfigMap);
         metrics.bindIssuers(issuers);
         if (audit instanceof QueuedAuditSink queued) {
             metrics.bindAudit(queued);
@@ -263,7 +302,8 @@ public final class Gateway implements AutoCloseable {
         }
         closed = true;
         for (AutoCloseable resource : resources) {
-            if (resource instanceof CatalogRoutes || resource instanceof HotReload) {
+            if (resource instanceof CatalogRoutes || resource instanceof HotReload
+                    || resource instanceof ConfigMapRoutes) {
                 try {
                     resource.close(); // no route changes while shutting down
                 } catch (Exception e) {

@@ -30,7 +30,8 @@ public final class ConfigLoader {
     /** The sections no other stage owns; issuers and policies are checked by the stages that use them. */
     static final List<ConfigCheck> BUILT_IN = List.of(
             new ServerCheck(), new UpstreamsCheck(), new IdentityHeadersCheck(), new AuditCheck(), new RoutesCheck(),
-            new PropertiesCheck(), new AssertionCheck(), new ManagementCheck(), new LoginCheck());
+            new PropertiesCheck(), new AssertionCheck(), new ManagementCheck(), new LoginCheck(),
+            new KubernetesCheck());
 
     private final Function<String, String> environment;
     private final List<ConfigCheck> checks;

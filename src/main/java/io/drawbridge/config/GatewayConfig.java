@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
  * @param assertion       the signed identity assertion upstreams receive
  * @param management      the management port: health, metrics, Jolokia, Hawtio
  * @param login           browser sign-in and sessions; default none ({@code null}: bearer tokens only)
+ * @param kubernetes      the Kubernetes API server, for routes from ConfigMaps and upstreams from Services
  */
 public record GatewayConfig(
         ServerConfig server,
@@ -37,7 +38,8 @@ public record GatewayConfig(
         CatalogConfig catalog,
         AssertionConfig assertion,
         ManagementConfig management,
-        LoginConfig login) {
+        LoginConfig login,
+        KubernetesConfig kubernetes) {
 
     public GatewayConfig {
         server = server == null ? ServerConfig.defaults() : server;
@@ -50,6 +52,7 @@ public record GatewayConfig(
         properties = properties == null ? Map.of() : Map.copyOf(properties);
         assertion = assertion == null ? AssertionConfig.defaults() : assertion;
         management = management == null ? ManagementConfig.defaults() : management;
+        kubernetes = kubernetes == null ? KubernetesConfig.defaults() : kubernetes;
     }
 
     /** Without a catalog, as before the catalog section existed. */
@@ -57,7 +60,7 @@ public record GatewayConfig(
                          Map<String, PolicyConfig> policies, IdentityHeadersConfig identityHeaders, AuditConfig audit,
                          List<String> routes, Map<String, String> properties, Path source) {
         this(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, source, null, null, null,
-                null);
+                null, null);
     }
 
     /** Property values are left out: they are often secrets from the environment. */
@@ -68,37 +71,36 @@ public record GatewayConfig(
                 + ", routes=" + routes + ", properties=" + properties.keySet().stream().sorted()
                 .map(k -> k + "=***").collect(Collectors.joining(", ", "{", "}")) + ", source=" + source
                 + ", catalog=" + catalog + ", assertion=" + assertion + ", management=" + management
-                + ", login=" + login
-                + "]";
+                + ", login=" + login + ", kubernetes=" + kubernetes + "]";
     }
 
     public GatewayConfig withSource(Path file) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, file,
-                catalog, assertion, management, login);
+                catalog, assertion, management, login, kubernetes);
     }
 
     public GatewayConfig withRoutes(List<String> locations) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, locations, properties,
-                source, catalog, assertion, management, login);
+                source, catalog, assertion, management, login, kubernetes);
     }
 
     public GatewayConfig withCatalog(CatalogConfig catalogConfig) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
-                source, catalogConfig, assertion, management, login);
+                source, catalogConfig, assertion, management, login, kubernetes);
     }
 
     public GatewayConfig withPolicies(Map<String, PolicyConfig> newPolicies) {
         return new GatewayConfig(server, upstreams, issuers, newPolicies, identityHeaders, audit, routes, properties,
-                source, catalog, assertion, management, login);
+                source, catalog, assertion, management, login, kubernetes);
     }
 
     public GatewayConfig withManagement(ManagementConfig managementConfig) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
-                source, catalog, assertion, managementConfig, login);
+                source, catalog, assertion, managementConfig, login, kubernetes);
     }
 
     public GatewayConfig withLogin(LoginConfig loginConfig) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
-                source, catalog, assertion, management, loginConfig);
+                source, catalog, assertion, management, loginConfig, kubernetes);
     }
 }

@@ -155,7 +155,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         RouteTable.Match match = listener.routes().match(request.host(), request.target().path());
-        if (match != null && listener.routes().awaitingReplacement(match.consumer()) && System.nanoTime() < deadline) {
+        if (listener.routes().awaitingReplacement(request.host(), request.target().path(), match)
+                && System.nanoTime() < deadline) {
             ctx.executor().schedule(() -> route(request, head, deadline), 5, java.util.concurrent.TimeUnit.MILLISECONDS);
             return;
         }

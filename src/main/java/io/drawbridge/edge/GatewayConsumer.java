@@ -60,6 +60,11 @@ public final class GatewayConsumer extends DefaultConsumer implements org.apache
         super.doShutdown();
     }
 
+    /** Whether it takes requests now: started, and neither stopping, stopped nor suspended. */
+    boolean serving() {
+        return !stopped && isRunAllowed() && !isSuspendingOrSuspended();
+    }
+
     void handle(ClientRequest request) {
         if (!isRunAllowed() || isSuspendingOrSuspended()) {
             ResponseWriter.error(request, new BadRequest(503, Reason.NO_ROUTE, "route is stopped"), null);

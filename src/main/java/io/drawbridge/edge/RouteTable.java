@@ -40,25 +40,48 @@ public final class RouteTable {
     public record Match(GatewayConsumer consumer, String prefix) {
     }
 
+    private static final Comparator<Entry> ORDER = Comparator.comparing((Entry e) -> e.host == null)
+            .thenComparing(e -> e.host != null && e.host.startsWith("*."))
+            .thenComparing(e -> -e.prefix.length());
+
     private volatile List<Entry> entries = List.of();
-    private final java.util.Set<String> swapping = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The places of routes being replaced, by route id, kept while the old route is gone and the new not yet in. */
+    private final java.util.Map<String, Entry> swapping = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** These routes are being replaced: their requests wait for the new route rather than being refused. */
     public void beginSwap(java.util.Collection<String> routeIds) {
-        swapping.addAll(routeIds);
+        for (Entry e : entries) {
+            if (routeIds.contains(e.routeId())) {
+                swapping.put(e.routeId(), e);
+            }
+        }
     }
 
-    /** The swap is over: places the old routes kept and no new route took are freed. */
-    public synchronized void endSwap(java.util.Collection<String> routeIds) {
-        swapping.removeAll(routeIds);
-        List<Entry> next = new ArrayList<>(entries);
-        next.removeIf(e -> e.consumer.stopped() && routeIds.contains(e.consumer.getRouteId()) && e.consumer.isShutdown());
-        entries = List.copyOf(next);
+    public void endSwap(java.util.Collection<String> routeIds) {
+        swapping.keySet().removeAll(routeIds);
     }
 
-    /** Whether a request matched to {@code consumer} should wait a moment for its replacement. */
-    boolean awaitingReplacement(GatewayConsumer consumer) {
-        return consumer.stopped() && swapping.contains(consumer.getRouteId());
+    /**
+     * Whether a request should wait a moment for a route being replaced: its route is draining (Camel has it
+     * stopping, suspended or stopped), or it has already left the table and the request would otherwise fall
+     * through to a shorter prefix or to 404.
+     */
+    boolean awaitingReplacement(String host, String path, Match match) {
+        if (swapping.isEmpty()) {
+            return false;
+        }
+        if (match != null && swapping.containsKey(match.consumer().getRouteId()) && !match.consumer().serving()) {
+            return true;
+        }
+        Entry matched = match == null ? null
+                : entries.stream().filter(e -> e.consumer == match.consumer()).findFirst().orElse(null);
+        for (Entry e : swapping.values()) {
+            if (e.matchesHost(host) && e.matchesPath(path)
+                    && (matched == null || e.consumer != matched.consumer && ORDER.compare(e, matched) < 0)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public synchronized void add(String host, String prefix, GatewayConsumer consumer) {
@@ -75,16 +98,11 @@ public final class RouteTable {
         next.removeIf(e -> e.consumer == consumer
                 || (java.util.Objects.equals(e.host, h) && e.prefix.equals(p))); // a stopped route's place
         next.add(new Entry(h, p, consumer));
-        next.sort(Comparator.comparing((Entry e) -> e.host == null)
-                .thenComparing(e -> e.host != null && e.host.startsWith("*."))
-                .thenComparing(e -> -e.prefix.length()));
+        next.sort(ORDER);
         entries = List.copyOf(next);
     }
 
     public synchronized void remove(GatewayConsumer consumer) {
-        if (swapping.contains(consumer.getRouteId())) {
-            return; // its requests wait for the replacement; endSwap frees the place if none comes
-        }
         List<Entry> next = new ArrayList<>(entries);
         next.removeIf(e -> e.consumer == consumer);
         entries = List.copyOf(next);

@@ -110,6 +110,18 @@ public final class GatewayMetrics {
                 .description("Routes declared in the catalog and serving").register(registry);
     }
 
+    public void bindConfigMap(ConfigMapRoutes routes) {
+        Gauge.builder("drawbridge.configmap.reachable", routes, r -> r.reachable() ? 1 : 0)
+                .description("Whether the API server answered the last read of a route ConfigMap")
+                .tags("configmap", routes.name()).register(registry);
+        Gauge.builder("drawbridge.configmap.staleness", routes, ConfigMapRoutes::staleness).baseUnit("seconds")
+                .description("Time since a route ConfigMap was last read").tags("configmap", routes.name())
+                .register(registry);
+        FunctionCounter.builder("drawbridge.configmap.updates", routes, ConfigMapRoutes::updates)
+                .description("Changes of a route ConfigMap applied since startup").tags("configmap", routes.name())
+                .register(registry);
+    }
+
     /** The Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();

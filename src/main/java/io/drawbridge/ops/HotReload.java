@@ -67,12 +67,17 @@ public final class HotReload implements AutoCloseable {
         this.audit = audit;
         for (String location : config.routes()) {
             if (location.startsWith("file:")) {
-                Path pattern = Path.of(location.substring(5)).toAbsolutePath().normalize();
-                Path dir = pattern.getParent();
-                String glob = pattern.getFileName().toString();
-                routeFolders.add(new RouteFolder(dir, FileSystems.getDefault().getPathMatcher("glob:" + glob)));
+                addRouteLocation(location);
             }
         }
+    }
+
+    /** Watches one more {@code file:} route location, such as a ConfigMap's folder; call before {@link #start()}. */
+    public void addRouteLocation(String location) {
+        Path pattern = Path.of(location.substring(5)).toAbsolutePath().normalize();
+        Path dir = pattern.getParent();
+        String glob = pattern.getFileName().toString();
+        routeFolders.add(new RouteFolder(dir, FileSystems.getDefault().getPathMatcher("glob:" + glob)));
     }
 
     public void start() {
@@ -205,6 +210,7 @@ public final class HotReload implements AutoCloseable {
         compare(needRestart, "catalog", running.catalog(), next.catalog());
         compare(needRestart, "assertion", running.assertion(), next.assertion());
         compare(needRestart, "management", running.management(), next.management());
+        compare(needRestart, "kubernetes", running.kubernetes(), next.kubernetes());
         if (!needRestart.isEmpty()) {
             LOG.warn("{} changed {}: these take effect at the next restart", configFile, needRestart);
         }

@@ -65,6 +65,7 @@ public enum Reason {
     UPSTREAM_UNREACHABLE("upstream-unreachable"),
     UPSTREAM_TIMEOUT("upstream-timeout"),
     UPSTREAM_RESET("upstream-reset"),
+    UPSTREAM_UNAVAILABLE("upstream-unavailable"),
     CLIENT_ABORTED("client-aborted"),
     /** The client sent its request head or body too slowly (server.timeouts). */
     CLIENT_TIMEOUT("client-timeout"),

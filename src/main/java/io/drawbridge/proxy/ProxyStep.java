@@ -33,7 +33,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
     private static final Set<String> DERIVED = Set.of("host", "content-length", "transfer-encoding", "expect",
             "x-request-id");
 
-    private final UpstreamTarget target;
+    private final Upstream upstream;
     private final ProxyOptions options;
     private final boolean stripPrefix;
     private final String rewritePrefix;
@@ -44,10 +44,10 @@ public final class ProxyStep extends AsyncProcessorSupport {
 
     private java.util.function.UnaryOperator<Object> cookieFilter;
 
-    public ProxyStep(String upstream, boolean stripPrefix, String rewritePrefix, boolean preserveHost,
+    public ProxyStep(Upstream upstream, boolean stripPrefix, String rewritePrefix, boolean preserveHost,
                      java.time.Duration connectTimeout, java.time.Duration responseTimeout,
                      UpstreamClient upstreams, IdentityHeaders identityHeaders, AssertionSigner assertions) {
-        this.target = UpstreamTarget.parse(upstream);
+        this.upstream = upstream;
         this.stripPrefix = stripPrefix || rewritePrefix != null;
         this.rewritePrefix = rewritePrefix == null ? "" : trimSlash(rewritePrefix);
         this.preserveHost = preserveHost;
@@ -68,8 +68,8 @@ public final class ProxyStep extends AsyncProcessorSupport {
         return this;
     }
 
-    public UpstreamTarget target() {
-        return target;
+    public Upstream upstream() {
+        return upstream;
     }
 
     @Override
@@ -97,8 +97,12 @@ public final class ProxyStep extends AsyncProcessorSupport {
 
     private void startCall(Exchange exchange, ClientRequest client, AsyncCallback callback) {
         try {
+            UpstreamTarget target = upstream.pick();
+            if (target == null) {
+                throw new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, upstream + " has no ready endpoint");
+            }
             byte[] fixedBody = fixedBody(exchange);
-            HttpRequest head = requestHead(exchange, client, fixedBody);
+            HttpRequest head = requestHead(exchange, client, target, fixedBody);
             new ProxyCall(client, exchange, callback, target, options, upstreams, head, fixedBody).start();
         } catch (RuntimeException e) {
             exchange.setException(e);
@@ -126,7 +130,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
         return converted;
     }
 
-    HttpRequest requestHead(Exchange exchange, ClientRequest client, byte[] fixedBody) {
+    HttpRequest requestHead(Exchange exchange, ClientRequest client, UpstreamTarget target, byte[] fixedBody) {
         HttpHeaders headers = new DefaultHttpHeaders();
         for (Map.Entry<String, Object> header : exchange.getMessage().getHeaders().entrySet()) {
             String name = header.getKey();
@@ -182,11 +186,11 @@ public final class ProxyStep extends AsyncProcessorSupport {
             headers.set("Upgrade", client.upgradeProtocol());
         }
         HttpMethod method = client.head().method();
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, upstreamUri(client), headers);
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, upstreamUri(client, target), headers);
     }
 
     /** The path the upstream gets: its base path, then the client's path with the route prefix swapped or kept. */
-    String upstreamUri(ClientRequest client) {
+    String upstreamUri(ClientRequest client, UpstreamTarget target) {
         String path = client.target().path();
         if (stripPrefix) {
             String prefix = client.matchedPrefix();

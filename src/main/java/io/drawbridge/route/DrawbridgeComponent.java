@@ -6,6 +6,7 @@ import io.drawbridge.identity.RoleSource;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.proxy.AssertionSigner;
 import io.drawbridge.proxy.IdentityHeaders;
+import io.drawbridge.proxy.ServiceDiscovery;
 import io.drawbridge.proxy.UpstreamClient;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +22,7 @@ import org.apache.camel.support.DefaultComponent;
  *   drawbridge:authenticate[?issuers=corp,partners&amp;forwardToken=false&amp;login=browser]
  *   drawbridge:enrich                  (roles from the catalog: group refs, parents included)
  *   drawbridge:authorize[?policy=name]
- *   drawbridge:proxy?upstream=http://host:port[/base][&amp;stripPrefix=true&amp;rewritePrefix=/x&amp;preserveHost=false
+ *   drawbridge:proxy?upstream=http://host:port[/base] or k8s://service.namespace:port[/base][&amp;stripPrefix=true&amp;rewritePrefix=/x&amp;preserveHost=false
  *                     &amp;connectTimeout=2s&amp;responseTimeout=30s]
  * </pre>
  */
@@ -30,13 +31,14 @@ public final class DrawbridgeComponent extends DefaultComponent {
     /** What the steps need from the rest of the gateway. */
     public record Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
                          Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
-                         AssertionSigner assertions, RoleSource roles, BrowserLogin login) {
+                         AssertionSigner assertions, RoleSource roles, BrowserLogin login, ServiceDiscovery services) {
 
-        /** Without browser sign-in. */
+        /** Without browser sign-in or Kubernetes Services. */
         public Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
                       Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
                       AssertionSigner assertions, RoleSource roles) {
-            this(issuers, issuerNames, authExecutor, policies, upstreams, identityHeaders, assertions, roles, null);
+            this(issuers, issuerNames, authExecutor, policies, upstreams, identityHeaders, assertions, roles, null,
+                    null);
         }
     }
 

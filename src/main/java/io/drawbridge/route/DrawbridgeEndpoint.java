@@ -4,6 +4,8 @@ import io.drawbridge.authn.BearerAuthenticationStep;
 import io.drawbridge.authn.session.BrowserAuthenticationStep;
 import io.drawbridge.identity.EnrichStep;
 import io.drawbridge.proxy.ProxyStep;
+import io.drawbridge.proxy.ServiceAddress;
+import io.drawbridge.proxy.Upstream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -31,7 +33,8 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
     private String login = "none";
     @UriParam(description = "authorize: the policy to apply; default the policy named like the route")
     private String policy;
-    @UriParam(description = "proxy: the upstream URL, http(s)://host[:port][/base-path]")
+    @UriParam(description = "proxy: the upstream URL, http(s)://host[:port][/base-path], or a Kubernetes Service,"
+            + " k8s://service.namespace:port[/base-path]")
     private String upstream;
     @UriParam(defaultValue = "false", description = "proxy: remove the route's path prefix before forwarding")
     private boolean stripPrefix;
@@ -107,9 +110,12 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
             }
             case "proxy" -> {
                 if (upstream == null || upstream.isBlank()) {
-                    throw new IllegalArgumentException("drawbridge:proxy needs upstream=http(s)://host:port");
+                    throw new IllegalArgumentException("drawbridge:proxy needs upstream=http(s)://host:port or"
+                            + " k8s://service.namespace:port");
                 }
-                var proxy = new ProxyStep(upstream, stripPrefix, rewritePrefix, preserveHost,
+                Upstream target = ServiceAddress.isService(upstream) ? stages.services().upstream(upstream)
+                        : Upstream.of(upstream);
+                var proxy = new ProxyStep(target, stripPrefix, rewritePrefix, preserveHost,
                         duration("connectTimeout", connectTimeout), duration("responseTimeout", responseTimeout),
                         stages.upstreams(), stages.identityHeaders(), stages.assertions());
                 yield stages.login() == null ? proxy : proxy.hidingCookies(stages.login().cookies()::withoutOurs);

@@ -40,6 +40,33 @@ class DevModeIT {
         int port = GatewayProcess.freePort();
         gateway = GatewayProcess.start(dir, port, List.of(), List.of("--dev"),
                 Map.of("DRAWBRIDGE_DEV_PORT", String.valueOf(port)));
+        awaitReady();
+    }
+
+    /** The port listens before startup has finished (banner, issuer keys): wait until readiness says so. */
+    private void awaitReady() {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            var management = java.util.regex.Pattern.compile("Management on (http://127\\.0\\.0\\.1:\\d+)")
+                    .matcher(gateway.log());
+            if (management.find() && gateway.log().contains("DEV MODE")) {
+                try {
+                    if (client.send(HttpRequest.newBuilder(URI.create(management.group(1) + "/health/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    // not yet
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("dev mode did not become ready within 60 s:\n" + gateway.log());
     }
 
     @AfterAll

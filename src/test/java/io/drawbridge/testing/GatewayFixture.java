@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * A real gateway in the test JVM, on a free loopback port: configuration and route files written to a temporary
  * folder, loaded the way {@code java -jar} loads them, and an audit file the test can read back.
- * In the configuration and routes, {@code @DIR@} stands for that folder.
+ * In the configuration and routes, {@code @DIR@} stands for that folder. A configuration without a
+ * {@code routes} section of its own loads the route files from {@code @DIR@/routes}.
  */
 public final class GatewayFixture implements AutoCloseable {
 
@@ -50,7 +51,7 @@ public final class GatewayFixture implements AutoCloseable {
             String full = withLoopbackServer(config.replace("@DIR@", dir.toString()), port)
                     + (config.contains("management:") ? "" : "management:\n  port: 0\n")
                     + "audit:\n  file: " + dir.resolve("audit.jsonl") + "\n"
-                    + "routes:\n  - file:" + routesDir + "/*.yaml\n";
+                    + (declaresRoutes(config) ? "" : "routes:\n  - file:" + routesDir + "/*.yaml\n");
             Path file = Files.writeString(dir.resolve("drawbridge.yaml"), full);
             var loader = new ConfigLoader(System::getenv, List.of(new IssuersCheck(), new PolicyCheck(), new CatalogCheck()));
             return new GatewayFixture(Gateway.start(loader.load(file), properties, List.of(), List.of()), dir);
@@ -71,6 +72,10 @@ public final class GatewayFixture implements AutoCloseable {
             return config.substring(0, after) + bind + config.substring(after);
         }
         return config + "\nserver:\n" + bind;
+    }
+
+    private static boolean declaresRoutes(String config) {
+        return config.startsWith("routes:") || config.contains("\nroutes:");
     }
 
     public int port() {
