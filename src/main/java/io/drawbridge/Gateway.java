@@ -3,6 +3,7 @@ package io.drawbridge;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.audit.EndpointAuditSink;
 import io.drawbridge.audit.FileAuditSink;
+import io.drawbridge.audit.InstanceName;
 import io.drawbridge.authn.IssuerRegistry;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
@@ -90,9 +91,10 @@ public final class Gateway implements AutoCloseable {
         });
         EventLoops loops = new EventLoops(0);
         AtomicReference<CamelContext> context = new AtomicReference<>();
+        String instance = InstanceName.of(config.audit().instance(), System.getenv());
         AuditSink audit = config.audit().endpoint() != null
-                ? new EndpointAuditSink(context::get, config.audit().endpoint(), 65_536)
-                : new FileAuditSink(Path.of(config.audit().file()), 65_536);
+                ? new EndpointAuditSink(context::get, config.audit().endpoint(), config.audit().maxBacklog(), instance)
+                : new FileAuditSink(Path.of(config.audit().file()), config.audit().maxBacklog(), instance);
         HttpListener listener = new HttpListener(config.server(), config.identityHeaders(), loops, audit);
         var tracing = io.drawbridge.edge.RequestTracing.from(config.management().tracing());
         listener.tracing(tracing);
@@ -213,7 +215,8 @@ public final class Gateway implements AutoCloseable {
                     return null;
                 })
                 .add("audit", () -> audit instanceof QueuedAuditSink q && q.failing()
-                        ? "the audit sink cannot write; backlog " + q.backlog() : null);
+                        ? "the audit sink cannot write (failed or stalled for over "
+                                + QueuedAuditSink.STALLED_AFTER_MILLIS + " ms); backlog " + q.backlog() : null);
         if (discovered != null) {
             CatalogRoutes routes = discovered;
             readiness.add("catalog", () -> routes.reached() ? null : "the catalog has not answered yet");
