@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running gateway: builds every stage from the configuration, wires them into Camel Main as the
  * {@code gateway:} and {@code drawbridge:} components, and shuts down in the order that loses no audit record
- * (stop accepting, stop routes, finish in-flight I/O, then drain the audit sink).
+ * (stop accepting, stop routes, finish in-flight I/O, drain the audit sink, then stop Camel, which the audit
+ * endpoint needs until then).
  */
 public final class Gateway implements AutoCloseable {
 
@@ -263,14 +264,22 @@ public final class Gateway implements AutoCloseable {
             }
         }
         listener.close();
+        CamelContext camel = main.getCamelContext();
+        try {
+            if (camel != null && camel.isStarted()) {
+                camel.getRouteController().stopAllRoutes(); // graceful: in-flight exchanges finish
+            }
+        } catch (Exception e) {
+            LOG.warn("stopping the routes: {}", e.getMessage());
+        }
+        loops.close();
+        executors.forEach(ThreadPoolExecutor::shutdownNow);
+        audit.close(); // while Camel still runs: an audit endpoint is a Camel endpoint
         try {
             main.stop();
         } catch (Exception e) {
             LOG.warn("stopping Camel: {}", e.getMessage());
         }
-        loops.close();
-        executors.forEach(ThreadPoolExecutor::shutdownNow);
-        audit.close();
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();
