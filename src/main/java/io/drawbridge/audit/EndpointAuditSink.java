@@ -2,7 +2,7 @@ package io.drawbridge.audit;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Supplier;
@@ -17,13 +17,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends each record, as a JSON string, to any Camel endpoint ({@code kafka:}, {@code file:}, {@code jms:} ...),
  * from a thread of its own. A batch is handed to the endpoint's producer in order without waiting record by
- * record (Kafka batches them itself), then awaited as a whole. A record the endpoint refused is sent again, in
- * order, with back-off, and never skipped; while the endpoint is down or does not answer the sink reports itself
+ * record (Kafka batches them itself), then awaited as a whole. From the first record the endpoint refused, the
+ * batch is sent again, in order, with back-off, and never skipped; while the endpoint is down or does not answer the sink reports itself
  * failing, records wait in the queue (and in the Kafka client's buffer), and a full queue holds back requests.
  * <p>
  * On Kafka each record is keyed by the instance name, so one instance's records stay in one partition, in the order
- * the instance wrote them. Delivery is at least once: a record Kafka reports failed after all (its delivery timeout)
- * is sent again, and may then appear twice; readers deduplicate on {@code requestId}.
+ * the instance wrote them. Delivery is at least once: when Kafka reports a record failed after all (its delivery
+ * timeout), that record and those after it are sent again, and some may then appear twice; readers deduplicate on
+ * {@code requestId}.
  */
 public final class EndpointAuditSink extends QueuedAuditSink {
 
@@ -78,7 +79,11 @@ public final class EndpointAuditSink extends QueuedAuditSink {
         }
     }
 
-    /** Sends the records in order and waits for every answer; returns those not accepted, in order. */
+    /**
+     * Sends the records in order and waits for every answer; returns the records from the first one not accepted
+     * on, so that a resend keeps the order. A synchronous endpoint that refuses a record gets none of the later
+     * ones; an asynchronous one (Kafka) may have taken some of them, which then appear twice.
+     */
     private List<AuditRecord> sendAll(List<AuditRecord> records) {
         AsyncProducer target;
         try {
@@ -87,7 +92,7 @@ public final class EndpointAuditSink extends QueuedAuditSink {
             LOG.error("audit endpoint {} cannot be created: {}", scheme(), e.getMessage());
             return records;
         }
-        var done = new CountDownLatch(records.size());
+        var answers = new Semaphore(0);
         var answered = new AtomicIntegerArray(records.size());
         List<Exchange> exchanges = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
@@ -101,34 +106,35 @@ public final class EndpointAuditSink extends QueuedAuditSink {
             try {
                 target.process(exchange, doneSync -> {
                     answered.set(index, 1);
-                    done.countDown();
+                    answers.release();
                 });
             } catch (RuntimeException e) {
                 exchange.setException(e);
                 answered.set(index, 1);
-                done.countDown();
+                answers.release();
+            }
+            if (answered.get(i) == 1 && exchange.getException() != null) {
+                break; // refused at once: the later records wait for the resend, in order
             }
         }
-        await(done);
-        List<AuditRecord> failed = new ArrayList<>();
-        for (int i = 0; i < records.size(); i++) {
+        await(answers, exchanges.size());
+        for (int i = 0; i < exchanges.size(); i++) {
             Exception e = exchanges.get(i).getException();
-            if (e != null && failed.isEmpty()) {
-                LOG.error("audit endpoint {} failed: {}", scheme(), e.getMessage());
-            }
             if (answered.get(i) == 0 || e != null) { // unanswered only when shutdown stopped waiting
-                failed.add(records.get(i));
+                LOG.error("audit endpoint {} failed: {}", scheme(), e == null ? "no answer" : e.getMessage());
+                return new ArrayList<>(records.subList(i, records.size()));
             }
         }
-        return failed;
+        return exchanges.size() == records.size() ? List.of() : new ArrayList<>(records.subList(exchanges.size(),
+                records.size()));
     }
 
     /** Waits for every answer; only at shutdown is the wait bounded. */
-    private void await(CountDownLatch done) {
+    private void await(Semaphore answers, int expected) {
         try {
-            while (!done.await(100, TimeUnit.MILLISECONDS)) {
+            while (!answers.tryAcquire(expected, 100, TimeUnit.MILLISECONDS)) {
                 if (isClosed()) {
-                    done.await(SHUTDOWN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                    answers.tryAcquire(expected, SHUTDOWN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
                     return;
                 }
             }
