@@ -31,13 +31,14 @@ public final class EndpointAuditSink extends QueuedAuditSink {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointAuditSink.class);
     /** Camel-kafka's header for the record key (KafkaConstants.KEY). */
     private static final String KAFKA_KEY = "kafka.KEY";
-    /** At shutdown, how long to wait for an endpoint that does not answer before logging what is left. */
+    /** At shutdown, how long in all to wait for an endpoint that does not answer before logging what is left. */
     private static final long SHUTDOWN_WAIT_MILLIS = 10_000;
 
     private final String uri;
     private final Supplier<CamelContext> context;
     private final String key;
     private AsyncProducer producer; // created by the writer thread once Camel runs
+    private long shutdownDeadline; // writer thread only
 
     /** @param context the Camel context, available by the time the first record arrives */
     public EndpointAuditSink(Supplier<CamelContext> context, String uri, int capacity) {
@@ -57,7 +58,6 @@ public final class EndpointAuditSink extends QueuedAuditSink {
     void write(List<AuditRecord> batch) {
         List<AuditRecord> pending = batch;
         long backoff = 100;
-        int attempts = 0;
         while (true) {
             pending = sendAll(pending);
             if (pending.isEmpty()) {
@@ -65,7 +65,7 @@ public final class EndpointAuditSink extends QueuedAuditSink {
                 return;
             }
             failing(true);
-            if (isClosed() && ++attempts > 3) {
+            if (isClosed() && shutdownWaitLeft() == 0) {
                 // Shutting down and the endpoint is gone: the log is the last place the records can go.
                 for (AuditRecord record : pending) {
                     LOG.error("audit endpoint {} unavailable at shutdown; unsent record: {}", scheme(),
@@ -134,13 +134,21 @@ public final class EndpointAuditSink extends QueuedAuditSink {
         try {
             while (!answers.tryAcquire(expected, 100, TimeUnit.MILLISECONDS)) {
                 if (isClosed()) {
-                    answers.tryAcquire(expected, SHUTDOWN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                    answers.tryAcquire(expected, shutdownWaitLeft(), TimeUnit.MILLISECONDS);
                     return;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Milliseconds left of the time shutdown gives an endpoint that does not answer; counted from the first ask. */
+    private long shutdownWaitLeft() {
+        if (shutdownDeadline == 0) {
+            shutdownDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_WAIT_MILLIS);
+        }
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(shutdownDeadline - System.nanoTime()));
     }
 
     private AsyncProducer producer() {
