@@ -96,10 +96,11 @@ public final class KafkaProcess implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - begin);
     }
 
-    /** SIGTERM to the broker's PID and wait for it to exit (SIGKILL if it will not within 30 s). */
-    public void stop() {
+    /** SIGTERM to the broker's PID and wait for it to exit (SIGKILL if it will not within 30 s); returns the wait. */
+    public Duration stop() {
+        long begin = System.nanoTime();
         if (process == null || !process.isAlive()) {
-            return;
+            return Duration.ZERO;
         }
         ProcessHandle handle = process.toHandle();
         handle.destroy();
@@ -111,6 +112,7 @@ public final class KafkaProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return Duration.ofNanos(System.nanoTime() - begin);
     }
 
     @Override
@@ -151,6 +153,22 @@ public final class KafkaProcess implements AutoCloseable {
         }
     }
 
+    private boolean listening() {
+        try (var socket = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private ProcessBuilder java(List<String> mainAndArgs) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -163,6 +181,9 @@ public final class KafkaProcess implements AutoCloseable {
 
     private void awaitBroker(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        while (!listening() && System.nanoTime() < deadline && process.isAlive()) {
+            sleep(100); // the admin client would log every refused connection
+        }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000))) {
@@ -177,10 +198,8 @@ public final class KafkaProcess implements AutoCloseable {
                 } catch (Exception e) {
                     // not up yet
                 }
-                Thread.sleep(100);
+                sleep(100);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         stop();
         throw new IllegalStateException("kafka did not start within " + timeout + ":\n" + log());
