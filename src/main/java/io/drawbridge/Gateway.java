@@ -3,6 +3,7 @@ package io.drawbridge;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.audit.EndpointAuditSink;
 import io.drawbridge.audit.FileAuditSink;
+import io.drawbridge.audit.InstanceName;
 import io.drawbridge.authn.IssuerRegistry;
 import io.drawbridge.authn.session.BrowserLogin;
 import io.drawbridge.config.GatewayConfig;
@@ -53,7 +54,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running gateway: builds every stage from the configuration, wires them into Camel Main as the
  * {@code gateway:} and {@code drawbridge:} components, and shuts down in the order that loses no audit record
- * (stop accepting, stop routes, finish in-flight I/O, then drain the audit sink).
+ * (stop accepting, stop routes, finish in-flight I/O, drain the audit sink, then stop Camel, which the audit
+ * endpoint needs until then).
  */
 public final class Gateway implements AutoCloseable {
 
@@ -114,9 +116,10 @@ public final class Gateway implements AutoCloseable {
         }
         EventLoops loops = new EventLoops(0);
         AtomicReference<CamelContext> context = new AtomicReference<>();
+        String instance = InstanceName.of(config.audit().instance(), System.getenv());
         AuditSink audit = config.audit().endpoint() != null
-                ? new EndpointAuditSink(context::get, config.audit().endpoint(), 65_536)
-                : new FileAuditSink(Path.of(config.audit().file()), 65_536);
+                ? new EndpointAuditSink(context::get, config.audit().endpoint(), config.audit().maxBacklog(), instance)
+                : new FileAuditSink(Path.of(config.audit().file()), config.audit().maxBacklog(), instance);
         HttpListener listener = new HttpListener(config.server(), config.identityHeaders(), loops, audit);
         var tracing = io.drawbridge.edge.RequestTracing.from(config.management().tracing());
         listener.tracing(tracing);
@@ -259,7 +262,8 @@ public final class Gateway implements AutoCloseable {
                     return null;
                 })
                 .add("audit", () -> audit instanceof QueuedAuditSink q && q.failing()
-                        ? "the audit sink cannot write; backlog " + q.backlog() : null);
+                        ? "the audit sink cannot write (failed or stalled for over "
+                                + QueuedAuditSink.STALLED_AFTER_MILLIS + " ms); backlog " + q.backlog() : null);
         if (discovered != null) {
             CatalogRoutes routes = discovered;
             readiness.add("catalog", () -> routes.reached() ? null : "the catalog has not answered yet");
@@ -312,14 +316,22 @@ public final class Gateway implements AutoCloseable {
             }
         }
         listener.close();
+        CamelContext camel = main.getCamelContext();
+        try {
+            if (camel != null && camel.isStarted()) {
+                camel.getRouteController().stopAllRoutes(); // graceful: in-flight exchanges finish
+            }
+        } catch (Exception e) {
+            LOG.warn("stopping the routes: {}", e.getMessage());
+        }
+        loops.close();
+        executors.forEach(ThreadPoolExecutor::shutdownNow);
+        audit.close(); // while Camel still runs: an audit endpoint is a Camel endpoint
         try {
             main.stop();
         } catch (Exception e) {
             LOG.warn("stopping Camel: {}", e.getMessage());
         }
-        loops.close();
-        executors.forEach(ThreadPoolExecutor::shutdownNow);
-        audit.close();
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();

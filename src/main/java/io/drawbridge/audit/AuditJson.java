@@ -82,6 +82,7 @@ public final class AuditJson {
             optional(g, "userAgent", r.userAgent());
             optional(g, "catalog", r.catalog());
             optional(g, "traceId", r.traceId());
+            optional(g, "instance", r.instance());
             g.writeEndObject();
         }
     }

@@ -33,6 +33,8 @@ import java.util.List;
  *                   {@code not-in-catalog}, {@code unavailable}; {@code null} when the route does not enrich
  * @param traceId    the W3C trace id the request ran under (the caller's, or one the gateway started), or
  *                   {@code null} for events that are not requests
+ * @param instance   the gateway instance that wrote the record ({@code audit.instance}); stamped by the sink, so
+ *                   {@code null} until then
  */
 public record AuditRecord(
         Instant time,
@@ -57,7 +59,18 @@ public record AuditRecord(
         long bytesOut,
         String userAgent,
         String catalog,
-        String traceId) {
+        String traceId,
+        String instance) {
+
+    /** A record before the sink stamps the instance on it. */
+    public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
+                       String issuer, String clientId, List<String> groups, String route, String policy,
+                       String method, String path, String host, int status, String clientIp, String upstream,
+                       long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog,
+                       String traceId) {
+        this(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route, policy, method, path,
+                host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent, catalog, traceId, null);
+    }
 
     /** An event outside any trace (a refused reload, a catalog route change). */
     public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
@@ -65,7 +78,14 @@ public record AuditRecord(
                        String method, String path, String host, int status, String clientIp, String upstream,
                        long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog) {
         this(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route, policy, method, path,
-                host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent, catalog, null);
+                host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent, catalog, null, null);
+    }
+
+    /** This record as written by {@code instance}. */
+    public AuditRecord withInstance(String instance) {
+        return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
+                policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
+                catalog, traceId, instance);
     }
 
     public static final String ALLOW = "allow";

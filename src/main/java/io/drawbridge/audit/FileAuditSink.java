@@ -27,7 +27,12 @@ public final class FileAuditSink extends QueuedAuditSink {
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
 
     public FileAuditSink(Path file, int capacity) {
-        super("drawbridge-audit-file", capacity);
+        this(file, capacity, null);
+    }
+
+    /** @param instance written into every record (see {@code audit.instance}), or {@code null} */
+    public FileAuditSink(Path file, int capacity, String instance) {
+        super("drawbridge-audit-file", capacity, instance);
         this.file = file;
         try {
             Path parent = file.toAbsolutePath().getParent();

@@ -3,6 +3,7 @@ package io.drawbridge.audit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What every sink shares: a bounded queue that the request path only enqueues to, one thread of the sink's own
  * that writes batches, back-pressure instead of loss when the queue is full, and a close that writes out
- * everything accepted before it returns.
+ * everything accepted before it returns. A sink whose write has not returned for {@link #STALLED_AFTER_MILLIS}
+ * counts as failing, like one whose write failed: a hung disk or a broker that does not answer makes the gateway
+ * unready instead of quietly filling the queue.
  * <p>
  * The hand-off is lock-free and never wakes the writer: the writer looks for records every millisecond and writes
  * what has gathered as one batch. A blocking queue's signal on every record cost two futex system calls per
@@ -23,6 +26,8 @@ public abstract class QueuedAuditSink implements AuditSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueuedAuditSink.class);
     private static final long IDLE_PARK_NANOS = 1_000_000;
+    /** How long one write may take before the sink reports itself failing. */
+    public static final long STALLED_AFTER_MILLIS = 3_000;
 
     private final ConcurrentLinkedQueue<AuditRecord> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -34,10 +39,14 @@ public abstract class QueuedAuditSink implements AuditSink {
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     private volatile boolean closed;
     private volatile boolean failing;
+    private volatile long writingSince; // System.nanoTime() when the current write began, 0 between writes
+    private final String instance;
     private volatile java.util.function.Consumer<List<AuditRecord>> observer = batch -> { };
 
-    QueuedAuditSink(String threadName, int capacity) {
+    /** @param instance stamped on every record that has none yet, or {@code null} to leave records as they are */
+    QueuedAuditSink(String threadName, int capacity, String instance) {
         this.capacity = capacity;
+        this.instance = instance;
         this.writer = new Thread(this::drain, threadName);
         this.writer.setDaemon(false); // the JVM must not exit with records unwritten
     }
@@ -58,9 +67,11 @@ public abstract class QueuedAuditSink implements AuditSink {
         return Math.max(0, queued.get());
     }
 
-    /** Whether the last write failed (the sink retries; readiness reports it). */
+    /** Whether the last write failed or the current one has stalled (the sink retries; readiness reports it). */
     public boolean failing() {
-        return failing;
+        long since = writingSince;
+        return failing || since != 0
+                && System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(STALLED_AFTER_MILLIS);
     }
 
     void failing(boolean now) {
@@ -118,7 +129,13 @@ public abstract class QueuedAuditSink implements AuditSink {
                 batch.add(record);
             }
             if (!batch.isEmpty()) {
-                write(batch);
+                stamp(batch);
+                writingSince = Math.max(1, System.nanoTime());
+                try {
+                    write(batch);
+                } finally {
+                    writingSince = 0;
+                }
                 try {
                     observer.accept(batch);
                 } catch (RuntimeException e) {
@@ -139,6 +156,17 @@ public abstract class QueuedAuditSink implements AuditSink {
             }
             // 1 ms while traffic flows; when nothing came for a while, look less often
             LockSupport.parkNanos(++idleRounds < 200 ? IDLE_PARK_NANOS : 20 * IDLE_PARK_NANOS);
+        }
+    }
+
+    private void stamp(List<AuditRecord> batch) {
+        if (instance == null) {
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i).instance() == null) {
+                batch.set(i, batch.get(i).withInstance(instance));
+            }
         }
     }
 

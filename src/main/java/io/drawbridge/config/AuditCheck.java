@@ -2,7 +2,7 @@ package io.drawbridge.config;
 
 import java.util.regex.Pattern;
 
-/** Audit: a file or a Camel endpoint, not both, and an endpoint that looks like a Camel URI. */
+/** Audit: a file or a Camel endpoint, not both, an endpoint that looks like a Camel URI, a backlog. */
 final class AuditCheck implements ConfigCheck {
 
     private static final Pattern CAMEL_URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.+");
@@ -19,6 +19,12 @@ final class AuditCheck implements ConfigCheck {
         if (audit.endpoint() != null && !CAMEL_URI.matcher(audit.endpoint()).matches()) {
             problems.add("audit.endpoint", "must be a Camel endpoint URI, scheme:..., such as"
                     + " kafka:drawbridge-audit?brokers=kafka:9092");
+        }
+        if (audit.instance() != null && audit.instance().isBlank()) {
+            problems.add("audit.instance", "must not be empty");
+        }
+        if (audit.maxBacklog() < 1) {
+            problems.add("audit.maxBacklog", "must be at least 1");
         }
     }
 }

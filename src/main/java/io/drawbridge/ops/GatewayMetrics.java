@@ -102,7 +102,9 @@ public final class GatewayMetrics {
     public void bindAudit(QueuedAuditSink audit) {
         Gauge.builder("drawbridge.audit.backlog", audit, QueuedAuditSink::backlog)
                 .description("Audit records accepted and not yet written").register(registry);
-        Gauge.builder("drawbridge.audit.failing", audit, a -> a.failing() ? 1 : 0).register(registry);
+        Gauge.builder("drawbridge.audit.failing", audit, a -> a.failing() ? 1 : 0)
+                .description("1 while the audit sink cannot write: its last write failed or has stalled")
+                .register(registry);
     }
 
     public void bindRoutes(IntSupplier catalogRoutes) {

@@ -43,6 +43,20 @@ class FileAuditSinkTest {
     }
 
     @Test
+    void stampsTheInstanceOnEveryRecord() throws Exception {
+        Path file = dir.resolve("audit.log");
+        var sink = new FileAuditSink(file, 16, "gw-1");
+
+        sink.accept(record("a"));
+        sink.accept(record("b").withInstance("elsewhere")); // already stamped: kept
+        sink.close();
+
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertThat(lines).extracting(line -> JSON.readTree(line).path("instance").asText())
+                .containsExactly("gw-1", "elsewhere");
+    }
+
+    @Test
     void createsMissingParentDirectories() throws Exception {
         Path file = dir.resolve("var/log/drawbridge/audit.log");
         var sink = new FileAuditSink(file, 16);

@@ -111,6 +111,9 @@ class BuiltInChecksTest {
                 .isEqualTo(new AuditConfig("/var/log/audit.jsonl", null));
         assertThat(loadYaml("audit:\n  endpoint: log:audit\n", Map.of()).audit())
                 .isEqualTo(new AuditConfig(null, "log:audit"));
+        assertThat(loadYaml("audit:\n  endpoint: log:audit\n  instance: gw-1\n  maxBacklog: 1000\n", Map.of())
+                .audit()).isEqualTo(new AuditConfig(null, "log:audit", "gw-1", 1000));
+        assertThat(AuditConfig.defaults().maxBacklog()).isEqualTo(AuditConfig.DEFAULT_MAX_BACKLOG);
     }
 
     @Test
@@ -119,6 +122,8 @@ class BuiltInChecksTest {
         assertThat(fieldsWithProblems("audit:\n  file: ' '\n")).containsExactly("audit.file");
         assertThat(fieldsWithProblems("audit:\n  endpoint: kafka\n")).containsExactly("audit.endpoint");
         assertThat(fieldsWithProblems("audit:\n  endpoint: ':x'\n")).containsExactly("audit.endpoint");
+        assertThat(fieldsWithProblems("audit:\n  instance: ''\n")).containsExactly("audit.instance");
+        assertThat(fieldsWithProblems("audit:\n  maxBacklog: 0\n")).containsExactly("audit.maxBacklog");
         assertThat(fieldsWithProblems("audit:\n  endpoint: 'kafka:'\n")).containsExactly("audit.endpoint");
     }
 
