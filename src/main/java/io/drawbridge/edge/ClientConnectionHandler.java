@@ -173,7 +173,14 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
                 && head.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
             request.upgradeProtocol("websocket");
         }
-        match.consumer().handle(request);
+        if (!match.consumer().accept(request)) {
+            if (System.nanoTime() < deadline && listener.routes().swapping()) {
+                ctx.executor().schedule(() -> route(request, head, deadline), 5,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                GatewayConsumer.refuse(request);
+            }
+        }
     }
 
     /** Turns the raw head into a request with the facts the gateway vouches for, or rejects it. */

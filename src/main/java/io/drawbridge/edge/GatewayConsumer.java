@@ -17,6 +17,8 @@ public final class GatewayConsumer extends DefaultConsumer implements org.apache
     private final GatewayEndpoint endpoint;
     private final RequestHygiene hygiene;
     private volatile boolean stopped;
+    /** Requests taken and not yet released: stopping waits for them before Camel stops the route's steps. */
+    private final java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
 
     GatewayConsumer(GatewayEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -46,6 +48,12 @@ public final class GatewayConsumer extends DefaultConsumer implements org.apache
     @Override
     protected void doStop() throws Exception {
         stopped = true;
+        // A request that passed the check in accept() before the flag was set runs to its end on steps that are
+        // still started; Camel's own in-flight count would miss one that has not reached the route yet.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (taken.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
         super.doStop();
     }
 
@@ -65,11 +73,26 @@ public final class GatewayConsumer extends DefaultConsumer implements org.apache
         return !stopped && isRunAllowed() && !isSuspendingOrSuspended();
     }
 
-    void handle(ClientRequest request) {
-        if (!isRunAllowed() || isSuspendingOrSuspended()) {
-            ResponseWriter.error(request, new BadRequest(503, Reason.NO_ROUTE, "route is stopped"), null);
-            return;
+    /**
+     * Takes a request if the route serves; false leaves it to the caller (a route being replaced may have a
+     * successor a moment later). The count goes up before the check, so stopping never misses a taken request.
+     */
+    boolean accept(ClientRequest request) {
+        taken.incrementAndGet();
+        if (!serving()) {
+            taken.decrementAndGet();
+            return false;
         }
+        handle(request);
+        return true;
+    }
+
+    /** Answers for a route that does not serve (stopped or suspended, with no replacement coming). */
+    static void refuse(ClientRequest request) {
+        ResponseWriter.error(request, new BadRequest(503, Reason.ROUTE_STOPPED, "route is stopped"), null);
+    }
+
+    private void handle(ClientRequest request) {
         Exchange exchange = createExchange(false);
         request.exchange(exchange);
         exchange.setProperty(ExchangeKeys.REQUEST_ID, request.requestId());
@@ -117,5 +140,6 @@ public final class GatewayConsumer extends DefaultConsumer implements org.apache
 
     void release(Exchange exchange) {
         releaseExchange(exchange, false);
+        taken.decrementAndGet();
     }
 }

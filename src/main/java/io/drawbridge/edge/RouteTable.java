@@ -57,6 +57,11 @@ public final class RouteTable {
         }
     }
 
+    /** Whether any route is being replaced right now. */
+    boolean swapping() {
+        return !swapping.isEmpty();
+    }
+
     public void endSwap(java.util.Collection<String> routeIds) {
         swapping.keySet().removeAll(routeIds);
     }

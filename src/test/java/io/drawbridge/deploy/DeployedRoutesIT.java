@@ -197,6 +197,13 @@ class DeployedRoutesIT {
                     audiences: [%s]
                 catalog:
                   files: classpath:catalog/org.yaml
+                login:                          # for routes people open in a browser (login=browser)
+                  issuer: test
+                  clientId: drawbridge-gateway
+                  clientSecret: ${DRAWBRIDGE_TEST_SECRET:-unused}
+                  redirectUri: http://gateway.test/oauth2/callback
+                  session:
+                    keys: ["${DRAWBRIDGE_TEST_SESSION_KEY:-AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=}"]
                 policies:
                 """.formatted(TokenMinter.ISSUER, TokenMinter.AUDIENCE));
         for (String policy : policies) {

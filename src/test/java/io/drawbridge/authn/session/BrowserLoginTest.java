@@ -262,6 +262,29 @@ class BrowserLoginTest {
     }
 
     @Test
+    void anotherReplicaWithTheSameKeysServesTheSessionAndOneWithOtherKeysDoesNot(@TempDir Path dir)
+            throws Exception {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        signIn(gateway, browser, "/app/");
+        String otherKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+
+        // Sessions live in the cookie: a second gateway on the same configuration serves it, no sign-in, no store.
+        try (var replica = GatewayFixture.start(dir.resolve("replica"), config("corp", "60s"), routes(),
+                Map.of("upstream.echo", echo.url()));
+             var stranger = GatewayFixture.start(dir.resolve("stranger"), config("corp", "60s").replace(KEY, otherKey),
+                     routes(), Map.of("upstream.echo", echo.url()))) {
+            JsonNode seen = echoed(browser.get(replica.url("/other/x")));
+            assertThat(seen.path("headers").path("X-Forwarded-User").get(0).asText()).isEqualTo("alice");
+
+            HttpResponse<String> refused = browser.get(stranger.url("/other/x"));
+            assertThat(refused.statusCode()).isEqualTo(302); // a cookie it cannot open: sign in again
+            assertThat(refused.headers().firstValue("Location").orElseThrow())
+                    .startsWith(idp.authorizationEndpointUrl("corp").toString());
+        }
+    }
+
+    @Test
     void theUpstreamKeepsItsOwnCookiesButNeverTheGatewaysOnes() throws Exception {
         nextUser("alice", List.of("sre"), 3600);
         var browser = new CookieClient();
