@@ -316,6 +316,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         listener.close();
+        listener.awaitDrained(java.time.Duration.ofSeconds(10)); // in-flight responses end, then their connections
         CamelContext camel = main.getCamelContext();
         try {
             if (camel != null && camel.isStarted()) {

@@ -308,6 +308,13 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Called once the response to {@code request} is fully written (or abandoned). */
+    /** Closes the connection if no request is under way or waiting (the listener is draining). */
+    void closeIfIdle() {
+        if (ctx != null && current == null && inbound == null && backlog.isEmpty()) {
+            ctx.close();
+        }
+    }
+
     void finished(ClientRequest request, boolean keepAlive) {
         if (current != request) {
             return;
@@ -315,7 +322,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         current = null;
         onWritable = null;
         request.release();
-        if (!keepAlive || !request.bodyComplete() || !ctx.channel().isActive()) {
+        if (!keepAlive || !request.bodyComplete() || !ctx.channel().isActive() || listener.draining()) {
             inbound = null;
             ctx.close();
             return;

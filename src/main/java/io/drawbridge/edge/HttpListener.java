@@ -39,6 +39,10 @@ public final class HttpListener implements AutoCloseable {
     private final TlsCertificates tls;
     private final String hsts;
     private Channel serverChannel;
+    /** Open client connections, so that a drain can reach the idle ones. */
+    private final io.netty.channel.group.ChannelGroup connections =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+    private volatile boolean draining;
     private HttpsRedirectListener redirect;
 
     public HttpListener(ServerConfig config, IdentityHeadersConfig identityHeaders, EventLoops loops, AuditSink audit) {
@@ -88,6 +92,7 @@ public final class HttpListener implements AutoCloseable {
                         var guard = new SlowClientGuard(config.timeouts());
                         var requests = new StrictRequestDecoder(decoder);
                         var connection = new ClientConnectionHandler(HttpListener.this, guard);
+                        connections.add(ch);
                         guard.attach(connection, requests);
                         ch.pipeline()
                                 .addLast(SLOW_CLIENTS, guard)
@@ -150,8 +155,31 @@ public final class HttpListener implements AutoCloseable {
         return audit;
     }
 
+    /** Waits (up to {@code timeout}) until every client connection has closed after its last response. */
+    public void awaitDrained(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Whether the listener is shutting down: responses then close their connections. */
+    boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Stops accepting and drains: every response from now on closes its connection, and connections with no request
+     * under way close at once, so kept-alive clients move to another replica instead of meeting stopped routes.
+     */
     @Override
     public synchronized void close() {
+        draining = true;
         if (redirect != null) {
             redirect.close();
             redirect = null;
@@ -159,6 +187,13 @@ public final class HttpListener implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
             serverChannel = null;
+        }
+        for (Channel ch : connections) {
+            ch.eventLoop().execute(() -> {
+                if (ch.pipeline().get(GATEWAY_HANDLER) instanceof ClientConnectionHandler handler) {
+                    handler.closeIfIdle();
+                }
+            });
         }
     }
 }

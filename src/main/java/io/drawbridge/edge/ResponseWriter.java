@@ -148,7 +148,7 @@ final class ResponseWriter {
         headers.set(REQUEST_ID_HEADER, request.requestId());
         strictTransport(request, headers);
         boolean upgrade = streaming.upgradeProtocol() != null && status == 101;
-        boolean keepAlive = HttpUtil.isKeepAlive(request.head()) && !upgrade;
+        boolean keepAlive = HttpUtil.isKeepAlive(request.head()) && !upgrade && !draining(request);
         boolean bodyless = request.head().method().equals(HttpMethod.HEAD) || status == 204 || status == 304
                 || status < 200;
         if (upgrade) {
@@ -179,7 +179,7 @@ final class ResponseWriter {
     }
 
     private static void write(ClientRequest request, FullHttpResponse response) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request.head()) && request.bodyComplete()
+        boolean keepAlive = HttpUtil.isKeepAlive(request.head()) && request.bodyComplete() && !draining(request)
                 && !endsConnection(response.status().code());
         response.headers().set(REQUEST_ID_HEADER, request.requestId());
         strictTransport(request, response.headers());
@@ -196,6 +196,10 @@ final class ResponseWriter {
             }
             finish(request, keepAlive && f.isSuccess());
         });
+    }
+
+    private static boolean draining(ClientRequest request) {
+        return request.connection() != null && request.connection().listener().draining();
     }
 
     /** HSTS on every response of a TLS listener: browsers then never try plain HTTP for this host again. */

@@ -232,6 +232,8 @@ class ReplicasAuditIT {
                     sent.size(), instance, sent.stream().collect(Collectors.groupingBy(Sent::status,
                             java.util.TreeMap::new, Collectors.counting())), exit);
             assertThat(sent).isNotEmpty();
+            // Draining: kept-alive connections close instead of meeting stopped routes.
+            assertThat(sent).extracting(Sent::status).as("statuses while stopping").doesNotContain(503);
             assertOneConsistentStream(sent, consumeUntil(sent, Duration.ofSeconds(30)));
             assertThat(replica.log()).doesNotContain("unsent record");
         } finally {
