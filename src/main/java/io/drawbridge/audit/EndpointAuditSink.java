@@ -31,14 +31,11 @@ public final class EndpointAuditSink extends QueuedAuditSink {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointAuditSink.class);
     /** Camel-kafka's header for the record key (KafkaConstants.KEY). */
     private static final String KAFKA_KEY = "kafka.KEY";
-    /** At shutdown, how long in all to wait for an endpoint that does not answer before logging what is left. */
-    private static final long SHUTDOWN_WAIT_MILLIS = 10_000;
 
     private final String uri;
     private final Supplier<CamelContext> context;
     private final String key;
     private AsyncProducer producer; // created by the writer thread once Camel runs
-    private long shutdownDeadline; // writer thread only
 
     /** @param context the Camel context, available by the time the first record arrives */
     public EndpointAuditSink(Supplier<CamelContext> context, String uri, int capacity) {
@@ -140,14 +137,6 @@ public final class EndpointAuditSink extends QueuedAuditSink {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Milliseconds left of the time shutdown gives an endpoint that does not answer; counted from the first ask. */
-    private long shutdownWaitLeft() {
-        if (shutdownDeadline == 0) {
-            shutdownDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_WAIT_MILLIS);
-        }
-        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(shutdownDeadline - System.nanoTime()));
     }
 
     private AsyncProducer producer() {

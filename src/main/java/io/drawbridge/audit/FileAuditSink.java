@@ -67,8 +67,19 @@ public final class FileAuditSink extends QueuedAuditSink {
             } catch (IOException e) {
                 // Never drop: keep trying; meanwhile the full queue holds back new requests.
                 failing(true);
+                if (isClosed() && shutdownWaitLeft() == 0) {
+                    // Shutting down and the disk still refuses: the log is the last place the records can go.
+                    String unwritten = new String(bytes.array(), bytes.position(), bytes.remaining(),
+                            java.nio.charset.StandardCharsets.UTF_8);
+                    for (String line : unwritten.split("\n")) {
+                        if (!line.isBlank()) {
+                            LOG.error("audit file {} unwritable at shutdown; unwritten record: {}", file, line);
+                        }
+                    }
+                    return;
+                }
                 LOG.error("cannot write the audit file {} ({}); retrying", file, e.getMessage());
-                sleep(1000);
+                sleep(isClosed() ? Math.max(1, Math.min(1000, shutdownWaitLeft())) : 1000);
             }
         }
     }

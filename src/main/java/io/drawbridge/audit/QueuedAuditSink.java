@@ -28,6 +28,8 @@ public abstract class QueuedAuditSink implements AuditSink {
     private static final long IDLE_PARK_NANOS = 1_000_000;
     /** How long one write may take before the sink reports itself failing. */
     public static final long STALLED_AFTER_MILLIS = 3_000;
+    /** At shutdown, how long in all a sink that cannot write is retried before what is left goes to the log. */
+    static final long SHUTDOWN_WAIT_MILLIS = 10_000;
 
     private final ConcurrentLinkedQueue<AuditRecord> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -42,6 +44,7 @@ public abstract class QueuedAuditSink implements AuditSink {
     private volatile long writingSince; // System.nanoTime() when the current write began, 0 between writes
     private final String instance;
     private volatile java.util.function.Consumer<List<AuditRecord>> observer = batch -> { };
+    private long shutdownDeadline; // writer thread only
 
     /** @param instance stamped on every record that has none yet, or {@code null} to leave records as they are */
     QueuedAuditSink(String threadName, int capacity, String instance) {
@@ -85,6 +88,18 @@ public abstract class QueuedAuditSink implements AuditSink {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Milliseconds left of the time shutdown gives a sink that cannot write, counted from the first time a closing
+     * sink asks; when none is left, the sink logs what it could not write (the last place a record can go) rather
+     * than keep the process from ending.
+     */
+    final long shutdownWaitLeft() {
+        if (shutdownDeadline == 0) {
+            shutdownDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_WAIT_MILLIS);
+        }
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(shutdownDeadline - System.nanoTime()));
     }
 
     @Override
