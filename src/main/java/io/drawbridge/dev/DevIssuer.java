@@ -211,12 +211,16 @@ public final class DevIssuer implements Processor {
         if (account.email() != null) {
             claims.claim("email", account.email());
         }
+        return sign(claims.build());
+    }
+
+
+    private String sign(JWTClaimsSet claims) throws JOSEException {
         var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
-                .type(JOSEObjectType.JWT).build(), claims.build());
+                .type(JOSEObjectType.JWT).build(), claims);
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
     }
-
 
     /** Signs an access token for a demo account. Public for tests that need tokens without HTTP. */
     public String mint(Account account, String clientId, boolean human) throws JOSEException {
@@ -237,10 +241,7 @@ public final class DevIssuer implements Processor {
         if (account.email() != null) {
             claims.claim("email", account.email());
         }
-        var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
-                .type(JOSEObjectType.JWT).build(), claims.build());
-        jwt.sign(new RSASSASigner(key));
-        return jwt.serialize();
+        return sign(claims.build());
     }
 
     public String mintFor(String user) throws JOSEException {

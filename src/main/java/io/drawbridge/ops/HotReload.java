@@ -1,12 +1,10 @@
 package io.drawbridge.ops;
 
-import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
 import io.drawbridge.policy.Policies;
-import io.drawbridge.policy.Reason;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -18,7 +16,6 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -235,9 +232,7 @@ public final class HotReload implements AutoCloseable {
 
     private void refuse(String why) {
         LOG.warn("{} refused; the running configuration stays: {}", configFile, why);
-        audit.accept(new AuditRecord(Instant.now(), "reload-" + Long.toString(System.nanoTime(), 36),
-                AuditRecord.ERROR, Reason.CONFIG_REJECTED.code(), configFile + ": " + why, null, null, null,
-                List.of(), null, null, "-", "-", "", 0, null, null, 0, 0, 0, null, null));
+        audit.accept(RouteFileReloader.rejected(configFile + ": " + why));
     }
 
     private static List<Path> routeFiles(RouteFolder folder) {

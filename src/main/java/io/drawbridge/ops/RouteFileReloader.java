@@ -151,9 +151,14 @@ public final class RouteFileReloader {
 
     private void refuse(Path file, String why) {
         LOG.warn("route file {} refused; the running routes stay as they are: {}", file, why);
-        audit.accept(new AuditRecord(Instant.now(), "reload-" + Long.toString(System.nanoTime(), 36),
-                AuditRecord.ERROR, Reason.CONFIG_REJECTED.code(), file + ": " + why, null, null, null, List.of(),
-                null, null, "-", "-", "", 0, null, null, 0, 0, 0, null, null));
+        audit.accept(rejected(file + ": " + why));
+    }
+
+    /** The audit event of a refused configuration change (not a request: no client, no route). */
+    static AuditRecord rejected(String detail) {
+        return new AuditRecord(Instant.now(), "reload-" + Long.toString(System.nanoTime(), 36), AuditRecord.ERROR,
+                Reason.CONFIG_REJECTED.code(), detail, null, null, null, List.of(), null, null, "-", "-", "", 0, null,
+                null, 0, 0, 0, null, null);
     }
 
     private void removeQuietly(String id) {
