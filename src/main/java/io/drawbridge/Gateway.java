@@ -121,6 +121,7 @@ public final class Gateway implements AutoCloseable {
                 ? new EndpointAuditSink(context::get, config.audit().endpoint(), config.audit().maxBacklog(), instance)
                 : new FileAuditSink(Path.of(config.audit().file()), config.audit().maxBacklog(), instance);
         HttpListener listener = new HttpListener(config.server(), config.identityHeaders(), loops, audit);
+        listener.refuseWhenAuditBehind(config.audit().refusesWhenBehind());
         var tracing = io.drawbridge.edge.RequestTracing.from(config.management().tracing());
         listener.tracing(tracing);
         ThreadPoolExecutor authExecutor = boundedExecutor("drawbridge-keys");
@@ -314,6 +315,9 @@ public final class Gateway implements AutoCloseable {
                     LOG.warn("closing {}: {}", resource, e.getMessage());
                 }
             }
+        }
+        if (audit instanceof QueuedAuditSink queued) {
+            queued.shutdownStarting(); // a failing sink's wait runs alongside the drain, not after it
         }
         listener.close();
         listener.awaitDrained(java.time.Duration.ofSeconds(10)); // in-flight responses end, then their connections

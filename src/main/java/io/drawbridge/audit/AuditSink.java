@@ -1,13 +1,27 @@
 package io.drawbridge.audit;
 
 /**
- * Where audit records go. Implementations must not lose a record they accepted, must not block the caller for
- * long (the caller may be an I/O thread), and must flush everything on {@link #close()}.
+ * Where audit records go. Implementations must not lose a record they accepted, must not block the caller (it
+ * may be an I/O thread), and must flush everything on {@link #close()}.
  */
 public interface AuditSink extends AutoCloseable {
 
     /** Accepts one record for writing. */
     void accept(AuditRecord record);
+
+    /**
+     * Accepts one record and runs {@code onWritten} (on the sink's thread: keep it short) once the record is
+     * where the sink keeps it, so that a caller can hold back what must not happen before.
+     */
+    default void accept(AuditRecord record, Runnable onWritten) {
+        accept(record);
+        onWritten.run();
+    }
+
+    /** Whether the sink cannot keep up: new requests should wait, or be refused ({@code audit.whenBehind}). */
+    default boolean behind() {
+        return false;
+    }
 
     /** Writes out everything accepted so far and releases the sink. */
     @Override

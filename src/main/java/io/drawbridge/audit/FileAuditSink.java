@@ -41,10 +41,30 @@ public final class FileAuditSink extends QueuedAuditSink {
             }
             this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
+            endPartialLine();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the audit file " + file, e);
         }
         startWriter();
+    }
+
+    /**
+     * A process killed in the middle of a write can leave a last line without its end. Appending to it would glue
+     * the next record onto it, so it gets its line end first; it stays in the file, unparseable, as evidence.
+     */
+    private void endPartialLine() throws IOException {
+        if (!Files.isRegularFile(file) || channel.size() == 0) {
+            return;
+        }
+        try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            reader.read(last, reader.size() - 1);
+            if (last.get(0) != '\n') {
+                LOG.warn("audit file {} ended in a partial line (the process was killed while writing it); it is "
+                        + "kept, and new records start on a line of their own", file);
+                channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+            }
+        }
     }
 
     public Path file() {

@@ -12,30 +12,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every sink shares: a bounded queue that the request path only enqueues to, one thread of the sink's own
- * that writes batches, back-pressure instead of loss when the queue is full, and a close that writes out
- * everything accepted before it returns. A sink whose write has not returned for {@link #STALLED_AFTER_MILLIS}
- * counts as failing, like one whose write failed: a hung disk or a broker that does not answer makes the gateway
- * unready instead of quietly filling the queue.
+ * What every sink shares: a queue that the request path only adds to, one thread of the sink's own that writes
+ * batches, and a close that writes out everything accepted before it returns.
  * <p>
- * The hand-off is lock-free and never wakes the writer: the writer looks for records every millisecond and writes
- * what has gathered as one batch. A blocking queue's signal on every record cost two futex system calls per
- * request in the profile, and one disk write per record.
+ * Durability: a record may come with a callback that runs once the record is where the sink keeps it (handed to
+ * the operating system for a file, acknowledged by the endpoint). The edge holds a response's last bytes until
+ * then, so no client ever has a response that a {@code kill -9} could leave unaudited; the batch a response waits
+ * for is the group commit of every record that arrived meanwhile.
+ * <p>
+ * Back-pressure: the queue never blocks the caller (often an I/O thread). Instead the sink reports itself
+ * {@link #behind()} when the backlog reaches its capacity or it is failing, and the edge holds new requests back
+ * or refuses them with 503 ({@code audit.whenBehind}). A sink whose write has not returned for
+ * {@link #STALLED_AFTER_MILLIS} counts as failing, like one whose write failed.
+ * <p>
+ * The hand-off is lock-free: while traffic flows the writer looks for records every {@link #ACTIVE_PARK_NANOS}
+ * and writes what has gathered as one batch (a blocking queue's signal on every record cost two futex system
+ * calls per request in the profile); after a quiet spell it sleeps until the next record wakes it.
  */
 public abstract class QueuedAuditSink implements AuditSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueuedAuditSink.class);
-    private static final long IDLE_PARK_NANOS = 1_000_000;
+    /** How often a busy writer looks for records: the most a response waits for its batch to start. */
+    static final long ACTIVE_PARK_NANOS = 100_000;
+    /** Empty looks before the writer sleeps until woken (about 20 ms without a record). */
+    private static final int ACTIVE_ROUNDS = 200;
     /** How long one write may take before the sink reports itself failing. */
     public static final long STALLED_AFTER_MILLIS = 3_000;
     /** At shutdown, how long in all a sink that cannot write is retried before what is left goes to the log. */
     static final long SHUTDOWN_WAIT_MILLIS = 10_000;
 
-    private final ConcurrentLinkedQueue<AuditRecord> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final int capacity;
     private final Thread writer;
-    private final Object roomMade = new Object();
+    private volatile boolean asleep; // the writer sleeps until a record wakes it
     // accept() holds the read side while it queues, close() the write side while it marks the end:
     // no record can slip in after the writer's last look and be lost.
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
@@ -44,7 +54,7 @@ public abstract class QueuedAuditSink implements AuditSink {
     private volatile long writingSince; // System.nanoTime() when the current write began, 0 between writes
     private final String instance;
     private volatile java.util.function.Consumer<List<AuditRecord>> observer = batch -> { };
-    private long shutdownDeadline; // writer thread only
+    private volatile long shutdownDeadline; // System.nanoTime() when shutdown stops waiting for a failing sink
 
     /** @param instance stamped on every record that has none yet, or {@code null} to leave records as they are */
     QueuedAuditSink(String threadName, int capacity, String instance) {
@@ -96,52 +106,64 @@ public abstract class QueuedAuditSink implements AuditSink {
      * than keep the process from ending.
      */
     final long shutdownWaitLeft() {
+        shutdownStarting();
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(shutdownDeadline - System.nanoTime()));
+    }
+
+    /**
+     * Starts the shutdown clock early (the gateway calls it as it begins to stop, before draining connections),
+     * so that the wait for a failing sink is counted once, not after the drain's own wait.
+     */
+    public final synchronized void shutdownStarting() {
         if (shutdownDeadline == 0) {
             shutdownDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_WAIT_MILLIS);
         }
-        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(shutdownDeadline - System.nanoTime()));
     }
 
     @Override
     public final void accept(AuditRecord record) {
+        accept(record, null);
+    }
+
+    @Override
+    public final void accept(AuditRecord record, Runnable onWritten) {
         closing.readLock().lock();
         try {
             if (closed) {
                 // Shutdown closes the listener before the sink, so this is a bug; still, say it rather than lose it.
                 LOG.error("audit record after the audit sink was closed: {}", AuditJson.toJson(record));
+                written(onWritten);
                 return;
             }
-            if (queued.incrementAndGet() > capacity) {
-                waitForRoom();
-            }
-            queue.add(record);
+            queued.incrementAndGet();
+            queue.add(new Entry(record, onWritten));
         } finally {
             closing.readLock().unlock();
         }
+        if (asleep) {
+            asleep = false;
+            LockSupport.unpark(writer);
+        }
     }
 
-    /** Back-pressure: the sink is behind, so the caller waits rather than a record being dropped. */
-    private void waitForRoom() {
-        synchronized (roomMade) {
-            while (queued.get() > capacity) {
-                try {
-                    roomMade.wait(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return; // the record is still queued: late is better than lost
-                }
-            }
-        }
+    /** Whether new requests should wait or be refused: the backlog is at capacity, or the sink cannot write. */
+    @Override
+    public boolean behind() {
+        return queued.get() >= capacity || failing();
     }
 
     private void drain() {
         List<AuditRecord> batch = new ArrayList<>(256);
+        List<Runnable> callbacks = new ArrayList<>(256);
         int idleRounds = 0;
         while (true) {
             boolean end = closed; // read before polling: whatever was accepted before close is in the queue now
-            AuditRecord record;
-            while (batch.size() < 4096 && (record = queue.poll()) != null) {
-                batch.add(record);
+            Entry entry;
+            while (batch.size() < 4096 && (entry = queue.poll()) != null) {
+                batch.add(entry.record());
+                if (entry.onWritten() != null) {
+                    callbacks.add(entry.onWritten());
+                }
             }
             if (!batch.isEmpty()) {
                 stamp(batch);
@@ -151,27 +173,50 @@ public abstract class QueuedAuditSink implements AuditSink {
                 } finally {
                     writingSince = 0;
                 }
+                for (Runnable callback : callbacks) {
+                    written(callback);
+                }
                 try {
                     observer.accept(batch);
                 } catch (RuntimeException e) {
                     LOG.warn("audit observer failed: {}", e.toString());
                 }
-                int left = queued.addAndGet(-batch.size());
+                queued.addAndGet(-batch.size());
                 batch.clear();
+                callbacks.clear();
                 idleRounds = 0;
-                if (left >= capacity - 4096) {
-                    synchronized (roomMade) {
-                        roomMade.notifyAll();
-                    }
-                }
                 continue;
             }
             if (end) {
                 return;
             }
-            // 1 ms while traffic flows; when nothing came for a while, look less often
-            LockSupport.parkNanos(++idleRounds < 200 ? IDLE_PARK_NANOS : 20 * IDLE_PARK_NANOS);
+            if (++idleRounds < ACTIVE_ROUNDS) {
+                LockSupport.parkNanos(ACTIVE_PARK_NANOS);
+            } else {
+                // Quiet: sleep until accept() wakes us. Announce the sleep, then look once more, so that a record
+                // added in between is either seen here or wakes us.
+                asleep = true;
+                if (queue.isEmpty() && !closed) {
+                    LockSupport.parkNanos(this, 1_000_000_000L);
+                }
+                asleep = false;
+                idleRounds = queue.isEmpty() ? ACTIVE_ROUNDS : 0;
+            }
         }
+    }
+
+    private static void written(Runnable callback) {
+        if (callback == null) {
+            return;
+        }
+        try {
+            callback.run();
+        } catch (RuntimeException e) { // an event loop already shut down: its connection is gone anyway
+            LOG.debug("audit write callback failed: {}", e.toString());
+        }
+    }
+
+    private record Entry(AuditRecord record, Runnable onWritten) {
     }
 
     private void stamp(List<AuditRecord> batch) {

@@ -2,7 +2,8 @@ package io.drawbridge.config;
 
 import java.util.regex.Pattern;
 
-/** Audit: a file or a Camel endpoint, not both, an endpoint that looks like a Camel URI, a backlog. */
+/** Audit: a file or a Camel endpoint, not both, an endpoint that looks like a Camel URI, a backlog, what
+ * requests meet while the sink is behind. */
 final class AuditCheck implements ConfigCheck {
 
     private static final Pattern CAMEL_URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.+");
@@ -25,6 +26,9 @@ final class AuditCheck implements ConfigCheck {
         }
         if (audit.maxBacklog() < 1) {
             problems.add("audit.maxBacklog", "must be at least 1");
+        }
+        if (!AuditConfig.WAIT.equals(audit.whenBehind()) && !AuditConfig.REFUSE.equals(audit.whenBehind())) {
+            problems.add("audit.whenBehind", "must be wait or refuse, not " + audit.whenBehind());
         }
     }
 }

@@ -9,20 +9,31 @@ package io.drawbridge.config;
  * @param instance   the name this gateway writes into every record's {@code instance} field, so that the records of
  *                   several replicas in one stream say who wrote them; default the {@code HOSTNAME} environment
  *                   variable (the pod's name in Kubernetes), else the machine's host name
- * @param maxBacklog records held in memory while the sink is behind or down; when full, requests wait for room
- *                   instead of a record being dropped; default 65536
+ * @param maxBacklog records accepted and not yet written beyond which the sink counts as behind; default 65536
+ * @param whenBehind what a new request meets while the sink is behind (backlog full) or failing: {@code wait}
+ *                   (default: it waits, unrouted, until the sink catches up: back-pressure) or {@code refuse} (503
+ *                   with reason {@code audit-behind} at once). Either way no request reaches a route, and no
+ *                   response leaves, before its audit record is written.
  */
-public record AuditConfig(String file, String endpoint, String instance, Integer maxBacklog) {
+public record AuditConfig(String file, String endpoint, String instance, Integer maxBacklog, String whenBehind) {
 
     public static final int DEFAULT_MAX_BACKLOG = 65_536;
+    public static final String WAIT = "wait";
+    public static final String REFUSE = "refuse";
 
     public AuditConfig {
         file = file == null && endpoint == null ? ".drawbridge/audit.jsonl" : file;
         maxBacklog = maxBacklog == null ? DEFAULT_MAX_BACKLOG : maxBacklog;
+        whenBehind = whenBehind == null ? WAIT : whenBehind;
     }
 
     public AuditConfig(String file, String endpoint) {
-        this(file, endpoint, null, null);
+        this(file, endpoint, null, null, null);
+    }
+
+    /** Whether requests are refused (503), rather than held back, while the sink is behind. */
+    public boolean refusesWhenBehind() {
+        return REFUSE.equals(whenBehind);
     }
 
     /** Only the endpoint's scheme: the rest of a Camel URI often carries credentials. */
@@ -30,7 +41,7 @@ public record AuditConfig(String file, String endpoint, String instance, Integer
     public String toString() {
         String shown = endpoint == null ? null : endpoint.substring(0, endpoint.indexOf(':') + 1) + "***";
         return "AuditConfig[file=" + file + ", endpoint=" + shown + ", instance=" + instance + ", maxBacklog="
-                + maxBacklog + "]";
+                + maxBacklog + ", whenBehind=" + whenBehind + "]";
     }
 
     public static AuditConfig defaults() {

@@ -146,6 +146,26 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         current = request;
         inbound = request;
+        admit(request, head);
+    }
+
+    /**
+     * Nothing reaches a route while the audit sink is behind: the request waits until it catches up
+     * (back-pressure, the default) or is refused with 503 ({@code audit.whenBehind: refuse}).
+     */
+    private void admit(ClientRequest request, HttpRequest head) {
+        if (current != request || !ctx.channel().isActive()) {
+            return;
+        }
+        if (listener.audit() != null && listener.audit().behind()) {
+            if (listener.refusesWhenAuditBehind()) {
+                ResponseWriter.error(request, new BadRequest(503, Reason.AUDIT_BEHIND,
+                        "the audit sink is behind or failing"), null);
+            } else {
+                ctx.executor().schedule(() -> admit(request, head), 5, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
         route(request, head, System.nanoTime() + SWAP_WAIT_NANOS);
     }
 
@@ -392,10 +412,25 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    void listenerAudit(ClientRequest request) {
+    /**
+     * Writes the request's audit record, once. With {@code then}, runs it on this connection's event loop once the
+     * sink has the record: what must not reach the client before its record is written waits for that.
+     */
+    void audit(ClientRequest request, Runnable then) {
+        if (!request.markAudited()) {
+            if (then != null) {
+                then.run();
+            }
+            return;
+        }
         var record = AuditRecords.of(request);
         RequestTracing.end(request.span(), request, record.route());
-        listener.audit().accept(record);
+        if (then == null) {
+            listener.audit().accept(record);
+        } else {
+            var loop = ctx.channel().eventLoop();
+            listener.audit().accept(record, () -> loop.execute(then));
+        }
     }
 
     ClientRequest current() {

@@ -63,6 +63,7 @@ public final class ClientRequest {
     private int status;
     private long bytesOut;
     private boolean finished;
+    private boolean audited;
     private String outcomeKind = AuditRecord.ERROR;
     private Reason outcomeReason = Reason.INTERNAL_ERROR;
     private String outcomeDetail;
@@ -472,6 +473,25 @@ public final class ClientRequest {
     /** Counts response body bytes as they are written. */
     public void countOut(long bytes) {
         bytesOut += bytes;
+    }
+
+    boolean markAudited() {
+        if (audited) {
+            return false;
+        }
+        audited = true;
+        return true;
+    }
+
+    /**
+     * Writes the last part of a streamed response once this request's audit record is written (a client never
+     * has a whole response whose record a crash could lose), then runs {@code then}.
+     */
+    public void writeLastAfterAudit(Object last, Runnable then) {
+        connection.audit(this, () -> {
+            channel.writeAndFlush(last);
+            then.run();
+        });
     }
 
     boolean markFinished() {

@@ -56,6 +56,17 @@ public final class HttpListener implements AutoCloseable {
                 : "max-age=" + config.tls().hsts().toSeconds();
     }
 
+    private volatile boolean refuseWhenAuditBehind;
+
+    /** While the audit sink is behind: refuse new requests with 503 ({@code true}) or hold them back. */
+    public void refuseWhenAuditBehind(boolean refuse) {
+        this.refuseWhenAuditBehind = refuse;
+    }
+
+    boolean refusesWhenAuditBehind() {
+        return refuseWhenAuditBehind;
+    }
+
     /** Spans and trace ids for requests; set before {@link #start()}. */
     public void tracing(RequestTracing tracing) {
         this.tracing = tracing;

@@ -165,17 +165,25 @@ final class ResponseWriter {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         request.status(status);
-        request.channel().write(head);
         boolean reuse = keepAlive;
-        streaming.streamTo(request, failure -> {
-            if (failure != null) {
-                Reason reason = failure instanceof Reasoned r ? r.reason() : Reason.UPSTREAM_RESET;
-                request.outcome(AuditRecord.ERROR, reason, failure.getMessage());
-                finish(request, false);
-            } else {
-                finish(request, reuse && !upgrade);
-            }
-        });
+        Runnable send = () -> {
+            request.channel().write(head);
+            streaming.streamTo(request, failure -> {
+                if (failure != null) {
+                    Reason reason = failure instanceof Reasoned r ? r.reason() : Reason.UPSTREAM_RESET;
+                    request.outcome(AuditRecord.ERROR, reason, failure.getMessage());
+                    finish(request, false);
+                } else {
+                    finish(request, reuse && !upgrade);
+                }
+            });
+        };
+        if (upgrade) {
+            // A tunnel may stay open for hours: its record is written, and awaited, before the 101 goes out.
+            request.connection().audit(request, send);
+        } else {
+            send.run(); // the body's last part waits for the record (ClientRequest.writeLastAfterAudit)
+        }
     }
 
     private static void write(ClientRequest request, FullHttpResponse response) {
@@ -190,12 +198,17 @@ final class ResponseWriter {
             response.content().clear();
         }
         request.status(response.status().code());
-        request.channel().writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+        Runnable send = () -> request.channel().writeAndFlush(response).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
-                request.outcome(request.outcomeKind(), Reason.CLIENT_ABORTED, "response could not be written");
+                LOG.debug("request {}: the response could not be written", request.requestId());
             }
             finish(request, keepAlive && f.isSuccess());
         });
+        if (request.outcomeReason() == Reason.AUDIT_BEHIND) {
+            send.run(); // refused because the sink is behind: waiting for it would defeat the refusal
+        } else {
+            request.connection().audit(request, send); // the response leaves once its record is written
+        }
     }
 
     private static boolean draining(ClientRequest request) {
@@ -218,12 +231,16 @@ final class ResponseWriter {
         return status == 400 || status == 408 || status == 413 || status == 414 || status == 431 || status == 505;
     }
 
-    /** Ends the request: one audit record, then the connection takes the next request or closes. */
+    /**
+     * Ends the request: its audit record unless the response already waited for it (a request that ends without
+     * a whole response, such as a client gone, is recorded here), then the connection takes the next request or
+     * closes.
+     */
     static void finish(ClientRequest request, boolean keepAlive) {
         if (!request.markFinished()) {
             return;
         }
-        request.connection().listenerAudit(request);
+        request.connection().audit(request, null);
         request.connection().finished(request, keepAlive);
         Exchange exchange = request.exchange();
         if (exchange != null && request.consumer() != null) {

@@ -278,13 +278,13 @@ final class ProxyCall implements BodySink, StreamingResponse {
     private void forward(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
         client.countOut(content.content().readableBytes());
-        client.channel().write(content);
         if (last) {
             responseComplete = true;
-            client.channel().flush();
             releaseUpstream();
-            complete(null);
+            client.channel().flush();
+            client.writeLastAfterAudit(content, () -> complete(null));
         } else {
+            client.channel().write(content);
             backPressure();
         }
     }

@@ -103,6 +103,20 @@ class EndpointAuditSinkTest {
         assertThat(received).extracting(r -> r.path("requestId").asText()).containsExactly("a");
     }
 
+    @Test
+    void aCallbackRunsOnlyOnceTheEndpointHasTheRecord() throws Exception {
+        hold = new CountDownLatch(1);
+        var sink = new EndpointAuditSink(() -> camel, "direct:audit", 16, "gw-1");
+        var called = new CountDownLatch(1);
+        sink.accept(record("a"), called::countDown);
+
+        assertThat(called.await(300, TimeUnit.MILLISECONDS)).as("no callback while the endpoint holds it").isFalse();
+        hold.countDown();
+        assertThat(called.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(received).extracting(r -> r.path("requestId").asText()).containsExactly("a");
+        sink.close();
+    }
+
     private static void await(BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {

@@ -157,6 +157,59 @@ class FileAuditSinkTest {
     }
 
     @Test
+    void aCallbackRunsOnlyOnceItsRecordIsInTheFile() throws Exception {
+        Path file = dir.resolve("audit.log");
+        var sink = new FileAuditSink(file, 16);
+        var seen = new java.util.concurrent.CompletableFuture<List<String>>();
+
+        sink.accept(record("earlier"));
+        sink.accept(record("held"), () -> {
+            try {
+                seen.complete(requestIds(file)); // what a kill -9 at this instant would leave behind
+            } catch (Exception e) {
+                seen.completeExceptionally(e);
+            }
+        });
+
+        assertThat(seen.get(30, TimeUnit.SECONDS)).containsExactly("earlier", "held");
+        sink.close();
+    }
+
+    @Test
+    void isBehindOnceItsBacklogReachesCapacityAndWhileItCannotWrite() throws Exception {
+        var healthy = new FileAuditSink(dir.resolve("audit.log"), 4);
+        assertThat(healthy.behind()).isFalse();
+        healthy.close();
+
+        var full = new FileAuditSink(Path.of("/dev/full"), 1000); // every write fails: ENOSPC
+        var written = new java.util.concurrent.atomic.AtomicBoolean();
+        full.accept(record("a"), () -> written.set(true));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!full.behind() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(full.behind()).as("a sink that cannot write is behind").isTrue();
+        assertThat(written).as("no callback before the record is written").isFalse();
+        full.shutdownStarting();
+        full.close(); // gives up after the shutdown wait: the record goes to the log, then the callback runs
+        assertThat(written).isTrue();
+    }
+
+    @Test
+    void aPartialLastLineLeftByAKillGetsItsLineEndBeforeNewRecords() throws Exception {
+        Path file = dir.resolve("audit.log");
+        Files.writeString(file, "{\"requestId\":\"whole\"}\n{\"requestId\":\"cut-sh");
+
+        var sink = new FileAuditSink(file, 16);
+        sink.accept(record("after"));
+        sink.close();
+
+        assertThat(Files.readAllLines(file)).containsExactly("{\"requestId\":\"whole\"}",
+                "{\"requestId\":\"cut-sh", Files.readAllLines(file).get(2));
+        assertThat(JSON.readTree(Files.readAllLines(file).get(2)).path("requestId").asText()).isEqualTo("after");
+    }
+
+    @Test
     void closingAnUnusedSinkLeavesAnEmptyFile() throws Exception {
         Path file = dir.resolve("audit.log");
 

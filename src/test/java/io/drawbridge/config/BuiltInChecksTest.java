@@ -112,7 +112,7 @@ class BuiltInChecksTest {
         assertThat(loadYaml("audit:\n  endpoint: log:audit\n", Map.of()).audit())
                 .isEqualTo(new AuditConfig(null, "log:audit"));
         assertThat(loadYaml("audit:\n  endpoint: log:audit\n  instance: gw-1\n  maxBacklog: 1000\n", Map.of())
-                .audit()).isEqualTo(new AuditConfig(null, "log:audit", "gw-1", 1000));
+                .audit()).isEqualTo(new AuditConfig(null, "log:audit", "gw-1", 1000, null));
         assertThat(AuditConfig.defaults().maxBacklog()).isEqualTo(AuditConfig.DEFAULT_MAX_BACKLOG);
     }
 

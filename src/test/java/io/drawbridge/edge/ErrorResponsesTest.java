@@ -54,6 +54,7 @@ class ErrorResponsesTest {
         STATUS.put(Reason.UPSTREAM_UNREACHABLE, 502);
         STATUS.put(Reason.UPSTREAM_RESET, 502);
         STATUS.put(Reason.UPSTREAM_UNAVAILABLE, 503);
+        STATUS.put(Reason.AUDIT_BEHIND, 503);
         STATUS.put(Reason.UPSTREAM_TIMEOUT, 504);
         // Not failures a client caused or an upstream had: the default.
         for (Reason r : List.of(Reason.RULE_MATCHED, Reason.PUBLIC_ROUTE, Reason.AUDIT_ONLY, Reason.CLIENT_ABORTED,

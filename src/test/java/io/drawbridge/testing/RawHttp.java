@@ -118,6 +118,38 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** True when nothing at all arrives within {@code millis} (the server holds the response back). */
+    public boolean silentFor(int millis) {
+        try {
+            socket.setSoTimeout(millis);
+            in.mark(1);
+            int b = in.read();
+            in.reset();
+            socket.setSoTimeout(15_000);
+            return false; // a byte, or the connection's end
+        } catch (java.net.SocketTimeoutException e) {
+            try {
+                socket.setSoTimeout(15_000);
+            } catch (IOException ignored) {
+                // the next read reports it
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** True when one whole response arrives within {@code millis}. */
+    public boolean answersWithin(int millis) {
+        try {
+            socket.setSoTimeout(millis);
+            read();
+            return true;
+        } catch (UncheckedIOException | java.net.SocketException e) {
+            return false;
+        }
+    }
+
     /** True when the server closed the connection (reads EOF within the timeout). */
     public boolean closedByServer() {
         try {
