@@ -138,6 +138,17 @@ public final class GatewayProcess implements AutoCloseable {
         return process.isAlive() ? -1 : process.exitValue();
     }
 
+    /** SIGKILL: the process ends at once, with no shutdown of any kind; returns the exit status (137). */
+    public int kill() {
+        process.destroyForcibly(); // SIGKILL on Linux
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {
