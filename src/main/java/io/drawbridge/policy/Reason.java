@@ -69,6 +69,8 @@ public enum Reason {
     CLIENT_ABORTED("client-aborted"),
     /** The client sent its request head or body too slowly (server.timeouts). */
     CLIENT_TIMEOUT("client-timeout"),
+    /** Over TLS, the request names another host than the server name (SNI) the connection was opened for. */
+    MISDIRECTED_REQUEST("misdirected-request"),
     INTERNAL_ERROR("internal-error");
 
     private final String code;
