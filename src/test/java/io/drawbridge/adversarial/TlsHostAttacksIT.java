@@ -54,11 +54,17 @@ class TlsHostAttacksIT {
     void start(@TempDir Path dir) throws Exception {
         certificate = certificate(dir);
         minter.writeJwks(dir.resolve("jwks.json"));
-        gateway = GatewayFixture.start(dir, """
+        gateway = start(dir, "");
+        probe = new Probe(gateway, upstream);
+    }
+
+    private GatewayFixture start(Path dir, String serverFields) {
+        return GatewayFixture.start(dir, """
                 server:
                   tls:
                     certificateFile: @DIR@/tls.crt
                     keyFile: @DIR@/tls.key
+                %s
                 issuers:
                   - name: test
                     issuer: https://issuer.test
@@ -70,11 +76,10 @@ class TlsHostAttacksIT {
                       - groups: [admins]
                   open:
                     public: true
-                """, Map.of(
+                """.formatted(serverFields), Map.of(
                 "www.yaml", HeaderSpoofingIT.route("www", "/?host=" + WWW, false, "open"),
                 "admin.yaml", HeaderSpoofingIT.route("admin", "/?host=" + ADMIN, true, "admins")),
                 Map.of("upstream", upstream.url()));
-        probe = new Probe(gateway, upstream);
     }
 
     @AfterAll
@@ -169,6 +174,21 @@ class TlsHostAttacksIT {
         allowed.forwarded(200);
     }
 
+    @Test
+    void aTrustedProxyChoosesItsOwnServerNameAndIsNotHeldToIt(@TempDir Path dir) throws Exception {
+        for (String file : List.of("tls.crt", "tls.key", "jwks.json")) {
+            Files.copy(gateway.auditFile().resolveSibling(file), dir.resolve(file));
+        }
+        try (var behindProxy = start(dir, "  trustedProxies: [127.0.0.1]")) {
+            var viaProxy = new Probe(behindProxy, upstream);
+            int before = viaProxy.upstreamCount();
+            try (var http = new RawHttp(tls("drawbridge.internal", behindProxy.port()))) {
+                var response = http.send("GET /x HTTP/1.1\r\nHost: " + ADMIN + "\r\n\r\n").read();
+                viaProxy.outcome(response, before).refused(401, "token-missing");
+            }
+        }
+    }
+
     private Probe.Outcome send(String sni, String request) {
         int before = probe.upstreamCount();
         try (var http = new RawHttp(tls(sni))) {
@@ -182,8 +202,12 @@ class TlsHostAttacksIT {
      * told.
      */
     private SSLSocket tls(String sni) {
+        return tls(sni, gateway.port());
+    }
+
+    private SSLSocket tls(String sni, int port) {
         try {
-            var socket = (SSLSocket) trusting(certificate).getSocketFactory().createSocket("127.0.0.1", gateway.port());
+            var socket = (SSLSocket) trusting(certificate).getSocketFactory().createSocket("127.0.0.1", port);
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
             socket.setSSLParameters(parameters);
