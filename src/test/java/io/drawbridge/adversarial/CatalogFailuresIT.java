@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.AppenderBase;
 import io.drawbridge.identity.CatalogRoleSource;
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.TestUpstream;
 import io.drawbridge.testing.TokenMinter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Backstage catalog that fails: slow, down, resetting, answering 500, garbage, oversized or hostile entities.
- * Every caller is, in the catalog, a member of {@code sre} and {@code contractors}. The staff route denies
+ * A Backstage catalog that fails: slow, down, resetting, answering 500 (for the user or for the user's groups),
+ * garbage, oversized or hostile entities, an endless group tree. Every caller is, in the catalog, a member of
+ * {@code sre} and {@code contractors} (directly, or above a group whose look-up fails). The staff route denies
  * contractors and lets everyone else in, so a gateway that went on without catalog groups would answer it 200:
  * it must answer 503 {@code catalog-unavailable} instead, forward nothing, audit the decision, count it, log one
  * warning without stack trace, token or forged lines, and serve again by itself once the catalog answers properly
@@ -49,7 +49,14 @@ class CatalogFailuresIT {
     private final TokenMinter minter = new TokenMinter();
     private final TestUpstream upstream = new TestUpstream();
     private final StandInCatalog catalog = new StandInCatalog();
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    /** Every log event of the gateway, from whichever thread logged it. */
+    private final List<ILoggingEvent> logged = new CopyOnWriteArrayList<>();
+    private final AppenderBase<ILoggingEvent> log = new AppenderBase<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+            logged.add(event);
+        }
+    };
     /** Callers whose look-ups failed, to check they are served again. */
     private final List<String> failed = new CopyOnWriteArrayList<>();
     private GatewayFixture gateway;
@@ -57,6 +64,7 @@ class CatalogFailuresIT {
 
     @BeforeAll
     void start(@TempDir Path dir) {
+        log.setContext(root().getLoggerContext());
         log.start();
         root().addAppender(log);
         minter.writeJwks(dir.resolve("jwks.json"));
@@ -122,7 +130,8 @@ class CatalogFailuresIT {
 
     static Stream<StandInCatalog.Answer> failures() {
         var failures = EnumSet.allOf(StandInCatalog.Answer.class);
-        failures.removeAll(Set.of(StandInCatalog.Answer.OK, StandInCatalog.Answer.THOUSANDS_OF_GROUPS));
+        failures.removeAll(Set.of(StandInCatalog.Answer.OK, StandInCatalog.Answer.THOUSANDS_OF_GROUPS,
+                StandInCatalog.Answer.CYCLIC_GROUPS));
         return failures.stream();
     }
 
@@ -139,12 +148,13 @@ class CatalogFailuresIT {
         String user = userFor(answer);
         catalog.answer(user, answer);
         failed.add(user);
-        int logged = log.list.size();
+        int loggedBefore = logged.size();
         double before = Metrics.sum(gateway, UNAVAILABLE, "result=\"unavailable\"");
 
         var staff = get("/staff/x", user).refused(503, "catalog-unavailable");
         assertThat(staff.audit().path("catalog").asText()).isEqualTo("unavailable");
         assertThat(staff.audit().path("subject").asText()).isEqualTo(user);
+        assertThat(staff.audit().toString()).doesNotContain(TOKEN).hasSizeLessThan(4_000);
         assertThat(staff.audit().path("groups")).as("no catalog group is claimed").noneMatch(
                 g -> g.asText().startsWith("group:"));
         assertThat(staff.response().header("Retry-After")).isEqualTo("5");
@@ -158,8 +168,13 @@ class CatalogFailuresIT {
         assertThat(Metrics.await(gateway, before + 2, 5_000, UNAVAILABLE, "result=\"unavailable\""))
                 .isEqualTo(before + 2);
 
-        List<ILoggingEvent> lines = new ArrayList<>(log.list.subList(logged, log.list.size()));
-        assertThat(lines).filteredOn(e -> e.getFormattedMessage().startsWith("catalog lookup failed")).hasSize(1);
+        // a look-up that outlives the requests' wait (the endless tree) logs when it gives up
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (failuresLoggedSince(loggedBefore) == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(failuresLoggedSince(loggedBefore)).isEqualTo(1);
+        List<ILoggingEvent> lines = logged.subList(loggedBefore, logged.size());
         assertThat(lines).allSatisfy(e -> {
             assertThat(e.getThrowableProxy()).as("stack trace of " + e.getFormattedMessage()).isNull();
             assertThat(e.getFormattedMessage()).doesNotContain(TOKEN).doesNotContain("Bearer")
@@ -197,6 +212,11 @@ class CatalogFailuresIT {
         }
     }
 
+    private long failuresLoggedSince(int index) {
+        return logged.stream().skip(index)
+                .filter(e -> e.getFormattedMessage().startsWith("catalog lookup failed")).count();
+    }
+
     // ---- last-known-good -------------------------------------------------------------------------------------
 
     @Order(4)
@@ -230,5 +250,14 @@ class CatalogFailuresIT {
         var staff = get("/staff/x", "many-groups").refused(403, "deny-rule-matched");
         assertThat(staff.audit().path("catalog").asText()).isEqualTo("fresh");
         assertThat(staff.audit().path("groups")).hasSizeGreaterThan(5_000);
+    }
+
+    @Order(6)
+    @Test
+    void aGroupCycleEndsAndItsParentsStillCount() {
+        catalog.answer("cyclic", StandInCatalog.Answer.CYCLIC_GROUPS);
+        var staff = get("/staff/x", "cyclic").refused(403, "deny-rule-matched"); // contractors, above the cycle
+        assertThat(staff.audit().path("groups")).extracting(g -> g.asText()).containsExactlyInAnyOrder(
+                "user:default/cyclic", "group:default/cycle-a", "group:default/cycle-b", "group:default/contractors");
     }
 }

@@ -27,14 +27,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections, send bytes that are not HTTP and stop listening. Users are looked up by name
  * ({@code GET /api/catalog/entities/by-name/user/default/<name>}); each user name has its own {@link Answer}, so
  * one gateway can meet every failure at once. A user answered {@link Answer#OK} is a member of
- * {@link #GROUPS}; groups have no parents; route discovery ({@code by-query}) finds nothing.
+ * {@link #GROUPS}. Groups have no parents, except those the hostile answers invent: {@code broken-parents} (whose
+ * look-up fails with 500), {@code deep-<n>} (child of {@code deep-<n+1>}, without end), and {@code cycle-a} and
+ * {@code cycle-b} (each the other's child; cycle-b also a child of {@code contractors}). Route discovery
+ * ({@code by-query}) finds nothing.
  */
 final class StandInCatalog implements AutoCloseable {
 
     /** How the catalog answers a user's look-up. */
     enum Answer {
         OK, SLOW, RESET, STATUS_500, NOT_JSON, TRUNCATED_JSON, JSON_ARRAY, A_GROUP_FOR_THE_USER, RELATIONS_NOT_A_LIST,
-        HUGE_BODY, HUGE_HEADERS, LONG_NAME, CRLF_IN_NAME, CRLF_IN_MEMBER_OF, THOUSANDS_OF_GROUPS
+        HUGE_BODY, HUGE_HEADERS, LONG_NAME, CRLF_IN_NAME, CRLF_IN_MEMBER_OF, PARENTS_FAIL, ENDLESS_GROUP_TREE,
+        THOUSANDS_OF_GROUPS, CYCLIC_GROUPS
     }
 
     /** Every OK user's direct groups. */
@@ -136,7 +140,12 @@ final class StandInCatalog implements AutoCloseable {
                         return;
                     }
                 } else if (path.endsWith("/entities/by-refs")) {
-                    respond(out, 200, groups(JSON.readTree(body).path("entityRefs")));
+                    JsonNode refs = JSON.readTree(body).path("entityRefs");
+                    if (refs.toString().contains("broken-parents")) {
+                        respond(out, 500, "{\"error\":{\"name\":\"Error\"}}");
+                    } else {
+                        respond(out, 200, groups(refs));
+                    }
                 } else if (path.endsWith("/entities/by-query")) {
                     respond(out, 200, "{\"items\":[],\"pageInfo\":{}}");
                 } else {
@@ -194,6 +203,9 @@ final class StandInCatalog implements AutoCloseable {
                     "\"name\":" + JSON.writeValueAsString(user + "\r\n" + FORGED_LOG_LINE)));
             case CRLF_IN_MEMBER_OF -> respond(out, 200, user(user, List.of("group:default/sre\r\n" + FORGED_LOG_LINE,
                     "group:default/contractors")));
+            case PARENTS_FAIL -> respond(out, 200, user(user, List.of("group:default/broken-parents")));
+            case ENDLESS_GROUP_TREE -> respond(out, 200, user(user, List.of("group:default/deep-0")));
+            case CYCLIC_GROUPS -> respond(out, 200, user(user, List.of("group:default/cycle-a")));
             case THOUSANDS_OF_GROUPS -> {
                 var many = new java.util.ArrayList<>(GROUPS);
                 for (int i = 0; i < 5_000; i++) {
@@ -218,7 +230,7 @@ final class StandInCatalog implements AutoCloseable {
         return JSON.writeValueAsString(user);
     }
 
-    /** A by-refs answer: each group, without parents. */
+    /** A by-refs answer: each group, with the parents described above. */
     private static String groups(JsonNode refs) throws IOException {
         ObjectNode answer = JSON.createObjectNode();
         ArrayNode items = answer.putArray("items");
@@ -226,7 +238,12 @@ final class StandInCatalog implements AutoCloseable {
             String name = ref.asText().substring(ref.asText().lastIndexOf('/') + 1);
             ObjectNode group = items.addObject().put("kind", "Group");
             group.putObject("metadata").put("name", name).put("namespace", "default");
-            group.putArray("relations");
+            ArrayNode relations = group.putArray("relations");
+            List<String> parents = name.startsWith("deep-")
+                    ? List.of("deep-" + (Integer.parseInt(name.substring(5)) + 1))
+                    : name.equals("cycle-a") ? List.of("cycle-b")
+                    : name.equals("cycle-b") ? List.of("cycle-a", "contractors") : List.of();
+            parents.forEach(p -> relations.addObject().put("type", "childOf").put("targetRef", "group:default/" + p));
         }
         return JSON.writeValueAsString(answer);
     }
