@@ -48,7 +48,8 @@ public record ServerConfig(String host, Integer port, List<String> trustedProxie
 
     /**
      * TLS on the listener (TLS 1.2 and 1.3). The files are read again when they change, so a renewed certificate
-     * is served to new connections without a restart.
+     * is served to new connections without a restart. A request naming another host than the server name (SNI)
+     * its connection was opened for is refused with 421 (see {@code ClientConnectionHandler}).
      *
      * @param certificateFile the certificate chain in PEM, leaf first; required
      * @param keyFile         its private key in PEM (PKCS#8); required

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -28,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * One client connection: takes requests one at a time (pipelined ones wait their turn, so one request's identity
  * can never leak into the next), establishes the facts the gateway vouches for, and hands each request to the
  * route that listens on its host and path.
+ *
+ * <p>Over TLS, a request must name the host its connection was opened for: when the client sent a server name
+ * (SNI), a {@code Host} or absolute-form target naming another host is refused with 421 Misdirected Request, and
+ * the connection closes. Letter case, a trailing dot and the port do not count; a connection without SNI (a
+ * client that dialled an address) is routed by {@code Host} alone. A peer in {@code server.trustedProxies} chose
+ * the server name itself, not its client, and is not held to it.
  */
 final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
@@ -45,6 +52,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private ClientRequest inbound;   // still receiving its body
     private final ArrayDeque<HttpObject> backlog = new ArrayDeque<>();
     private Runnable onWritable;
+    /** The TLS server name (SNI) the client opened the connection for, normalized; null without TLS or SNI. */
+    private String serverName;
 
     HttpListener listener() {
         return listener;
@@ -227,17 +236,23 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             throw new BadRequest(400, Reason.BAD_REQUEST, "HTTP/1.1 request without Host");
         }
         String host = hostHeader == null ? "" : hostName(hostHeader);
+        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+        boolean trustedPeer = listener.trustedProxies().isTrusted(peer.getAddress());
+        if (serverName != null && !trustedPeer && !serverName.equals(host)) {
+            // The connection was opened for another host: a front that filters by SNI must not be walked around
+            // by naming a different host inside the encrypted request (domain fronting). RFC 9110 §15.5.20.
+            throw new BadRequest(421, Reason.MISDIRECTED_REQUEST, "TLS server name and Host differ");
+        }
         BodyFraming framing = framing(headers);
         long maxBody = listener.maxRequestBody();
         if (framing == BodyFraming.CONTENT_LENGTH && HttpUtil.getContentLength(head, 0L) > maxBody) {
             throw new BadRequest(413, Reason.BAD_REQUEST, "request body larger than the limit");
         }
-        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
         String peerIp = peer.getAddress().getHostAddress();
         String clientIp = peerIp;
         String forwardedFor = peerIp;
         String scheme = listener.scheme();
-        if (listener.trustedProxies().isTrusted(peer.getAddress())) {
+        if (trustedPeer) {
             String chain = String.join(",", headers.getAll("X-Forwarded-For"));
             if (!chain.isBlank()) {
                 clientIp = ForwardedFor.clientFrom(chain, peerIp, listener.trustedProxies());
@@ -389,6 +404,19 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             onWritable.run();
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * Remembers the server name of the TLS handshake. Compared like host names: letter case and a trailing dot
+     * do not count.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SniCompletionEvent sni && sni.isSuccess() && sni.hostname() != null) {
+            String name = sni.hostname().toLowerCase(Locale.ROOT);
+            serverName = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

@@ -11,6 +11,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,7 @@ public final class HttpListener implements AutoCloseable {
     static final String DECODER = "http-decoder";
     static final String ENCODER = "http-encoder";
     static final String GATEWAY_HANDLER = "gateway";
+    private static final long TLS_HELLO_TIMEOUT_MS = 10_000;
 
     private final ServerConfig config;
     private final EventLoops loops;
@@ -98,7 +102,9 @@ public final class HttpListener implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (tls != null) {
-                            ch.pipeline().addLast("tls", tls.current().newHandler(ch.alloc()));
+                            // one certificate for every name; the handler reports the name the client asked for
+                            ch.pipeline().addLast("tls", new SniHandler(
+                                    (Mapping<String, SslContext>) serverName -> tls.current(), TLS_HELLO_TIMEOUT_MS));
                         }
                         var guard = new SlowClientGuard(config.timeouts());
                         var requests = new StrictRequestDecoder(decoder);

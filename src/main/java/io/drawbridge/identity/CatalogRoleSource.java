@@ -244,7 +244,8 @@ public final class CatalogRoleSource implements RoleSource {
         if (cause instanceof java.util.concurrent.TimeoutException) {
             return "the catalog lookup took too long";
         }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return cause.getMessage() == null ? cause.getClass().getSimpleName()
+                : CatalogText.printable(cause.getMessage());
     }
 
     private long nanos() {

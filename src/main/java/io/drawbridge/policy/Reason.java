@@ -71,6 +71,8 @@ public enum Reason {
     AUDIT_BEHIND("audit-behind"),
     /** The client sent its request head or body too slowly (server.timeouts). */
     CLIENT_TIMEOUT("client-timeout"),
+    /** Over TLS, the request names another host than the server name (SNI) the connection was opened for. */
+    MISDIRECTED_REQUEST("misdirected-request"),
     INTERNAL_ERROR("internal-error");
 
     private final String code;

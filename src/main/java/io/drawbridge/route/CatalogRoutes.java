@@ -5,6 +5,7 @@ import io.drawbridge.audit.AuditSink;
 import io.drawbridge.edge.HttpListener;
 import io.drawbridge.edge.RouteTable;
 import io.drawbridge.identity.Catalog;
+import io.drawbridge.identity.CatalogText;
 import io.drawbridge.identity.CatalogUnavailable;
 import io.drawbridge.identity.RoutedEntity;
 import io.drawbridge.policy.Reason;
@@ -207,10 +208,11 @@ public final class CatalogRoutes implements AutoCloseable {
             if (Objects.equals(before.get(refusal.getKey()), refusal.getValue())) {
                 continue;
             }
-            LOG.warn("catalog route of {} refused: {}", refusal.getKey(), refusal.getValue());
+            String why = CatalogText.printable(refusal.getValue()); // annotation values are the catalog's text
+            LOG.warn("catalog route of {} refused: {}", refusal.getKey(), why);
             audit.accept(new AuditRecord(Instant.now(), "catalog-" + Long.toString(System.nanoTime(), 36),
                     AuditRecord.ERROR, Reason.CATALOG_ROUTE_REJECTED.code(),
-                    refusal.getKey() + ": " + refusal.getValue(), null, null, null, List.of(),
+                    refusal.getKey() + ": " + why, null, null, null, List.of(),
                     ROUTE_PREFIX + refusal.getKey().replaceAll("[^a-z0-9-]+", "-"), null, "-", "-", "", 0, null,
                     null, 0, 0, 0, null, null));
         }

@@ -9,13 +9,16 @@ final class Metrics {
     private Metrics() {
     }
 
-    /** The sum of a series' samples whose labels contain every one of {@code labels} (as {@code name="value"}). */
+    /**
+     * The sum of a series' samples whose labels contain every one of {@code labels} (as {@code name="value"}); a
+     * series without labels (a gauge) is its one sample.
+     */
     static double sum(GatewayFixture gateway, String name, String... labels) {
         String text = RawHttp.exchange(gateway.gateway().managementPort(), "GET /metrics HTTP/1.1\r\n"
                 + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n").text();
         double sum = 0;
         for (String line : text.split("\n")) {
-            if (!line.startsWith(name + "{")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
                 continue;
             }
             boolean all = true;

@@ -48,11 +48,24 @@ public final class RawHttp implements AutoCloseable {
     private final OutputStream out;
 
     public RawHttp(int port) {
+        this(connect(port));
+    }
+
+    /** Over a socket already connected, e.g. a TLS socket with a chosen server name. */
+    public RawHttp(Socket connected) {
         try {
-            socket = new Socket("127.0.0.1", port);
+            socket = connected;
             socket.setSoTimeout(15_000);
             in = new java.io.BufferedInputStream(socket.getInputStream());
             out = socket.getOutputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Socket connect(int port) {
+        try {
+            return new Socket("127.0.0.1", port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
