@@ -74,7 +74,7 @@ final class LoginCallback extends AsyncProcessorSupport {
             LoginFlow.Done done = flow.complete(query, sent);
             Identity identity = verifier.verify(done.tokens().accessToken(), issuer);
             var now = sessions.clock().instant();
-            var session = new Session(done.tokens().accessToken(), done.tokens().refreshToken(),
+            var session = new Session(Session.newId(), done.tokens().accessToken(), done.tokens().refreshToken(),
                     done.tokens().idToken(), done.tokens().accessExpires(), now, now);
             List<String> cookies = new ArrayList<>(sessions.store(session, sent));
             cookies.add(flow.clearLoginCookie(done.loginCookieName()));

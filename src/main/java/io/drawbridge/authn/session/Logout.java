@@ -76,6 +76,9 @@ final class Logout extends AsyncProcessorSupport {
         } catch (AuthenticationFailed e) {
             session = null;
         }
+        if (session != null) {
+            sessions.end(session); // a copy of the cookie must not go on working here
+        }
         BrowserAuthenticationStep.addCookies(exchange, sessions.clear(sent));
         String idToken = session == null ? null : session.idToken();
         if (idToken == null) {
