@@ -93,6 +93,14 @@ class LoginFlowAttacksIT {
                 "example.com"), routes(), Map.of("upstream", upstream.url()));
         probe = new Probe(gateway, upstream);
         sharedProbe = new Probe(shared, upstream);
+        awaitKeys(gateway);
+        awaitKeys(shared);
+    }
+
+    /** The gateway fetches the issuer's keys at start-up; the cases assume that happened. */
+    private static void awaitKeys(GatewayFixture fixture) throws InterruptedException {
+        assertThat(Metrics.await(fixture, 1, 10_000, "drawbridge_jwks_fetches_total", "issuer=\"corp\"",
+                "outcome=\"success\"")).isGreaterThanOrEqualTo(1);
     }
 
     @AfterAll
@@ -279,11 +287,12 @@ class LoginFlowAttacksIT {
     }
 
     /** A failed callback: 401, login-failed, nothing upstream, no session cookie set, the login cookie removed. */
-    private static void refusedCallback(Probe.Outcome outcome, Browser browser) {
+    private static String refusedCallback(Probe.Outcome outcome, Browser browser) {
         outcome.refused(401, "login-failed");
         assertThat(outcome.response().headers("Set-Cookie")).noneMatch(c -> c.startsWith(SESSION + "=")
                 || c.startsWith(SESSION + "_0=")).allMatch(c -> c.contains("Max-Age=0"));
         assertThat(browser.signedIn()).isFalse();
+        return outcome.audit().path("detail").asText();
     }
 
     private static Map<String, String> query(String url) {
@@ -539,7 +548,7 @@ class LoginFlowAttacksIT {
         String target = atIdp(attacker.authorizeUrl(), "mallory");
         var victim = new Browser();
 
-        refusedCallback(callback(victim, target), victim);
+        assertThat(refusedCallback(callback(victim, target), victim)).contains("no login cookie for this state");
     }
 
     @Test
@@ -551,8 +560,8 @@ class LoginFlowAttacksIT {
         var renamed = new Browser();
         renamed.cookies.put(attacker.browser().loginCookieName(), victim.cookies.get(victim.loginCookieName()));
 
-        refusedCallback(callback(victim, target), victim);
-        refusedCallback(callback(renamed, target), renamed);
+        assertThat(refusedCallback(callback(victim, target), victim)).contains("no login cookie for this state");
+        assertThat(refusedCallback(callback(renamed, target), renamed)).contains("state does not match");
     }
 
     @Test
@@ -582,9 +591,9 @@ class LoginFlowAttacksIT {
         assertThat(callback(browser, target).status()).isEqualTo(303);
 
         var replay = new Browser(loginCookies);
-        refusedCallback(callback(replay, target), replay);
+        assertThat(refusedCallback(callback(replay, target), replay)).contains("state already used");
         var again = new Browser(loginCookies);
-        refusedCallback(callback(again, target), again);
+        assertThat(refusedCallback(callback(again, target), again)).contains("state already used");
     }
 
     static Stream<Arguments> badStateParameters() {
@@ -648,8 +657,8 @@ class LoginFlowAttacksIT {
         var victim = new Browser();
         Attempt alice = begin(victim);
 
-        refusedCallback(callback(victim, "/oauth2/callback?state=" + enc(alice.state()) + "&code="
-                + enc(malloryCode)), victim);
+        assertThat(refusedCallback(callback(victim, "/oauth2/callback?state=" + enc(alice.state()) + "&code="
+                + enc(malloryCode)), victim)).contains("token endpoint refused the code");
         // nor has mallory's own flow got anything left to complete: the code was spent on the refused exchange
         refusedCallback(callback(mallory.browser(), "/oauth2/callback?state=" + enc(mallory.state()) + "&code="
                 + enc(malloryCode)), mallory.browser());
@@ -665,7 +674,8 @@ class LoginFlowAttacksIT {
         var fresh = new Browser();
         Attempt second = begin(fresh);
 
-        refusedCallback(callback(fresh, "/oauth2/callback?state=" + enc(second.state()) + "&code=" + enc(code)), fresh);
+        assertThat(refusedCallback(callback(fresh, "/oauth2/callback?state=" + enc(second.state()) + "&code="
+                + enc(code)), fresh)).contains("token endpoint refused the code");
     }
 
     @Test
@@ -680,8 +690,8 @@ class LoginFlowAttacksIT {
         assertThat(otherClient).contains("client_id=other-client").doesNotContain(alice.params().get("code_challenge"));
         String code = query("http://x" + atIdp(otherClient, "mallory")).get("code");
 
-        refusedCallback(callback(victim, "/oauth2/callback?state=" + enc(alice.state()) + "&code=" + enc(code)),
-                victim);
+        assertThat(refusedCallback(callback(victim, "/oauth2/callback?state=" + enc(alice.state()) + "&code="
+                + enc(code)), victim)).contains("token endpoint refused the code");
     }
 
     @Test
@@ -695,8 +705,8 @@ class LoginFlowAttacksIT {
         assertThat(elsewhere).contains(enc("http://evil.example/cb"));
         String code = codeFrom(elsewhere, "mallory");
 
-        refusedCallback(callback(victim, "/oauth2/callback?state=" + enc(alice.state()) + "&code=" + enc(code)),
-                victim);
+        assertThat(refusedCallback(callback(victim, "/oauth2/callback?state=" + enc(alice.state()) + "&code="
+                + enc(code)), victim)).contains("token endpoint refused the code");
     }
 
     @Test
@@ -1039,6 +1049,33 @@ class LoginFlowAttacksIT {
         Probe.Outcome page = open(probe, new Browser(copy), "/app/x");
         assertThat(page.status()).isEqualTo(302);
         assertThat(page.upstreamSaw()).isEmpty();
+    }
+
+    @Test
+    void anotherReplicaRefusesTheCopyOnceItsAccessTokenNeedsRefreshing(@TempDir Path dir) throws Exception {
+        // the signed-out list is per instance; another replica learns of the logout from the IdP, whose refresh
+        // token the logout revoked: the copy works there until its access token is due for a refresh (here made
+        // due at once by re-sealing it with an access expiry within refreshBefore), then never again
+        try (var replica = GatewayFixture.start(dir, config("corp", "http://" + CALLBACK_HOST, null), routes(),
+                Map.of("upstream", upstream.url()))) {
+            var onReplica = new Probe(replica, upstream);
+            awaitKeys(replica);
+            Browser alice = signedIn("alice");
+            String due = resealSession(alice.cookies.get(SESSION), b -> b.claim("ate",
+                    Instant.now().plusSeconds(30).getEpochSecond()));
+            Probe.Outcome before = onReplica.get("/app/x", alice.headers("Accept: application/json"));
+            assertThat(before.status()).as(before.audit().toString()).isEqualTo(200);
+            before.forwarded(200);
+
+            Probe.Outcome out = probe.send("POST /oauth2/logout HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Sec-Fetch-Site: same-origin\r\n" + String.join("\r\n", alice.headers())
+                    + "\r\nContent-Length: 0\r\n\r\n");
+            assertThat(out.status()).isEqualTo(303);
+
+            Probe.Outcome replay = onReplica.get("/app/x", new Browser(Map.of(SESSION, due))
+                    .headers("Accept: application/json")).refused(401, "session-expired");
+            assertThat(replay.audit().path("detail").asText()).contains("refused the refresh");
+        }
     }
 
     static Stream<Arguments> crossSiteLogouts() {
