@@ -287,7 +287,9 @@ public final class OidcClient {
             return false;
         }
         try {
-            HTTPRequest request = new TokenRevocationRequest(endpoint, clientAuthentication(endpoint),
+            // a client assertion names the token endpoint, the audience every issuer accepts
+            URI audience = provider().metadata().getTokenEndpointURI();
+            HTTPRequest request = new TokenRevocationRequest(endpoint, clientAuthentication(audience),
                     new RefreshToken(refreshToken)).toHTTPRequest();
             request.setConnectTimeout(TIMEOUT_MS);
             request.setReadTimeout(TIMEOUT_MS);

@@ -24,7 +24,7 @@ public final class SessionStore {
 
     /** The idle clock is written back at most this often, so most requests re-seal nothing. */
     static final Duration SEEN_GRANULARITY = Duration.ofSeconds(60);
-    /** Signed-out sessions remembered at most; beyond it the oldest are forgotten first (about 100 bytes each). */
+    /** Signed-out sessions remembered at most (about 100 bytes each); beyond it Caffeine's eviction forgets some. */
     static final int MAX_ENDED = 200_000;
 
     private final SessionKeys keys;
@@ -32,7 +32,7 @@ public final class SessionStore {
     private final SessionConfig config;
     private final Clock clock;
     /** Ids of sessions signed out on this instance, each kept until its cookie would be too old anyway. */
-    private final Cache<String, Instant> ended;
+    private final Cache<String, Boolean> ended;
 
     public SessionStore(SessionKeys keys, SessionCookies cookies, SessionConfig config, Clock clock) {
         this.keys = keys;
@@ -83,7 +83,7 @@ public final class SessionStore {
 
     /** Signs a session out on this instance: a copy of its cookie no longer opens here. */
     void end(Session session) {
-        ended.put(session.id(), clock.instant());
+        ended.put(session.id(), Boolean.TRUE);
     }
 
     /** The session even when a lifetime is over (logout still wants its ID token); null when none or invalid. */
