@@ -226,6 +226,8 @@ class LoginFlowAttacksIT {
         Probe.Outcome toLogin = open(on, browser, target, headers);
         assertThat(toLogin.status()).as(target).isEqualTo(302);
         assertThat(toLogin.upstreamSaw()).isEmpty();
+        assertThat(toLogin.audit().path("reason").asText()).isEqualTo("login-required");
+        assertThat(toLogin.audit().path("status").asInt()).isEqualTo(302);
         String authorize = toLogin.response().header("Location");
         return new Attempt(toLogin, authorize, query(authorize), browser);
     }
@@ -286,9 +288,13 @@ class LoginFlowAttacksIT {
         assertThat(seen.all("Cookie")).as("no gateway cookie upstream").noneMatch(c -> c.contains(SESSION));
     }
 
-    /** A failed callback: 401, login-failed, nothing upstream, no session cookie set, the login cookie removed. */
+    /**
+     * A failed callback: 401, login-failed for nobody, nothing upstream, no session cookie set, the login cookie
+     * removed; returns the audit record's detail (which check caught it).
+     */
     private static String refusedCallback(Probe.Outcome outcome, Browser browser) {
         outcome.refused(401, "login-failed");
+        assertThat(outcome.audit().path("subject").isNull()).as("audit subject").isTrue();
         assertThat(outcome.response().headers("Set-Cookie")).noneMatch(c -> c.startsWith(SESSION + "=")
                 || c.startsWith(SESSION + "_0=")).allMatch(c -> c.contains("Max-Age=0"));
         assertThat(browser.signedIn()).isFalse();
@@ -445,6 +451,7 @@ class LoginFlowAttacksIT {
         assertThat(ReturnPath.check(location)).as(target).contains(location);
         assertThat(URI.create("http://" + CALLBACK_HOST + "/").resolve(location).getHost()).isEqualTo(CALLBACK_HOST);
         assertThat(back.audit().path("decision").asText()).isEqualTo("allow");
+        assertThat(back.audit().path("subject").asText()).isEqualTo("alice");
         assertThat(back.audit().path("route").asText()).isEqualTo("drawbridge-login-callback");
         assertThat(probe.upstreamCount()).as("the sign-in itself reaches no upstream").isEqualTo(upstreamBefore);
     }
@@ -512,6 +519,21 @@ class LoginFlowAttacksIT {
         assertThat(back.status()).as(back.audit().toString()).isEqualTo(303);
         assertThat(back.response().header("Location")).isEqualTo(expected);
         assertThat(back.upstreamSaw()).isEmpty();
+        assertThat(back.audit().path("decision").asText()).isEqualTo("allow");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"evil.example", "gateway.test.evil.example", "evil.example:80", "127.0.0.1:1"})
+    void withoutACookieDomainTheHostNeverBecomesTheReturnTarget(String host) {
+        var browser = new Browser();
+        Attempt attempt = begin(probe, browser, "/app/x?y=1", "Host: " + host);
+
+        Probe.Outcome back = callback(browser, atIdp(attempt.authorizeUrl(), "alice"));
+
+        assertThat(back.status()).isEqualTo(303);
+        assertThat(back.response().header("Location")).isEqualTo("/app/x?y=1");
+        assertThat(back.upstreamSaw()).isEmpty();
+        assertThat(back.audit().path("decision").asText()).isEqualTo("allow");
     }
 
     static Stream<String> poisonedReturnsOnTheSharedDomain() {
@@ -538,6 +560,8 @@ class LoginFlowAttacksIT {
 
         assertThat(back.status()).isEqualTo(303);
         assertThat(back.response().header("Location")).as(poisoned).isEqualTo("/");
+        assertThat(back.upstreamSaw()).isEmpty();
+        assertThat(back.audit().path("decision").asText()).isEqualTo("allow");
     }
 
     // ---- login CSRF: whose browser completes whose sign-in ----------------------------------------------------
@@ -772,6 +796,7 @@ class LoginFlowAttacksIT {
         Probe.Outcome back = callback(victim, atIdp(attempt.authorizeUrl(), "alice"));
 
         assertThat(back.status()).isEqualTo(303);
+        assertThat(back.audit().path("subject").asText()).isEqualTo("alice");
         assertThat(back.response().headers("Set-Cookie")).anyMatch(c -> c.startsWith(SESSION + "=")
                 && !c.contains("Max-Age=0"));
         assertThat(victim.session()).isNotEqualTo(mallory.session());
