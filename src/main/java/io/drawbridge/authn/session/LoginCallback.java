@@ -47,6 +47,8 @@ final class LoginCallback extends AsyncProcessorSupport {
             executor.execute(() -> {
                 try {
                     complete(exchange);
+                } catch (RuntimeException e) {
+                    exchange.setException(e); // answered 500 with the request id, never left without an answer
                 } finally {
                     callback.done(false);
                 }
@@ -61,17 +63,18 @@ final class LoginCallback extends AsyncProcessorSupport {
 
     private void complete(Exchange exchange) {
         Message message = exchange.getMessage();
-        Map<String, String> query = query(message.getHeader(Exchange.HTTP_QUERY, String.class));
         Map<String, String> sent = SessionCookies.parse(message.getHeader(BrowserAuthenticationStep.COOKIE));
-        String state = query.get("state");
+        String state = null;
         try {
+            Map<String, String> query = query(message.getHeader(Exchange.HTTP_QUERY, String.class));
+            state = query.get("state");
             if (!"GET".equals(message.getHeader(Exchange.HTTP_METHOD, String.class))) {
                 throw new AuthenticationFailed(Reason.LOGIN_FAILED, "callback must be a GET");
             }
             LoginFlow.Done done = flow.complete(query, sent);
             Identity identity = verifier.verify(done.tokens().accessToken(), issuer);
             var now = sessions.clock().instant();
-            var session = new Session(done.tokens().accessToken(), done.tokens().refreshToken(),
+            var session = new Session(Session.newId(), done.tokens().accessToken(), done.tokens().refreshToken(),
                     done.tokens().idToken(), done.tokens().accessExpires(), now, now);
             List<String> cookies = new ArrayList<>(sessions.store(session, sent));
             cookies.add(flow.clearLoginCookie(done.loginCookieName()));
@@ -95,7 +98,12 @@ final class LoginCallback extends AsyncProcessorSupport {
         }
     }
 
-    /** Query parameters, first value of each; malformed escapes drop the parameter. */
+    /**
+     * Query parameters; malformed escapes drop the parameter.
+     *
+     * @throws AuthenticationFailed when a parameter is repeated: an issuer sends each once, and whichever value
+     *                              the gateway took, something else on the way might read the other
+     */
     static Map<String, String> query(String raw) {
         Map<String, String> params = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
@@ -106,11 +114,17 @@ final class LoginCallback extends AsyncProcessorSupport {
             if (eq <= 0) {
                 continue;
             }
+            String name;
+            String value;
             try {
-                params.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+                value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                // ignore it: a callback without its state or code fails as such
+                continue; // a callback without its state or code fails as such
+            }
+            if (params.putIfAbsent(name, value) != null) {
+                throw new AuthenticationFailed(Reason.LOGIN_FAILED, "callback parameter "
+                        + name.replaceAll("[^A-Za-z0-9_.-]", "?") + " repeated");
             }
         }
         return params;

@@ -121,8 +121,12 @@ public final class LoginFlow {
             if (code == null || code.isEmpty()) {
                 throw new AuthenticationFailed(Reason.LOGIN_FAILED, "callback without a code");
             }
-            OidcClient.Tokens tokens = client.exchange(code, login.getStringClaim("pkce"),
-                    login.getStringClaim("nonce"));
+            String verifier = login.getStringClaim("pkce");
+            String nonce = login.getStringClaim("nonce");
+            if (verifier == null || nonce == null || !verifier.matches("[A-Za-z0-9._~-]{43,128}")) {
+                throw new AuthenticationFailed(Reason.LOGIN_FAILED, "login cookie without a usable verifier or nonce");
+            }
+            OidcClient.Tokens tokens = client.exchange(code, verifier, nonce);
             String back = ReturnPath.check(login.getStringClaim("return"), cookieDomain()).orElse("/");
             return new Done(tokens, back, cookieName);
         } catch (ParseException e) {

@@ -18,7 +18,9 @@ import org.apache.camel.support.AsyncProcessorSupport;
  * The logout path. {@code GET} shows a page with a sign-out button; {@code POST} signs out: it must come from a
  * page of the same origin ({@code Sec-Fetch-Site: same-origin}, or an {@code Origin} naming this host; neither:
  * refused), removes the session cookies, and sends the browser to the issuer's {@code end_session_endpoint} with
- * {@code id_token_hint} and the configured {@code post_logout_redirect_uri} when the issuer offers one.
+ * {@code id_token_hint} and the configured {@code post_logout_redirect_uri} when the issuer offers one. The
+ * session is also remembered as signed out on this instance and its refresh token revoked at the issuer, so a
+ * copy of the cookie stops working here at once and on other replicas when its access token expires.
  */
 final class Logout extends AsyncProcessorSupport {
 
@@ -76,9 +78,13 @@ final class Logout extends AsyncProcessorSupport {
         } catch (AuthenticationFailed e) {
             session = null;
         }
+        if (session != null) {
+            sessions.end(session); // a copy of the cookie must not go on working here
+        }
         BrowserAuthenticationStep.addCookies(exchange, sessions.clear(sent));
         String idToken = session == null ? null : session.idToken();
-        if (idToken == null) {
+        String refreshToken = session == null ? null : session.refreshToken();
+        if (idToken == null && refreshToken == null) {
             finish(exchange, config.postLogoutRedirectUri() != null ? config.postLogoutRedirectUri() : "/");
             callback.done(true);
             return true;
@@ -87,6 +93,9 @@ final class Logout extends AsyncProcessorSupport {
             executor.execute(() -> {
                 try {
                     client.prepare();
+                    // other replicas cannot know of this logout: without a refresh token a copy of the cookie
+                    // lasts there only until its access token expires
+                    client.revoke(refreshToken);
                     finish(exchange, client.endSessionUrl(idToken).map(URI::toString).orElse(
                             config.postLogoutRedirectUri() != null ? config.postLogoutRedirectUri() : "/"));
                 } catch (AuthenticationFailed e) {

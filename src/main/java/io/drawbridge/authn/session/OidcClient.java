@@ -24,6 +24,7 @@ import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenErrorResponse;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
@@ -270,6 +271,31 @@ public final class OidcClient {
             };
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign the client assertion", e);
+        }
+    }
+
+    /**
+     * Revokes a refresh token at the issuer's {@code revocation_endpoint} (RFC 7009), when it has one, so no copy
+     * of the session can be refreshed anywhere; best effort: an unreachable issuer or a refusal changes nothing
+     * here. Blocks.
+     *
+     * @return whether the issuer confirmed the revocation
+     */
+    public boolean revoke(String refreshToken) {
+        URI endpoint = provider().metadata().getRevocationEndpointURI();
+        if (endpoint == null || refreshToken == null) {
+            return false;
+        }
+        try {
+            // a client assertion names the token endpoint, the audience every issuer accepts
+            URI audience = provider().metadata().getTokenEndpointURI();
+            HTTPRequest request = new TokenRevocationRequest(endpoint, clientAuthentication(audience),
+                    new RefreshToken(refreshToken)).toHTTPRequest();
+            request.setConnectTimeout(TIMEOUT_MS);
+            request.setReadTimeout(TIMEOUT_MS);
+            return request.send().indicatesSuccess();
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -26,7 +26,8 @@ public final class ReturnPath {
             java.net.URI uri = new java.net.URI(candidate);
             String host = uri.getHost();
             if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || host == null
-                    || uri.getRawUserInfo() != null || uri.getRawFragment() != null || !within(host, domain)) {
+                    || uri.getRawUserInfo() != null || uri.getRawFragment() != null || uri.getPort() > 65535
+                    || !within(host, domain)) {
                 return Optional.empty();
             }
             String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())

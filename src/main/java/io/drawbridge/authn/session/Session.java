@@ -9,6 +9,7 @@ import java.util.Optional;
 /**
  * A signed-in browser's tokens, kept in its sealed session cookie and nowhere else.
  *
+ * @param id            random, made at sign-in and kept through refreshes: what a logout ends
  * @param accessToken   the issuer's access token; it makes the request's identity
  * @param refreshToken  for a new access token before this one expires; may be null
  * @param idToken       for {@code id_token_hint} at logout
@@ -16,13 +17,22 @@ import java.util.Optional;
  * @param started       when the user signed in (the absolute lifetime counts from here)
  * @param lastSeen      the last request (the idle timeout counts from here); updated about once a minute
  */
-public record Session(String accessToken, String refreshToken, String idToken, Instant accessExpires,
+public record Session(String id, String accessToken, String refreshToken, String idToken, Instant accessExpires,
                       Instant started, Instant lastSeen) {
 
     static final String PURPOSE = "drawbridge-session";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** A fresh session id: 128 random bits. */
+    static String newId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
 
     JWTClaimsSet toClaims() {
         return new JWTClaimsSet.Builder()
+                .claim("sid", id)
                 .claim("at", accessToken)
                 .claim("rt", refreshToken)
                 .claim("it", idToken)
@@ -34,13 +44,14 @@ public record Session(String accessToken, String refreshToken, String idToken, I
 
     static Optional<Session> fromClaims(JWTClaimsSet claims) {
         try {
+            String sid = claims.getStringClaim("sid");
             String at = claims.getStringClaim("at");
             Long ate = claims.getLongClaim("ate");
             Long seen = claims.getLongClaim("seen");
-            if (at == null || ate == null || seen == null || claims.getIssueTime() == null) {
+            if (sid == null || at == null || ate == null || seen == null || claims.getIssueTime() == null) {
                 return Optional.empty();
             }
-            return Optional.of(new Session(at, claims.getStringClaim("rt"), claims.getStringClaim("it"),
+            return Optional.of(new Session(sid, at, claims.getStringClaim("rt"), claims.getStringClaim("it"),
                     Instant.ofEpochSecond(ate), claims.getIssueTime().toInstant(), Instant.ofEpochSecond(seen)));
         } catch (ParseException e) {
             return Optional.empty();
@@ -48,12 +59,12 @@ public record Session(String accessToken, String refreshToken, String idToken, I
     }
 
     Session seenAt(Instant now) {
-        return new Session(accessToken, refreshToken, idToken, accessExpires, started, now);
+        return new Session(id, accessToken, refreshToken, idToken, accessExpires, started, now);
     }
 
-    Session refreshed(String access, String refresh, String id, Instant expires, Instant now) {
-        return new Session(access, refresh != null ? refresh : refreshToken, id != null ? id : idToken, expires,
-                started, now);
+    Session refreshed(String access, String refresh, String newIdToken, Instant expires, Instant now) {
+        return new Session(id, access, refresh != null ? refresh : refreshToken,
+                newIdToken != null ? newIdToken : idToken, expires, started, now);
     }
 
     /** Tokens are never printed. */

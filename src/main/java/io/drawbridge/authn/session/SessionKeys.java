@@ -85,7 +85,8 @@ public final class SessionKeys {
             }
             jwe.decrypt(new DirectDecrypter(key.secret()));
             return Optional.of(JWTClaimsSet.parse(jwe.getPayload().toJSONObject()));
-        } catch (ParseException | JOSEException | IllegalStateException e) {
+        } catch (ParseException | JOSEException | IllegalStateException | IllegalArgumentException e) {
+            // Nimbus refuses some headers (alg "none" in a JWE) with IllegalArgumentException while parsing
             return Optional.empty();
         }
     }

@@ -1,5 +1,7 @@
 package io.drawbridge.authn.session;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.config.SessionConfig;
 import io.drawbridge.policy.Reason;
@@ -10,24 +12,35 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sessions in sealed cookies: opening one checks the seal and both lifetimes (idle and absolute); storing one
- * seals it and sets its cookies for the rest of its absolute lifetime.
+ * Sessions in sealed cookies: opening one checks the seal, both lifetimes (idle and absolute) and that it was not
+ * signed out here; storing one seals it and sets its cookies for the rest of its absolute lifetime.
+ *
+ * <p>A cookie is the whole session, so a copy of it outlives a logout that only removes it from the browser. The
+ * store therefore remembers the ids of sessions signed out on this instance until their absolute lifetime is over
+ * (after that the cookie is refused anyway). This list is per instance: other replicas learn of a logout only
+ * through the issuer, whose refresh token the logout revokes.
  */
 public final class SessionStore {
 
     /** The idle clock is written back at most this often, so most requests re-seal nothing. */
     static final Duration SEEN_GRANULARITY = Duration.ofSeconds(60);
+    /** Signed-out sessions remembered at most (about 100 bytes each); beyond it Caffeine's eviction forgets some. */
+    static final int MAX_ENDED = 200_000;
 
     private final SessionKeys keys;
     private final SessionCookies cookies;
     private final SessionConfig config;
     private final Clock clock;
+    /** Ids of sessions signed out on this instance, each kept until its cookie would be too old anyway. */
+    private final Cache<String, Boolean> ended;
 
     public SessionStore(SessionKeys keys, SessionCookies cookies, SessionConfig config, Clock clock) {
         this.keys = keys;
         this.cookies = cookies;
         this.config = config;
         this.clock = clock;
+        this.ended = Caffeine.newBuilder().maximumSize(MAX_ENDED)
+                .expireAfterWrite(config.maxLifetime().plus(SEEN_GRANULARITY)).build();
     }
 
     public SessionCookies cookies() {
@@ -47,7 +60,8 @@ public final class SessionStore {
      *
      * @return null when it sent none
      * @throws AuthenticationFailed {@link Reason#SESSION_INVALID} for a cookie this gateway did not seal (or one
-     *                              that was changed), {@link Reason#SESSION_EXPIRED} for one past a lifetime
+     *                              that was changed), {@link Reason#SESSION_EXPIRED} for one past a lifetime or
+     *                              signed out
      */
     Session open(Map<String, String> sent) {
         Session session = openIgnoringLifetimes(sent);
@@ -61,7 +75,15 @@ public final class SessionStore {
         if (!now.isBefore(session.lastSeen().plus(config.idleTimeout()))) {
             throw new AuthenticationFailed(Reason.SESSION_EXPIRED, "session idle longer than login.session.idleTimeout");
         }
+        if (ended.getIfPresent(session.id()) != null) {
+            throw new AuthenticationFailed(Reason.SESSION_EXPIRED, "session signed out");
+        }
         return session;
+    }
+
+    /** Signs a session out on this instance: a copy of its cookie no longer opens here. */
+    void end(Session session) {
+        ended.put(session.id(), Boolean.TRUE);
     }
 
     /** The session even when a lifetime is over (logout still wants its ID token); null when none or invalid. */

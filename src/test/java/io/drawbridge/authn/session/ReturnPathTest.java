@@ -35,7 +35,7 @@ class ReturnPathTest {
     @ValueSource(strings = {"https://evilexample.com/", "https://example.com.evil.net/", "https://evil.net/?example.com",
         "https://user@grafana.example.com/", "javascript://example.com/%0aalert(1)", "https://grafana.example.com//evil.net",
         "https://grafana.example.com/\\evil", "https://grafana.example.com/#x", "ftp://example.com/",
-        "https://grafana.example.com/%0d%0aX:y"})
+        "https://grafana.example.com/%0d%0aX:y", "https://grafana.example.com:99999/"})
     void refusesUrlsElsewhere(String url) {
         assertThat(ReturnPath.check(url, "example.com")).as(url).isEmpty();
         assertThat(ReturnPath.check("https://grafana.example.com/", null)).isEmpty();

@@ -49,6 +49,16 @@ class SessionKeysTest {
     }
 
     @Test
+    void aHeaderNimbusRefusesToParseOpensNothing() {
+        var keys = new SessionKeys(List.of(newKey()));
+        String sealed = keys.seal("session", CLAIMS);
+        String none = com.nimbusds.jose.util.Base64URL.encode("{\"alg\":\"none\",\"enc\":\"A256GCM\",\"typ\":\"session\"}")
+                + sealed.substring(sealed.indexOf('.'));
+
+        assertThat(keys.open("session", none)).isEmpty();
+    }
+
+    @Test
     void anyChangedCharacterIsRefused() {
         var keys = new SessionKeys(List.of(newKey()));
         String sealed = keys.seal("session", CLAIMS);

@@ -51,7 +51,36 @@ class SessionStoreTest {
     }
 
     Session session(String accessToken) {
-        return new Session(accessToken, "rt", "id", clock.now.plusSeconds(300), clock.now, clock.now);
+        return new Session(Session.newId(), accessToken, "rt", "id", clock.now.plusSeconds(300), clock.now,
+                clock.now);
+    }
+
+    @Test
+    void aSignedOutSessionNoLongerOpensInAnyOfItsCopies() {
+        Session signedIn = session("at");
+        var copy = browserAfter(store.store(signedIn, Map.of()));
+        clock.now = clock.now.plus(Duration.ofMinutes(2));
+        var later = browserAfter(store.store(signedIn.seenAt(clock.now).refreshed("at2", null, null,
+                clock.now.plusSeconds(300), clock.now), Map.of()));
+        var other = browserAfter(store.store(session("at"), Map.of()));
+
+        store.end(store.open(later));
+
+        for (var cookie : List.of(copy, later)) {
+            var failure = catchThrowableOfType(AuthenticationFailed.class, () -> store.open(cookie));
+            assertThat(failure.reason()).isEqualTo(Reason.SESSION_EXPIRED);
+            assertThat(failure.getMessage()).contains("signed out");
+        }
+        assertThat(store.open(other)).isNotNull();
+    }
+
+    @Test
+    void aSessionWithoutAnIdDoesNotOpen() {
+        var claims = new com.nimbusds.jwt.JWTClaimsSet.Builder(session("at").toClaims()).claim("sid", null).build();
+        var cookie = Map.of("s", store.keys().seal(Session.PURPOSE, claims));
+
+        assertThat(catchThrowableOfType(AuthenticationFailed.class, () -> store.open(cookie)).reason())
+                .isEqualTo(Reason.SESSION_INVALID);
     }
 
     @Test
