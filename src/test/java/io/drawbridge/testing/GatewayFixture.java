@@ -90,6 +90,28 @@ public final class GatewayFixture implements AutoCloseable {
         return gateway;
     }
 
+    /** Waits until readiness says UP (keys fetched for every issuer, among others): for tests that start late. */
+    public GatewayFixture awaitReady() {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + gateway.managementPort() + "/health/ready")).build();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return this;
+                }
+                Thread.sleep(50);
+            } catch (IOException e) {
+                // not answering yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("the gateway did not become ready within 30 s");
+    }
+
     public Path auditFile() {
         return dir.resolve("audit.jsonl");
     }

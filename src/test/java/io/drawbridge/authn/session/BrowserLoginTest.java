@@ -71,7 +71,8 @@ class BrowserLoginTest {
                 .generate().toJSONString());
         String config = config("keyed", "60s").replace("  clientSecret: ${DRAWBRIDGE_TEST_SECRET:-not-checked-by-the-mock}\n",
                 "  clientAuth: private_key_jwt\n  clientKeyFile: " + key + "\n");
-        return GatewayFixture.start(dir.resolve("keyed"), config, routes(), Map.of("upstream.echo", echo.url()));
+        return GatewayFixture.start(dir.resolve("keyed"), config, routes(), Map.of("upstream.echo", echo.url()))
+                .awaitReady(); // its issuer's keys fetched: a callback before that is 503 issuer-unavailable
     }
 
     @AfterAll
