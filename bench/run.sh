@@ -30,35 +30,8 @@ jar="$project/target/drawbridge.jar"
 # Keys and tokens first: Drawbridge trusts the harness's key (issuer http://127.0.0.1:18080, audience drawbridge).
 node "$peers/tokens.js" "$WORK" || exit 2
 db="$WORK/drawbridge"
-rm -rf "$db"; mkdir -p "$db/routes"
-cat > "$db/drawbridge.yaml" <<YAML
-server:
-  host: 127.0.0.1
-  port: $PORT
-issuers:
-  - name: bench
-    issuer: http://127.0.0.1:18080
-    jwksFile: $WORK/jwks.json
-    audiences: [drawbridge]
-policies:
-  sre:
-    allow:
-      - groups: [sre]
-audit:
-  file: $db/audit.jsonl
-properties:
-  upstream.app: http://127.0.0.1:18080
-YAML
-cat > "$db/routes/app.yaml" <<'YAML'
-- route:
-    id: app
-    from:
-      uri: gateway:/app
-      steps:
-        - to: drawbridge:authenticate
-        - to: drawbridge:authorize?policy=sre
-        - to: drawbridge:proxy?upstream={{upstream.app}}
-YAML
+. "$here/gateway-config.sh"
+write_gateway_config "$db" "$PORT"
 
 . "$WORK/tokens.env"
 started=$(date +%s%N)

@@ -32,37 +32,9 @@ jar="$project/target/drawbridge.jar"
 node "$peers/tokens.js" "$WORK" || exit 2
 . "$WORK/tokens.env"
 db="$WORK/soak"
-rm -rf "$db"; mkdir -p "$db/routes"
-cat > "$db/drawbridge.yaml" <<YAML
-server:
-  host: 127.0.0.1
-  port: $PORT
-management:
-  port: 0
-issuers:
-  - name: bench
-    issuer: http://127.0.0.1:18080
-    jwksFile: $WORK/jwks.json
-    audiences: [drawbridge]
-policies:
-  sre:
-    allow:
-      - groups: [sre]
-audit:
-  file: $db/audit.jsonl
-properties:
-  upstream.app: http://127.0.0.1:18080
-YAML
-cat > "$db/routes/app.yaml" <<'YAML'
-- route:
-    id: app
-    from:
-      uri: gateway:/app
-      steps:
-        - to: drawbridge:authenticate
-        - to: drawbridge:authorize?policy=sre
-        - to: drawbridge:proxy?upstream={{upstream.app}}
-YAML
+. "$here/gateway-config.sh"
+write_gateway_config "$db" "$PORT" "management:
+  port: 0"
 
 sed "s#@WORK@#$WORK#g" "$peers/conf/upstream-nginx.conf" > "$WORK/upstream-nginx.conf"
 nginx -c "$WORK/upstream-nginx.conf" -p "$WORK" -e "$WORK/upstream-error.log" || exit 2
