@@ -41,28 +41,8 @@ class AuditDurabilityIT {
     void everyResponseAClientReceivedIsInTheAuditLogAfterAKill(@TempDir Path dir) throws Exception {
         try (var upstream = new TestUpstream()) {
             int port = GatewayProcess.freePort();
-            configure(dir, port, upstream);
-            GatewayProcess gateway = start(dir, port);
-
-            Set<String> received = ConcurrentHashMap.newKeySet();
-            var count = new AtomicInteger();
-            List<Thread> clients = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                int client = c;
-                Thread thread = new Thread(() -> load(port, client, received, count), "client-" + c);
-                thread.start();
-                clients.add(thread);
-            }
-            long deadline = System.currentTimeMillis() + 180_000;
-            while (count.get() < KILL_AFTER && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
-            int exit = gateway.kill(); // while every client still has a request in flight
-            for (Thread thread : clients) {
-                thread.join(30_000);
-            }
-            assertThat(exit).isEqualTo(137);
-            assertThat(received.size()).as("responses before the kill").isGreaterThanOrEqualTo(KILL_AFTER);
+            configure(dir, port, upstream, "audit.jsonl");
+            Map<String, String> received = loadThenKill(start(dir, port), port);
 
             GatewayProcess restarted = start(dir, port);
             String after;
@@ -72,27 +52,91 @@ class AuditDurabilityIT {
                 restarted.stop();
             }
 
-            Set<String> recorded = new HashSet<>();
-            int unparseable = 0;
-            for (String line : Files.readAllLines(dir.resolve("audit.jsonl"), StandardCharsets.UTF_8)) {
-                try {
-                    recorded.add(JSON.readTree(line).path("requestId").asText());
-                } catch (java.io.IOException e) {
-                    unparseable++; // a line the kill cut short
-                }
-            }
-            Set<String> missing = new HashSet<>(received);
-            missing.removeAll(recorded);
-            System.out.printf("kill -9 after %d responses: %d records, %d missing, %d cut line(s)%n",
-                    received.size(), recorded.size(), missing.size(), unparseable);
-            assertThat(missing).as("responses received without an audit record").isEmpty();
-            assertThat(unparseable).isLessThanOrEqualTo(1);
+            Set<String> recorded = assertEveryResponseRecorded(received, dir.resolve("audit.jsonl"));
             assertThat(recorded).as("the restarted gateway appends").contains(after);
         }
     }
 
+    /**
+     * The same on a slow audit disk: a pipe that the test drains at about 400 KB/s, so records wait for the disk
+     * while responses are ready. Here a response that left before its record would be lost by the thousands.
+     */
+    @Test
+    void aSlowAuditDiskLosesNoRecordEither(@TempDir Path dir) throws Exception {
+        Path pipe = dir.resolve("audit.pipe");
+        Path copy = dir.resolve("audit.jsonl");
+        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+        Thread disk = new Thread(() -> slowDisk(pipe, copy), "slow-disk");
+        disk.start();
+        try (var upstream = new TestUpstream()) {
+            int port = GatewayProcess.freePort();
+            configure(dir, port, upstream, pipe.toString());
+            Map<String, String> received = loadThenKill(start(dir, port), port);
+            disk.join(60_000); // the pipe's end: what the gateway wrote before it died is all in the copy
+            assertEveryResponseRecorded(received, copy);
+        }
+    }
+
+    /** Reads the pipe to its end into {@code copy}, 4 KiB every 10 ms. */
+    private static void slowDisk(Path pipe, Path copy) {
+        try (var in = Files.newInputStream(pipe); var out = Files.newOutputStream(copy)) {
+            byte[] block = new byte[4096];
+            int n;
+            while ((n = in.read(block)) != -1) {
+                out.write(block, 0, n);
+                Thread.sleep(10);
+            }
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** 32 clients until {@link #KILL_AFTER} responses, then SIGKILL while every client has a request in flight. */
+    private static Map<String, String> loadThenKill(GatewayProcess gateway, int port) throws Exception {
+        Map<String, String> received = new ConcurrentHashMap<>(); // request id -> what was asked and answered
+        var count = new AtomicInteger();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            int client = c;
+            Thread thread = new Thread(() -> load(port, client, received, count), "client-" + c);
+            thread.start();
+            clients.add(thread);
+        }
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (count.get() < KILL_AFTER && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        int exit = gateway.kill();
+        for (Thread thread : clients) {
+            thread.join(30_000);
+        }
+        assertThat(exit).isEqualTo(137);
+        assertThat(received.size()).as("responses before the kill").isGreaterThanOrEqualTo(KILL_AFTER);
+        return received;
+    }
+
+    private static Set<String> assertEveryResponseRecorded(Map<String, String> received, Path audit)
+            throws Exception {
+        Set<String> recorded = new HashSet<>();
+        int unparseable = 0;
+        for (String line : Files.readAllLines(audit, StandardCharsets.UTF_8)) {
+            try {
+                recorded.add(JSON.readTree(line).path("requestId").asText());
+            } catch (java.io.IOException e) {
+                unparseable++; // a line the kill cut short
+            }
+        }
+        Map<String, String> missing = new java.util.TreeMap<>(received);
+        missing.keySet().removeAll(recorded);
+        System.out.printf("kill -9 after %d responses: %d records, %d missing, %d cut line(s)%n",
+                received.size(), recorded.size(), missing.size(), unparseable);
+        assertThat(missing).as("responses received without an audit record").isEmpty();
+        assertThat(unparseable).isLessThanOrEqualTo(1);
+        return recorded;
+    }
+
     /** One keep-alive connection sending the mix until the gateway dies; a new connection after each close. */
-    private static void load(int port, int client, Set<String> received, AtomicInteger count) {
+    private static void load(int port, int client, Map<String, String> received, AtomicInteger count) {
         int i = client;
         while (true) {
             try (var http = new RawHttp(port)) {
@@ -101,7 +145,8 @@ class AuditDurabilityIT {
                     RawHttp.Response response = http.send(request).read();
                     String id = response.header("X-Request-Id");
                     assertThat(id).isNotNull();
-                    received.add(id);
+                    received.put(id, request.substring(0, request.indexOf(" HTTP/")) + " -> " + response.status()
+                            + " " + response.headers().stream().map(h -> h[0] + ": " + h[1]).toList());
                     count.incrementAndGet();
                     if ("close".equalsIgnoreCase(response.header("Connection"))) {
                         break;
@@ -113,7 +158,7 @@ class AuditDurabilityIT {
         }
     }
 
-    private static void configure(Path dir, int port, TestUpstream upstream) throws Exception {
+    private static void configure(Path dir, int port, TestUpstream upstream, String auditFile) throws Exception {
         Files.createDirectories(dir.resolve("routes"));
         Files.writeString(dir.resolve("routes/routes.yaml"), """
                 - route:
@@ -155,10 +200,10 @@ class AuditDurabilityIT {
                   open:
                     public: true
                 audit:
-                  file: audit.jsonl
+                  file: %s
                 routes:
                   - file:routes/*.yaml
-                """.formatted(port));
+                """.formatted(port, auditFile));
     }
 
     private static GatewayProcess start(Path dir, int port) {

@@ -121,7 +121,12 @@ public final class RawHttp implements AutoCloseable {
             if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
                 body = chunked();
             } else if (length != null) {
-                body = in.readNBytes(Integer.parseInt(length));
+                int expected = Integer.parseInt(length);
+                body = in.readNBytes(expected);
+                if (body.length < expected) { // a cut-off body is no response
+                    throw new IOException("connection closed after " + body.length + " of " + expected
+                            + " body bytes");
+                }
             } else {
                 body = in.readAllBytes();
             }
@@ -177,6 +182,9 @@ public final class RawHttp implements AutoCloseable {
         var body = new ByteArrayOutputStream();
         while (true) {
             String sizeLine = line();
+            if (sizeLine == null) {
+                throw new IOException("connection closed inside a chunked body");
+            }
             int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
             if (size == 0) {
                 String trailer;
