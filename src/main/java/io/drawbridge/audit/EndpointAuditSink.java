@@ -52,23 +52,23 @@ public final class EndpointAuditSink extends QueuedAuditSink {
     }
 
     @Override
-    void write(List<AuditRecord> batch) {
+    boolean write(List<AuditRecord> batch) {
         List<AuditRecord> pending = batch;
         long backoff = 100;
         while (true) {
             pending = sendAll(pending);
             if (pending.isEmpty()) {
                 failing(false);
-                return;
+                return true;
             }
             failing(true);
-            if (isClosed() && shutdownWaitLeft() == 0) {
+            if (stopping() && shutdownWaitLeft() == 0) {
                 // Shutting down and the endpoint is gone: the log is the last place the records can go.
                 for (AuditRecord record : pending) {
                     LOG.error("audit endpoint {} unavailable at shutdown; unsent record: {}", scheme(),
                             AuditJson.toJson(record));
                 }
-                return;
+                return false;
             }
             LOG.error("audit endpoint {} refused {} record(s); retrying in {} ms", scheme(), pending.size(), backoff);
             sleep(backoff);
@@ -129,7 +129,7 @@ public final class EndpointAuditSink extends QueuedAuditSink {
     private void await(Semaphore answers, int expected) {
         try {
             while (!answers.tryAcquire(expected, 100, TimeUnit.MILLISECONDS)) {
-                if (isClosed()) {
+                if (stopping()) {
                     answers.tryAcquire(expected, shutdownWaitLeft(), TimeUnit.MILLISECONDS);
                     return;
                 }
@@ -158,14 +158,35 @@ public final class EndpointAuditSink extends QueuedAuditSink {
         return uri.substring(0, uri.indexOf(':') + 1);
     }
 
+    /**
+     * Stops the producer, waiting at most what is left of the shutdown wait (at least a second). Kafka's producer
+     * closes without a bound: with the broker gone it would wait forever for records it can never deliver, and
+     * keep the process from ending. Those records' responses never left, and they are in the log already.
+     */
     @Override
     void release() {
-        if (producer != null) {
+        if (producer == null) {
+            return;
+        }
+        AsyncProducer closing = producer;
+        Thread stopper = new Thread(() -> {
             try {
-                ServiceHelper.stopAndShutdownService(producer);
+                ServiceHelper.stopAndShutdownService(closing);
             } catch (RuntimeException e) {
                 LOG.warn("closing the audit producer: {}", e.getMessage());
             }
+        }, "drawbridge-audit-close");
+        stopper.setDaemon(true);
+        stopper.start();
+        long wait = Math.max(1000, shutdownWaitLeft());
+        try {
+            stopper.join(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopper.isAlive()) {
+            LOG.warn("audit endpoint {} did not close within {} ms; left behind (what it never acknowledged is logged"
+                    + " above as unsent records)", scheme(), wait);
         }
     }
 

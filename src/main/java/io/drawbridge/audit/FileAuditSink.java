@@ -72,7 +72,7 @@ public final class FileAuditSink extends QueuedAuditSink {
     }
 
     @Override
-    void write(List<AuditRecord> batch) {
+    boolean write(List<AuditRecord> batch) {
         buffer.reset();
         AuditJson.writeBatch(batch, buffer, (record, e) ->
                 LOG.error("audit record {} could not be serialized: {}", record.requestId(), e.toString()));
@@ -83,11 +83,11 @@ public final class FileAuditSink extends QueuedAuditSink {
                 failing(false);
             } catch (ClosedChannelException e) {
                 LOG.error("audit file {} closed with {} bytes unwritten", file, bytes.remaining());
-                return;
+                return false;
             } catch (IOException e) {
-                // Never drop: keep trying; meanwhile the full queue holds back new requests.
+                // Never drop: keep trying; meanwhile the sink is behind, and new requests wait or are refused.
                 failing(true);
-                if (isClosed() && shutdownWaitLeft() == 0) {
+                if (stopping() && shutdownWaitLeft() == 0) {
                     // Shutting down and the disk still refuses: the log is the last place the records can go.
                     String unwritten = new String(bytes.array(), bytes.position(), bytes.remaining(),
                             java.nio.charset.StandardCharsets.UTF_8);
@@ -96,12 +96,13 @@ public final class FileAuditSink extends QueuedAuditSink {
                             LOG.error("audit file {} unwritable at shutdown; unwritten record: {}", file, line);
                         }
                     }
-                    return;
+                    return false;
                 }
                 LOG.error("cannot write the audit file {} ({}); retrying", file, e.getMessage());
-                sleep(isClosed() ? Math.max(1, Math.min(1000, shutdownWaitLeft())) : 1000);
+                sleep(stopping() ? Math.max(1, Math.min(1000, shutdownWaitLeft())) : 1000);
             }
         }
+        return true;
     }
 
     @Override

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * batches, and a close that writes out everything accepted before it returns.
  * <p>
  * Durability: a record may come with a callback that runs once the record is where the sink keeps it (handed to
- * the operating system for a file, acknowledged by the endpoint). The edge holds a response's last bytes until
+ * the operating system for a file, acknowledged by the endpoint), and never if the sink gives the record up to the
+ * log at shutdown. The edge holds a response's last bytes until
  * then, so no client ever has a response that a {@code kill -9} could leave unaudited; the batch a response waits
  * for is the group commit of every record that arrived meanwhile.
  * <p>
@@ -69,8 +70,12 @@ public abstract class QueuedAuditSink implements AuditSink {
         writer.start();
     }
 
-    /** Writes a batch, in order; must not return before it is written (or given up with an error logged). */
-    abstract void write(List<AuditRecord> batch);
+    /**
+     * Writes a batch, in order; must not return before it is written, or given up at shutdown with every record
+     * logged. Returns whether it was written: the callbacks of a batch given up never run, so what waited for
+     * those records (a response) never happens.
+     */
+    abstract boolean write(List<AuditRecord> batch);
 
     /** Releases what the sink holds, after the last batch. */
     abstract void release();
@@ -96,8 +101,13 @@ public abstract class QueuedAuditSink implements AuditSink {
         this.observer = observer;
     }
 
-    boolean isClosed() {
-        return closed;
+    /**
+     * Whether the gateway is stopping: the sink is closed, or {@link #shutdownStarting()} was called. A failing sink
+     * gives up at the shutdown deadline even before it is closed, because the requests held for their records are
+     * what the rest of the shutdown waits for.
+     */
+    boolean stopping() {
+        return closed || shutdownDeadline != 0;
     }
 
     /**
@@ -168,13 +178,16 @@ public abstract class QueuedAuditSink implements AuditSink {
             if (!batch.isEmpty()) {
                 stamp(batch);
                 writingSince = Math.max(1, System.nanoTime());
+                boolean written;
                 try {
-                    write(batch);
+                    written = write(batch);
                 } finally {
                     writingSince = 0;
                 }
-                for (Runnable callback : callbacks) {
-                    written(callback);
+                if (written) {
+                    for (Runnable callback : callbacks) {
+                        written(callback);
+                    }
                 }
                 try {
                     observer.accept(batch);

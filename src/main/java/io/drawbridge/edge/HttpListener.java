@@ -183,6 +183,12 @@ public final class HttpListener implements AutoCloseable {
                 return;
             }
         }
+        if (!connections.isEmpty()) {
+            // Still open: a response held for an audit record that will not be written, or a slow client. Closing
+            // them ends their requests, which the routes' stop would otherwise wait for.
+            LOG.warn("closing {} connection(s) still open after the drain", connections.size());
+            connections.close().awaitUninterruptibly(2000);
+        }
     }
 
     /** Whether the listener is shutting down: responses then close their connections. */

@@ -245,6 +245,31 @@ class ReplicasAuditIT {
         }
     }
 
+    @Test
+    @Order(101) // after the other replica stopped: this one stops too, with the broker gone
+    void sigtermWithKafkaDownEndsInTimeAndLogsWhatKafkaNeverTook() throws Exception {
+        String instance = INSTANCES.get(0);
+        GatewayProcess replica = replicas.get(instance);
+        kafka.stop();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<Sent>> held = pool.submit(() -> client(instance, 0, 1)); // waits for Kafka: never answered
+            awaitReadiness(instance, r -> r.path("status").asText().equals("DOWN"));
+            stopping.add(instance);
+            long begin = System.nanoTime();
+            int exit = replica.stop();
+            long millis = (System.nanoTime() - begin) / 1_000_000;
+            System.out.printf("SIGTERM with Kafka down: exit %d after %d ms%n", exit, millis);
+            assertThat(exit).as("a clean exit, not the kill after 30 s").isIn(0, 143);
+            assertThat(millis).as("the 10 s shutdown wait, then the rest").isLessThan(20_000);
+            assertThat(replica.log()).containsPattern("unsent record: \\{[^\\n]*\"path\":\"/public/p0\"");
+            assertThat(held.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("no response left without its record")
+                    .isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // --- what the clients did
 
     private record Sent(String instance, int client, int sequence, String requestId, int status, String path) {
