@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Soak: Drawbridge's full path (bearer token, policy, identity headers, assertion, proxy, audit to the file) under
-# steady load for DURATION (10 minutes by default), sampling the process every INTERVAL: resident memory, old
-# generation after collections, threads, file descriptors. Passes when wrk saw no socket errors and no unexpected
+# steady load for DURATION (10 minutes by default), sampling the process every INTERVAL: resident memory, the live
+# heap (old generation right after a full collection that the sample asks for), threads, file descriptors. Passes when wrk saw no socket errors and no unexpected
 # status, every served request has its audit record, and memory at the end is within the limits below of the
 # first samples after warm-up.
 #   bash bench/soak.sh                       # 10 minutes, 32 connections with a good token, 4 without one
@@ -16,7 +16,8 @@ mkdir -p "$WORK"
 PORT=${DRAWBRIDGE_PORT:-18090}
 DURATION=${DURATION:-10m}
 INTERVAL=${INTERVAL:-10}
-JAVA_OPTS=${DRAWBRIDGE_JAVA_OPTS:--Xmx256m -XX:+UseParallelGC}
+# The heap committed and touched from the start: RSS then grows only if something outside the heap does.
+JAVA_OPTS=${DRAWBRIDGE_JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+UseParallelGC}
 
 [ -f "$peers/tokens.js" ] || { echo "peer harness not found at $peers (set PEERS=...)"; exit 2; }
 missing=()
@@ -60,11 +61,13 @@ sample() { # seconds rss_kib old_used_kib threads fds
   rss=$(awk '/VmRSS/{print $2}' "/proc/$java_pid/status" 2>/dev/null)
   threads=$(awk '/Threads/{print $2}' "/proc/$java_pid/status" 2>/dev/null)
   fds=$(ls "/proc/$java_pid/fd" 2>/dev/null | wc -l)
+  # Promoted garbage stays in the old generation until a full collection: ask for one, then read what is live.
+  jcmd "$java_pid" GC.run > /dev/null 2>&1
   old=$(jstat -gc "$java_pid" 2>/dev/null | awk 'NR==2{printf "%d", $8}') # OU: old generation used, KiB
   echo "$1,$rss,$old,$threads,$fds"
 }
 
-echo "seconds,rss_kib,old_used_kib,threads,fds" > "$WORK/soak.csv"
+echo "seconds,rss_kib,live_heap_kib,threads,fds" > "$WORK/soak.csv"
 wrk -t1 -c32 -d"$DURATION" -H "Authorization: Bearer $TOKEN_GOOD" "http://127.0.0.1:$PORT/app" > "$WORK/soak-allowed.txt" 2>&1 &
 allowed=$!
 wrk -t1 -c4 -d"$DURATION" "http://127.0.0.1:$PORT/app" > "$WORK/soak-denied.txt" 2>&1 &
@@ -98,9 +101,9 @@ log_errors=$(grep -c " ERROR " "$db/gateway.log")
       w = int(n/10); if (w < 1) w = 1            # first tenth is warm-up; compare the second tenth with the last
       for (i = w+1; i <= 2*w && i <= n; i++) { r1 += r[i]; o1 += o[i]; k1++ }
       for (i = n-w+1; i <= n; i++) { r2 += r[i]; o2 += o[i]; k2++ }
-      printf "  samples: %d; RSS %.0f -> %.0f MiB (max %.0f); old gen %.1f -> %.1f MiB; threads %d -> %d; fds %d -> %d\n",
+      printf "  samples: %d; RSS %.0f -> %.0f MiB (max %.0f); live heap %.1f -> %.1f MiB; threads %d -> %d; fds %d -> %d\n",
         n, r1/k1/1024, r2/k2/1024, max(r)/1024, o1/k1/1024, o2/k2/1024, t[w+1], t[n], f[w+1], f[n]
-      printf "growth: rss %.1f%% old %.1f MiB\n", (r2/k2 - r1/k1) * 100 / (r1/k1), (o2/k2 - o1/k1)/1024
+      printf "growth: rss %.1f%% live %.1f MiB\n", (r2/k2 - r1/k1) * 100 / (r1/k1), (o2/k2 - o1/k1)/1024
     }
     function max(a,  m, i) { m = 0; for (i in a) if (a[i] + 0 > m) m = a[i] + 0; return m }' "$WORK/soak.csv"
 } | tee "$WORK/soak.txt"
@@ -112,6 +115,6 @@ ok=1
 echo "$errors" | grep -q "connect [1-9]\|read [1-9]\|write [1-9]\|timeout [1-9]" && { echo "FAIL: socket errors"; ok=0; }
 [ "$records" -ge $(( served + refused )) ] || { echo "FAIL: $records audit records for $(( served + refused )) responses"; ok=0; }
 [ "$log_errors" = 0 ] || { echo "FAIL: $log_errors ERROR lines in the gateway log"; ok=0; }
-awk -v g="$growth_rss" 'BEGIN { exit !(g < 10) }' || { echo "FAIL: RSS grew ${growth_rss}%"; ok=0; }
-awk -v g="$growth_old" 'BEGIN { exit !(g < 16) }' || { echo "FAIL: old generation grew ${growth_old} MiB"; ok=0; }
+awk -v g="$growth_rss" 'BEGIN { exit !(g < 5) }' || { echo "FAIL: RSS grew ${growth_rss}%"; ok=0; }
+awk -v g="$growth_old" 'BEGIN { exit !(g < 4) }' || { echo "FAIL: the live heap grew ${growth_old} MiB"; ok=0; }
 [ $ok = 1 ] && echo "soak: PASS" || { echo "soak: FAIL"; exit 1; }
