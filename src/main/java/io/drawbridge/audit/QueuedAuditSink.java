@@ -47,6 +47,7 @@ public abstract class QueuedAuditSink implements AuditSink {
     private final int capacity;
     private final Thread writer;
     private volatile boolean asleep; // the writer sleeps until a record wakes it
+    private final Object roomMade = new Object();
     // accept() holds the read side while it queues, close() the write side while it marks the end:
     // no record can slip in after the writer's last look and be lost.
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
@@ -142,14 +143,42 @@ public abstract class QueuedAuditSink implements AuditSink {
             if (closed) {
                 // Shutdown closes the listener before the sink, so this is a bug; still, say it rather than lose it.
                 LOG.error("audit record after the audit sink was closed: {}", AuditJson.toJson(record));
-                written(onWritten);
-                return;
+                return; // given up to the log: what waits for it (a response) never happens
             }
-            queued.incrementAndGet();
             queue.add(new Entry(record, onWritten));
+            if (queued.incrementAndGet() > hardLimit()) {
+                wakeWriter();
+                waitForRoom();
+            }
         } finally {
             closing.readLock().unlock();
         }
+        wakeWriter();
+    }
+
+    /**
+     * Past {@link #behind()} no new request reaches a route, but requests already taken still end in records
+     * (a client that gives up while it waits, a refusal). Past twice the capacity the caller waits for room, even
+     * an I/O thread: memory stays bounded and no record is dropped, at the price of the gateway pausing.
+     */
+    private long hardLimit() {
+        return 2L * capacity;
+    }
+
+    private void waitForRoom() {
+        synchronized (roomMade) {
+            while (queued.get() > hardLimit()) {
+                try {
+                    roomMade.wait(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return; // the record is queued already: late is better than lost
+                }
+            }
+        }
+    }
+
+    private void wakeWriter() {
         if (asleep) {
             asleep = false;
             LockSupport.unpark(writer);
@@ -194,7 +223,11 @@ public abstract class QueuedAuditSink implements AuditSink {
                 } catch (RuntimeException e) {
                     LOG.warn("audit observer failed: {}", e.toString());
                 }
-                queued.addAndGet(-batch.size());
+                if (queued.addAndGet(-batch.size()) >= hardLimit() - 4096) {
+                    synchronized (roomMade) {
+                        roomMade.notifyAll();
+                    }
+                }
                 batch.clear();
                 callbacks.clear();
                 idleRounds = 0;

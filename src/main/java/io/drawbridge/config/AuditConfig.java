@@ -9,7 +9,9 @@ package io.drawbridge.config;
  * @param instance   the name this gateway writes into every record's {@code instance} field, so that the records of
  *                   several replicas in one stream say who wrote them; default the {@code HOSTNAME} environment
  *                   variable (the pod's name in Kubernetes), else the machine's host name
- * @param maxBacklog records accepted and not yet written beyond which the sink counts as behind; default 65536
+ * @param maxBacklog records accepted and not yet written beyond which the sink counts as behind; default 65536.
+ *                   Past twice this many (records of requests taken before, such as clients that gave up while
+ *                   waiting), the gateway pauses until there is room: memory stays bounded, no record is dropped
  * @param whenBehind what a new request meets while the sink is behind (backlog full) or failing: {@code wait}
  *                   (default: it waits, unrouted, until the sink catches up: back-pressure) or {@code refuse} (503
  *                   with reason {@code audit-behind} at once). Either way no request reaches a route, and no

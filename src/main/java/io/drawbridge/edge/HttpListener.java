@@ -47,6 +47,7 @@ public final class HttpListener implements AutoCloseable {
     private final io.netty.channel.group.ChannelGroup connections =
             new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
+    private volatile boolean refuseWhenAuditBehind;
     private HttpsRedirectListener redirect;
 
     public HttpListener(ServerConfig config, IdentityHeadersConfig identityHeaders, EventLoops loops, AuditSink audit) {
@@ -59,8 +60,6 @@ public final class HttpListener implements AutoCloseable {
         this.hsts = config.tls() == null || config.tls().hsts().isZero() ? null
                 : "max-age=" + config.tls().hsts().toSeconds();
     }
-
-    private volatile boolean refuseWhenAuditBehind;
 
     /** While the audit sink is behind: refuse new requests with 503 ({@code true}) or hold them back. */
     public void refuseWhenAuditBehind(boolean refuse) {

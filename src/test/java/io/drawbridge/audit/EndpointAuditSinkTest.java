@@ -117,6 +117,28 @@ class EndpointAuditSinkTest {
         sink.close();
     }
 
+    @Test
+    void pastTwiceItsCapacityTheCallerWaitsForRoomInsteadOfTheQueueGrowing() throws Exception {
+        hold = new CountDownLatch(1); // the endpoint takes nothing
+        var sink = new EndpointAuditSink(() -> camel, "direct:audit", 2, "gw-1");
+        sink.accept(record("a"));
+        await(() -> sink.backlog() == 1); // "a" is being written
+        for (String id : List.of("b", "c", "d")) {
+            sink.accept(record(id));
+        }
+        assertThat(sink.behind()).isTrue();
+        var fifth = new Thread(() -> sink.accept(record("e")));
+        fifth.start();
+        fifth.join(300);
+        assertThat(fifth.isAlive()).as("the fifth record waits: four is twice the capacity").isTrue();
+
+        hold.countDown();
+        fifth.join(30_000);
+        assertThat(fifth.isAlive()).isFalse();
+        sink.close();
+        assertThat(received).extracting(r -> r.path("requestId").asText()).containsExactly("a", "b", "c", "d", "e");
+    }
+
     private static void await(BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
