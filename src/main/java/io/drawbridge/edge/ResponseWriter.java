@@ -93,6 +93,9 @@ final class ResponseWriter {
         request.discardBody();
         FullHttpResponse response = failure instanceof Redirect redirect
                 ? redirect(redirect) : ErrorResponses.build(status, reason, request.requestId());
+        if (failure instanceof AccessDenied denied && reason == Reason.SCOPE_MISSING) {
+            ErrorResponses.insufficientScope(response.headers(), denied.decision().scopes());
+        }
         addResponseCookies(exchange, response.headers());
         write(request, response);
     }
