@@ -359,6 +359,20 @@ class GatewayProxyIT {
     }
 
     @Test
+    void bodiesTheGatewayWritesItselfAreCountedInBytesOut() {
+        var unauthenticated = get("/echo/");
+        var denied = get("/app/private", "Authorization: Bearer " + bob);
+        var noRoute = get("/nowhere");
+        var local = get("/local");
+        for (var response : List.of(unauthenticated, denied, noRoute, local)) {
+            assertThat(response.body()).isNotEmpty();
+            assertThat(gateway.audit(response.header("X-Request-Id")).path("bytesOut").asLong())
+                    .as("bytesOut of the %d response", response.status())
+                    .isEqualTo(response.body().length);
+        }
+    }
+
+    @Test
     void aSpaceDelimitedScopeClaimGrantsEachOfItsScopes() {
         String reader = minter.token("carol", List.of(), b -> b.claim("scope", "openid read:x write:x"));
         var response = get("/scoped/x", "Authorization: Bearer " + reader);
