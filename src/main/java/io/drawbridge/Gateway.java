@@ -28,6 +28,7 @@ import io.drawbridge.ops.GatewayMetrics;
 import io.drawbridge.ops.ConfigMapRoutes;
 import io.drawbridge.ops.HotReload;
 import io.drawbridge.ops.KubernetesConnection;
+import io.drawbridge.ops.GatewayLog;
 import io.drawbridge.config.ConfigMapRef;
 import io.drawbridge.proxy.ServiceDiscovery;
 import io.drawbridge.ops.RouteFileReloader;
@@ -92,6 +93,7 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, Map<String, String> properties, List<RoutesBuilder> builders,
                                 List<AutoCloseable> resources) {
+        GatewayLog.apply(config.logging()); // first, so that every line the gateway logs has the configured format
         Policies policies = Policies.compile(config.policies(), (field, message) -> {
             throw new InvalidConfiguration(List.of(new ConfigProblem(String.valueOf(config.source()), 0, field,
                     message)));

@@ -81,7 +81,11 @@ final class ResponseWriter {
         Reason reason = failure instanceof Reasoned r ? r.reason() : Reason.INTERNAL_ERROR;
         int status = failure instanceof BadRequest b ? b.status() : ErrorResponses.statusFor(reason);
         if (reason == Reason.INTERNAL_ERROR) {
-            LOG.error("request {} failed inside the gateway", request.requestId(), failure);
+            // Key-value pairs, so that a JSON log (logging.format: json) carries them as fields of their own.
+            LOG.atError().addKeyValue("requestId", request.requestId())
+                    .addKeyValue("traceId", request.span() == null ? null
+                            : request.span().getSpanContext().getTraceId())
+                    .setCause(failure).log("request {} failed inside the gateway", request.requestId());
         }
         String kind = failure instanceof Redirect ? AuditRecord.DENY : switch (status) {
             case 401, 403 -> AuditRecord.DENY;
