@@ -101,6 +101,27 @@ final class ResponseWriter {
         write(request, response);
     }
 
+    /**
+     * Answers a CORS preflight for a route with cross-origin rules: 204 with what they allow, or 403
+     * {@code cors-refused}. Audited like any request; never authenticated (a preflight carries no credentials) and
+     * never proxied.
+     */
+    static void preflight(ClientRequest request, CorsPolicy cors, Exchange exchange) {
+        HttpHeaders asked = request.head().headers();
+        String refusal = cors.refusal(asked);
+        if (refusal != null) {
+            error(request, new BadRequest(403, Reason.CORS_REFUSED, refusal), exchange);
+            return;
+        }
+        request.outcome(AuditRecord.ALLOW, Reason.CORS_PREFLIGHT, null);
+        request.discardBody();
+        var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
+                Unpooled.EMPTY_BUFFER);
+        cors.addPreflightHeaders(asked, response.headers());
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+        write(request, response);
+    }
+
     private static FullHttpResponse redirect(Redirect redirect) {
         var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(redirect.status()),
                 Unpooled.EMPTY_BUFFER);
@@ -151,6 +172,7 @@ final class ResponseWriter {
         addResponseCookies(exchange, headers);
         headers.set(REQUEST_ID_HEADER, request.requestId());
         strictTransport(request, headers);
+        request.addCorsHeaders(headers);
         boolean upgrade = streaming.upgradeProtocol() != null && status == 101;
         boolean keepAlive = HttpUtil.isKeepAlive(request.head()) && !upgrade && !draining(request);
         boolean bodyless = request.head().method().equals(HttpMethod.HEAD) || status == 204 || status == 304
@@ -195,6 +217,7 @@ final class ResponseWriter {
                 && !endsConnection(response.status().code());
         response.headers().set(REQUEST_ID_HEADER, request.requestId());
         strictTransport(request, response.headers());
+        request.addCorsHeaders(response.headers());
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }

@@ -9,6 +9,7 @@ public enum Reason {
     RULE_MATCHED("rule-matched"),
     PUBLIC_ROUTE("public-route"),
     AUDIT_ONLY("audit-only"),
+    CORS_PREFLIGHT("cors-preflight"),
 
     // authentication
     TOKEN_MISSING("token-missing"),
@@ -73,6 +74,8 @@ public enum Reason {
     CLIENT_TIMEOUT("client-timeout"),
     /** Over TLS, the request names another host than the server name (SNI) the connection was opened for. */
     MISDIRECTED_REQUEST("misdirected-request"),
+    // front-door features (cors, rate limits)
+    CORS_REFUSED("cors-refused"),
     INTERNAL_ERROR("internal-error");
 
     private final String code;
