@@ -32,6 +32,7 @@ public final class ErrorResponses {
             case NO_ROUTE, CATALOG_ROUTE_REJECTED -> 404;
             case METHOD_REJECTED -> 405;
             case BODY_TOO_LARGE -> 413;
+            case RATE_LIMITED -> 429;
             case CLIENT_TIMEOUT -> 408;
             case MISDIRECTED_REQUEST -> 421;
             case BAD_REQUEST, PATH_REJECTED -> 400;

@@ -2,6 +2,7 @@ package io.drawbridge.edge;
 
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.audit.AuditRecord;
+import io.drawbridge.limit.RateLimited;
 import io.drawbridge.policy.AccessDenied;
 import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Reason;
@@ -88,7 +89,7 @@ final class ResponseWriter {
                     .setCause(failure).log("request {} failed inside the gateway", request.requestId());
         }
         String kind = failure instanceof Redirect ? AuditRecord.DENY : switch (status) {
-            case 401, 403 -> AuditRecord.DENY;
+            case 401, 403, 429 -> AuditRecord.DENY;
             default -> AuditRecord.ERROR;
         };
         String detail = failure instanceof AccessDenied denied ? denied.decision().detail()
@@ -98,6 +99,9 @@ final class ResponseWriter {
         FullHttpResponse response = failure instanceof Redirect redirect
                 ? redirect(redirect) : ErrorResponses.build(status, reason, request.requestId());
         addResponseCookies(exchange, response.headers());
+        if (failure instanceof RateLimited limited) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, limited.retryAfterSeconds());
+        }
         write(request, response);
     }
 

@@ -76,6 +76,7 @@ public enum Reason {
     MISDIRECTED_REQUEST("misdirected-request"),
     // front-door features (cors, rate limits)
     CORS_REFUSED("cors-refused"),
+    RATE_LIMITED("rate-limited"),
     INTERNAL_ERROR("internal-error");
 
     private final String code;

@@ -106,7 +106,8 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
                     throw new IllegalArgumentException("drawbridge:authorize names unknown policy '" + policy
                             + "'; configured: " + stages.policies().get().names());
                 }
-                yield AsyncProcessorConverterHelper.convert(new AuthorizeStep(policy, stages.policies()));
+                yield AsyncProcessorConverterHelper.convert(new AuthorizeStep(policy, stages.policies(),
+                        stages.limits()));
             }
             case "proxy" -> {
                 if (upstream == null || upstream.isBlank()) {
