@@ -31,6 +31,7 @@ import io.drawbridge.ops.KubernetesConnection;
 import io.drawbridge.ops.GatewayLog;
 import io.drawbridge.config.ConfigMapRef;
 import io.drawbridge.proxy.ServiceDiscovery;
+import io.drawbridge.proxy.UpstreamTls;
 import io.drawbridge.ops.RouteFileReloader;
 import io.drawbridge.policy.PolicyCheck;
 import io.drawbridge.ops.ManagementServer;
@@ -91,6 +92,17 @@ public final class Gateway implements AutoCloseable {
      * @param builders   routes written in Java, on top of the configured route files
      * @param resources  things to close after the gateway (e.g. dev-mode helpers)
      */
+    /** The upstream client; TLS files the configuration check passed but that cannot be used refuse the start. */
+    private static UpstreamClient upstreamClient(GatewayConfig config, EventLoops loops) {
+        try {
+            return new UpstreamClient(loops, config.upstreams());
+        } catch (UpstreamTls.Unusable e) {
+            loops.close();
+            throw new InvalidConfiguration(List.of(new ConfigProblem(String.valueOf(config.source()), 0, e.field(),
+                    e.getMessage())));
+        }
+    }
+
     public static Gateway start(GatewayConfig config, Map<String, String> properties, List<RoutesBuilder> builders,
                                 List<AutoCloseable> resources) {
         GatewayLog.apply(config.logging()); // first, so that every line the gateway logs has the configured format
@@ -140,7 +152,7 @@ public final class Gateway implements AutoCloseable {
                 config.server().tls() != null, java.time.Clock.systemUTC());
         var services = new ServiceDiscovery(kubernetes::client, kubernetes::namespace, Duration.ofSeconds(10));
         var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, currentPolicies::get,
-                new UpstreamClient(loops, config.upstreams()), new IdentityHeaders(config.identityHeaders()),
+                upstreamClient(config, loops), new IdentityHeaders(config.identityHeaders()),
                 assertions, roles, login, services);
 
         Main main = new Main();

@@ -90,13 +90,14 @@ final class ProxyCall implements BodySink, StreamingResponse {
 
     private void connect() {
         attempts++;
-        upstreams.acquire(loop, target, options.connectTimeout(), this::connected, this::connectFailed);
+        upstreams.acquire(loop, target, options.tls(), options.connectTimeout(), this::connected,
+                this::connectFailed);
     }
 
     private void connected(Channel channel, boolean pooled) {
         if (terminal || routeResumed) {
             if (pooled) {
-                upstreams.release(target, channel);
+                upstreams.release(target, options.tls(), channel);
             } else {
                 channel.close();
             }
@@ -458,7 +459,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
         }
         if (responseKeepAlive && requestComplete && !earlyResponse && !tunnel) {
             channel.config().setAutoRead(true); // an idle pooled connection must still notice being closed
-            upstreams.release(target, channel);
+            upstreams.release(target, options.tls(), channel);
         } else {
             UpstreamHandler.of(channel).unbind();
             channel.close();

@@ -9,8 +9,9 @@ import java.util.Set;
  *
  * @param connectTimeout  how long to wait for a connection (then 502)
  * @param responseTimeout how long to wait for the response head once the request is sent (then 504)
+ * @param tls             named TLS settings for an https upstream, or {@code null} for the JDK's trust store
  */
-record ProxyOptions(Duration connectTimeout, Duration responseTimeout) {
+record ProxyOptions(Duration connectTimeout, Duration responseTimeout, UpstreamTls tls) {
 
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(
             HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE);

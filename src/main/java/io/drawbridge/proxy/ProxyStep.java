@@ -34,7 +34,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
             "x-request-id");
 
     private final Upstream upstream;
-    private final ProxyOptions options;
+    private ProxyOptions options;
     private final boolean stripPrefix;
     private final String rewritePrefix;
     private final boolean preserveHost;
@@ -53,10 +53,16 @@ public final class ProxyStep extends AsyncProcessorSupport {
         this.preserveHost = preserveHost;
         this.options = new ProxyOptions(
                 connectTimeout != null ? connectTimeout : upstreams.defaults().connectTimeout(),
-                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout());
+                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout(), null);
         this.upstreams = upstreams;
         this.identityHeaders = identityHeaders;
         this.assertions = assertions;
+    }
+
+    /** Talks TLS to the upstream with these named settings (CA bundle, client certificate, server name). */
+    public ProxyStep usingTls(UpstreamTls tls) {
+        this.options = new ProxyOptions(options.connectTimeout(), options.responseTimeout(), tls);
+        return this;
     }
 
     /**

@@ -56,7 +56,7 @@ public final class DrawbridgeComponent extends DefaultComponent {
             "authenticate", Set.of("issuers", "forwardToken", "login"),
             "authorize", Set.of("policy"),
             "enrich", Set.of(),
-            "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "connectTimeout",
+            "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "tls", "connectTimeout",
                     "responseTimeout"));
 
     private final Stages stages;
