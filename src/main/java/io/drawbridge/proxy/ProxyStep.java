@@ -53,7 +53,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
         this.preserveHost = preserveHost;
         this.options = new ProxyOptions(
                 connectTimeout != null ? connectTimeout : upstreams.defaults().connectTimeout(),
-                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout(), null);
+                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout(), null, false);
         this.upstreams = upstreams;
         this.identityHeaders = identityHeaders;
         this.assertions = assertions;
@@ -61,7 +61,13 @@ public final class ProxyStep extends AsyncProcessorSupport {
 
     /** Talks TLS to the upstream with these named settings (CA bundle, client certificate, server name). */
     public ProxyStep usingTls(UpstreamTls tls) {
-        this.options = new ProxyOptions(options.connectTimeout(), options.responseTimeout(), tls);
+        this.options = new ProxyOptions(options.connectTimeout(), options.responseTimeout(), tls, options.compress());
+        return this;
+    }
+
+    /** Gzips responses worth it for clients that accept it ({@link ResponseCompression}). */
+    public ProxyStep compressing(boolean compress) {
+        this.options = new ProxyOptions(options.connectTimeout(), options.responseTimeout(), options.tls(), compress);
         return this;
     }
 

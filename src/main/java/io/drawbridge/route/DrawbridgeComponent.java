@@ -56,7 +56,8 @@ public final class DrawbridgeComponent extends DefaultComponent {
             "authenticate", Set.of("issuers", "forwardToken", "login"),
             "authorize", Set.of("policy"),
             "enrich", Set.of(),
-            "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "tls", "connectTimeout",
+            "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "tls", "compress",
+                    "connectTimeout",
                     "responseTimeout"));
 
     private final Stages stages;

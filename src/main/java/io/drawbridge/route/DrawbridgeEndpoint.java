@@ -46,6 +46,9 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
     @UriParam(description = "proxy: the named TLS settings (upstreams.tls.<name>: CA bundle, client certificate, "
             + "server name) for an https upstream; default the JDK's trust store and the upstream's host name")
     private String tls;
+    @UriParam(defaultValue = "false", description = "proxy: gzip text-like responses of 1 KiB or more for clients "
+            + "that accept it (off by default: compressing secrets beside reflected input invites BREACH)")
+    private boolean compress;
     @UriParam(description = "proxy: connect timeout, e.g. 2s; default from upstreams.connectTimeout")
     private String connectTimeout;
     @UriParam(description = "proxy: response timeout, e.g. 30s; default from upstreams.responseTimeout")
@@ -123,6 +126,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
                 var proxy = new ProxyStep(target, stripPrefix, rewritePrefix, preserveHost,
                         duration("connectTimeout", connectTimeout), duration("responseTimeout", responseTimeout),
                         stages.upstreams(), stages.identityHeaders(), stages.assertions());
+                proxy.compressing(compress);
                 if (tls != null) {
                     UpstreamTls settings = stages.upstreams().tls(tls);
                     if (settings == null) {
@@ -197,6 +201,14 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
 
     public void setPolicy(String policy) {
         this.policy = policy;
+    }
+
+    public boolean isCompress() {
+        return compress;
+    }
+
+    public void setCompress(boolean compress) {
+        this.compress = compress;
     }
 
     public String getTls() {
