@@ -9,6 +9,7 @@ public enum Reason {
     RULE_MATCHED("rule-matched"),
     PUBLIC_ROUTE("public-route"),
     AUDIT_ONLY("audit-only"),
+    CORS_PREFLIGHT("cors-preflight"),
 
     // authentication
     TOKEN_MISSING("token-missing"),
@@ -75,6 +76,9 @@ public enum Reason {
     CLIENT_TIMEOUT("client-timeout"),
     /** Over TLS, the request names another host than the server name (SNI) the connection was opened for. */
     MISDIRECTED_REQUEST("misdirected-request"),
+    // front-door features (cors, rate limits)
+    CORS_REFUSED("cors-refused"),
+    RATE_LIMITED("rate-limited"),
     INTERNAL_ERROR("internal-error");
 
     private final String code;

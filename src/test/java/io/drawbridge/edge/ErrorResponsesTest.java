@@ -57,9 +57,11 @@ class ErrorResponsesTest {
         STATUS.put(Reason.UPSTREAM_UNAVAILABLE, 503);
         STATUS.put(Reason.AUDIT_BEHIND, 503);
         STATUS.put(Reason.UPSTREAM_TIMEOUT, 504);
+        STATUS.put(Reason.CORS_REFUSED, 403);
+        STATUS.put(Reason.RATE_LIMITED, 429);
         // Not failures a client caused or an upstream had: the default.
-        for (Reason r : List.of(Reason.RULE_MATCHED, Reason.PUBLIC_ROUTE, Reason.AUDIT_ONLY, Reason.CLIENT_ABORTED,
-                Reason.INTERNAL_ERROR)) {
+        for (Reason r : List.of(Reason.RULE_MATCHED, Reason.PUBLIC_ROUTE, Reason.AUDIT_ONLY, Reason.CORS_PREFLIGHT,
+                Reason.CLIENT_ABORTED, Reason.INTERNAL_ERROR)) {
             STATUS.put(r, 500);
         }
     }
