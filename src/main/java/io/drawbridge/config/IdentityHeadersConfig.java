@@ -14,9 +14,10 @@ import java.util.List;
  *               provider and oauth2-proxy's upstreams read it; default {@code X-Forwarded-Preferred-Username}
  * @param strip  more names (or prefixes ending in {@code *}) to remove from clients, beyond the three above and
  *               the built-in list of well-known identity headers
+ * @param encoding what to do with values a header cannot carry as they are: see {@link IdentityEncodingConfig}
  */
 public record IdentityHeadersConfig(String user, String email, String groups, String preferredUsername,
-                                    List<String> strip) {
+                                    List<String> strip, IdentityEncodingConfig encoding) {
 
     /** Identity headers other proxies and frameworks use; a client must never be able to send any of them. */
     public static final List<String> WELL_KNOWN = List.of(
@@ -40,9 +41,15 @@ public record IdentityHeadersConfig(String user, String email, String groups, St
         groups = groups == null ? "X-Forwarded-Groups" : groups;
         preferredUsername = preferredUsername == null ? "X-Forwarded-Preferred-Username" : preferredUsername;
         strip = strip == null ? List.of() : List.copyOf(strip);
+        encoding = encoding == null ? IdentityEncodingConfig.defaults() : encoding;
+    }
+
+    public IdentityHeadersConfig(String user, String email, String groups, String preferredUsername,
+                                 List<String> strip) {
+        this(user, email, groups, preferredUsername, strip, null);
     }
 
     public static IdentityHeadersConfig defaults() {
-        return new IdentityHeadersConfig(null, null, null, null, null);
+        return new IdentityHeadersConfig(null, null, null, null, null, null);
     }
 }

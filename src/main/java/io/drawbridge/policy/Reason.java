@@ -46,6 +46,11 @@ public enum Reason {
     METHOD_NOT_ALLOWED("method-not-allowed"),
     PATH_NOT_ALLOWED("path-not-allowed"),
     NOT_AUTHENTICATED("not-authenticated"),
+    /**
+     * The caller's user name, e-mail or a group cannot be sent to the upstream exactly in its identity header,
+     * and that header is set to refuse such values ({@code identityHeaders.encoding}).
+     */
+    IDENTITY_UNREPRESENTABLE("identity-unrepresentable"),
 
     // enrichment
     /** The catalog did not answer (down, slow, malformed) and no last-known-good answer is recent enough. */
