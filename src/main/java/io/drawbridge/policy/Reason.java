@@ -23,6 +23,17 @@ public enum Reason {
     AUDIENCE_MISMATCH("audience-mismatch"),
     CLAIM_MISSING("claim-missing"),
     TOKEN_INVALID("token-invalid"),
+    /** The token is valid for longer than its issuer's {@code maxTokenLifetime} (an {@code exp} far away). */
+    TOKEN_LIFETIME_EXCEEDED("token-lifetime-exceeded"),
+    /** The token names several audiences and its {@code azp} is none of the gateway's audiences or parties. */
+    AZP_NOT_ALLOWED("azp-not-allowed"),
+    /**
+     * A segment of the token is not canonical base64url (RFC 7515 §2): the standard alphabet, padding, or
+     * non-zero trailing bits; one token must have one spelling, for the verified-token cache and deny lists.
+     */
+    TOKEN_NONCANONICAL("token-noncanonical"),
+    /** The key that would verify the token is too weak (RSA below 2048 bits, an EC curve off the allow-list). */
+    KEY_TOO_WEAK("key-too-weak"),
     ISSUER_UNAVAILABLE("issuer-unavailable"),
     /** A browser without a session was sent to the issuer's login page. */
     LOGIN_REQUIRED("login-required"),
