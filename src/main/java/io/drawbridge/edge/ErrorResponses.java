@@ -35,7 +35,7 @@ public final class ErrorResponses {
             case CLIENT_TIMEOUT -> 408;
             case MISDIRECTED_REQUEST -> 421;
             case BAD_REQUEST, PATH_REJECTED -> 400;
-            case UPSTREAM_UNREACHABLE, UPSTREAM_RESET -> 502;
+            case UPSTREAM_UNREACHABLE, UPSTREAM_RESET, UPSTREAM_INVALID -> 502;
             case UPSTREAM_TIMEOUT -> 504;
             default -> 500;
         };

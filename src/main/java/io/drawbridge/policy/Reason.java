@@ -81,6 +81,8 @@ public enum Reason {
     UPSTREAM_UNREACHABLE("upstream-unreachable"),
     UPSTREAM_TIMEOUT("upstream-timeout"),
     UPSTREAM_RESET("upstream-reset"),
+    /** The upstream's response head cannot be passed on: a status outside 100-599, a control in a header value. */
+    UPSTREAM_INVALID("upstream-invalid"),
     UPSTREAM_UNAVAILABLE("upstream-unavailable"),
     CLIENT_ABORTED("client-aborted"),
     /** The audit sink was behind or failing and {@code audit.whenBehind} is {@code refuse}. */

@@ -34,7 +34,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
             "x-request-id");
 
     private final Upstream upstream;
-    private final ProxyOptions options;
+    private ProxyOptions options;
     private final boolean stripPrefix;
     private final String rewritePrefix;
     private final boolean preserveHost;
@@ -53,7 +53,8 @@ public final class ProxyStep extends AsyncProcessorSupport {
         this.preserveHost = preserveHost;
         this.options = new ProxyOptions(
                 connectTimeout != null ? connectTimeout : upstreams.defaults().connectTimeout(),
-                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout());
+                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout(),
+                ProxyOptions.DEFAULT_COOKIE);
         this.upstreams = upstreams;
         this.identityHeaders = identityHeaders;
         this.assertions = assertions;
@@ -65,6 +66,12 @@ public final class ProxyStep extends AsyncProcessorSupport {
      */
     public ProxyStep hidingCookies(java.util.function.UnaryOperator<Object> filter) {
         this.cookieFilter = filter;
+        return this;
+    }
+
+    /** The gateway's session cookie name, whose upstream {@code Set-Cookie}s (and its parts') are removed. */
+    public ProxyStep ownCookie(String name) {
+        this.options = new ProxyOptions(options.connectTimeout(), options.responseTimeout(), name);
         return this;
     }
 

@@ -118,7 +118,8 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
                 var proxy = new ProxyStep(target, stripPrefix, rewritePrefix, preserveHost,
                         duration("connectTimeout", connectTimeout), duration("responseTimeout", responseTimeout),
                         stages.upstreams(), stages.identityHeaders(), stages.assertions());
-                yield stages.login() == null ? proxy : proxy.hidingCookies(stages.login().cookies()::withoutOurs);
+                yield stages.login() == null ? proxy : proxy.hidingCookies(stages.login().cookies()::withoutOurs)
+                        .ownCookie(stages.login().cookies().name());
             }
             default -> throw new IllegalStateException(step);
         };

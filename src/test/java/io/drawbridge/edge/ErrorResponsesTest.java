@@ -56,6 +56,7 @@ class ErrorResponsesTest {
         STATUS.put(Reason.PATH_REJECTED, 400);
         STATUS.put(Reason.UPSTREAM_UNREACHABLE, 502);
         STATUS.put(Reason.UPSTREAM_RESET, 502);
+        STATUS.put(Reason.UPSTREAM_INVALID, 502);
         STATUS.put(Reason.UPSTREAM_UNAVAILABLE, 503);
         STATUS.put(Reason.AUDIT_BEHIND, 503);
         STATUS.put(Reason.UPSTREAM_TIMEOUT, 504);
