@@ -274,7 +274,7 @@ public final class Gateway implements AutoCloseable {
         }
         if (config.management().enabled()) {
             var management = new ManagementServer(config.management(), readiness, metrics::scrape,
-                    Path.of(".drawbridge"));
+                    Path.of(".drawbridge"), audit);
             resources.add(management);
             management.start();
             this.management = management;
