@@ -35,6 +35,11 @@ public final class ExchangeKeys {
      * stops the route; it is no error for Camel to handle or log.
      */
     public static final String REDIRECT = "drawbridge.redirect";
+    /**
+     * {@code List<String>}: names of the gateway's own cookies the upstream tried to set, removed from its
+     * response (for the audit record's detail).
+     */
+    public static final String UPSTREAM_COOKIES_REMOVED = "drawbridge.upstreamCookiesRemoved";
     /** {@code ClientRequest}: the edge's handle on the client connection, for streaming and upgrades. */
     public static final String CLIENT_REQUEST = "drawbridge.clientRequest";
 

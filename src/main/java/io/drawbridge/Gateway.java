@@ -158,7 +158,10 @@ public final class Gateway implements AutoCloseable {
         Catalog catalog = config.catalog() == null ? null : Catalog.of(config.catalog());
         RoleSource roles = catalog == null ? null : new CatalogRoleSource(catalog,
                 CatalogRoleSource.Options.of(config.catalog()), catalogExecutor, java.time.Clock.systemUTC());
-        IssuerRegistry issuers = IssuerRegistry.of(config.issuers());
+        IssuerRegistry issuers = IssuerRegistry.of(config.issuers().stream()
+                .map(issuer -> config.login() != null && issuer.name().equals(config.login().issuer())
+                        ? issuer.withAuthorizedParty(config.login().clientId()) : issuer)
+                .toList());
         var assertions = new AssertionSigner(config.assertion().issuer(),
                 config.assertion().keyFile() == null ? null : Path.of(config.assertion().keyFile()),
                 config.assertion().lifetime(), java.time.Clock.systemUTC());
@@ -300,7 +303,7 @@ public final class Gateway implements AutoCloseable {
         }
         if (config.management().enabled()) {
             var management = new ManagementServer(config.management(), readiness, metrics::scrape,
-                    Path.of(".drawbridge"));
+                    Path.of(".drawbridge"), audit);
             resources.add(management);
             management.start();
             this.management = management;

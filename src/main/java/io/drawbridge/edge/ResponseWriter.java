@@ -329,6 +329,16 @@ final class ResponseWriter {
     }
 
     private static String allowDetail(Exchange exchange) {
+        String detail = decisionDetail(exchange);
+        Object planted = exchange.getProperty(ExchangeKeys.UPSTREAM_COOKIES_REMOVED);
+        if (planted instanceof java.util.List<?> names && !names.isEmpty()) {
+            String removed = "upstream Set-Cookie for the gateway's cookies removed: " + names;
+            return detail == null ? removed : detail + "; " + removed;
+        }
+        return detail;
+    }
+
+    private static String decisionDetail(Exchange exchange) {
         Decision decision = exchange.getProperty(ExchangeKeys.DECISION, Decision.class);
         if (decision == null) {
             return null;

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -174,7 +175,13 @@ final class ProxyCall implements BodySink, StreamingResponse {
     void onUpstream(HttpObject msg) {
         if (msg.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
-            broken(new UpstreamFailure(Reason.UPSTREAM_RESET, "malformed or truncated response from "
+            // a head that is not HTTP or has bad header syntax is invalid; one cut short or too long, reset
+            boolean invalidHead = msg instanceof HttpResponse
+                    && !(msg.decoderResult().cause() instanceof io.netty.handler.codec.TooLongFrameException)
+                    && !(msg.decoderResult().cause() instanceof io.netty.handler.codec.PrematureChannelClosureException);
+            broken(invalidHead
+                    ? new UpstreamFailure(Reason.UPSTREAM_INVALID, "malformed response head from " + target.origin())
+                    : new UpstreamFailure(Reason.UPSTREAM_RESET, "malformed or truncated response from "
                     + target.origin()));
             return;
         }
@@ -207,6 +214,11 @@ final class ProxyCall implements BodySink, StreamingResponse {
             skipInterimLast = true; // interim responses are the gateway's business, not the client's
             return;
         }
+        String invalid = UpstreamAnswer.problem(response);
+        if (invalid != null) {
+            fail(new UpstreamFailure(Reason.UPSTREAM_INVALID, invalid + " from " + target.origin()));
+            return;
+        }
         cancelTimer();
         headReceived = true;
         responseKeepAlive = HttpUtil.isKeepAlive(response);
@@ -230,6 +242,10 @@ final class ProxyCall implements BodySink, StreamingResponse {
         }
         Message message = exchange.getMessage();
         message.getHeaders().clear();
+        List<String> planted = UpstreamAnswer.removeOwnCookies(response.headers(), options.ownCookie());
+        if (!planted.isEmpty()) {
+            exchange.setProperty(ExchangeKeys.UPSTREAM_COOKIES_REMOVED, planted);
+        }
         ResponseHeaders.copy(response.headers(), message.getHeaders());
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, code);
         message.setBody(this);

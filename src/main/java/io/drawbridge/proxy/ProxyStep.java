@@ -53,7 +53,8 @@ public final class ProxyStep extends AsyncProcessorSupport {
         this.preserveHost = preserveHost;
         this.options = new ProxyOptions(
                 connectTimeout != null ? connectTimeout : upstreams.defaults().connectTimeout(),
-                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout(), null, false);
+                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout(),
+                ProxyOptions.DEFAULT_COOKIE, null, false);
         this.upstreams = upstreams;
         this.identityHeaders = identityHeaders;
         this.assertions = assertions;
@@ -61,13 +62,13 @@ public final class ProxyStep extends AsyncProcessorSupport {
 
     /** Talks TLS to the upstream with these named settings (CA bundle, client certificate, server name). */
     public ProxyStep usingTls(UpstreamTls tls) {
-        this.options = new ProxyOptions(options.connectTimeout(), options.responseTimeout(), tls, options.compress());
+        this.options = options.withTls(tls);
         return this;
     }
 
     /** Gzips responses worth it for clients that accept it ({@link ResponseCompression}). */
     public ProxyStep compressing(boolean compress) {
-        this.options = new ProxyOptions(options.connectTimeout(), options.responseTimeout(), options.tls(), compress);
+        this.options = options.withCompression(compress);
         return this;
     }
 
@@ -77,6 +78,12 @@ public final class ProxyStep extends AsyncProcessorSupport {
      */
     public ProxyStep hidingCookies(java.util.function.UnaryOperator<Object> filter) {
         this.cookieFilter = filter;
+        return this;
+    }
+
+    /** The gateway's session cookie name, whose upstream {@code Set-Cookie}s (and its parts') are removed. */
+    public ProxyStep ownCookie(String name) {
+        this.options = options.withOwnCookie(name);
         return this;
     }
 

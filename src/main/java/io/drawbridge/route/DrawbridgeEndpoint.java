@@ -139,7 +139,8 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
                     }
                     proxy.usingTls(settings);
                 }
-                yield stages.login() == null ? proxy : proxy.hidingCookies(stages.login().cookies()::withoutOurs);
+                yield stages.login() == null ? proxy : proxy.hidingCookies(stages.login().cookies()::withoutOurs)
+                        .ownCookie(stages.login().cookies().name());
             }
             default -> throw new IllegalStateException(step);
         };
