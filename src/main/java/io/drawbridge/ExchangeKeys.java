@@ -35,6 +35,11 @@ public final class ExchangeKeys {
      * stops the route; it is no error for Camel to handle or log.
      */
     public static final String REDIRECT = "drawbridge.redirect";
+    /**
+     * {@code Boolean}: the route runs for a front's decision request ({@code drawbridge:decide}); its proxy step
+     * answers 200 with the identity headers and the assertion instead of calling the upstream.
+     */
+    public static final String DECIDE_ONLY = "drawbridge.decideOnly";
     /** {@code ClientRequest}: the edge's handle on the client connection, for streaming and upgrades. */
     public static final String CLIENT_REQUEST = "drawbridge.clientRequest";
 

@@ -33,6 +33,7 @@ public final class ErrorResponses {
             case BODY_TOO_LARGE -> 413;
             case CLIENT_TIMEOUT -> 408;
             case MISDIRECTED_REQUEST -> 421;
+            case UNTRUSTED_FRONT -> 403;
             case BAD_REQUEST, PATH_REJECTED -> 400;
             case UPSTREAM_UNREACHABLE, UPSTREAM_RESET -> 502;
             case UPSTREAM_TIMEOUT -> 504;
