@@ -1,83 +1,35 @@
 package io.drawbridge.edge;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import io.drawbridge.testing.FrontProcess;
-import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.GatewayProcess;
-import io.drawbridge.testing.RawHttp;
-import io.drawbridge.testing.TestUpstream;
-import io.drawbridge.testing.TokenMinter;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Debian's nginx in front, asking Drawbridge with {@code auth_request}, configured by the very file the guide
- * shows (docs/guides/forward-auth/nginx.conf), with only its three addresses replaced. The application behind
- * nginx is the test upstream, which records every request it receives.
+ * Debian's nginx in front, asking Drawbridge with {@code auth_request}, configured by the guide's
+ * docs/guides/forward-auth/nginx.conf with only its three addresses replaced.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NginxFrontIT {
+class NginxFrontIT extends FrontContract {
 
     static final Path SITE = Path.of("docs/guides/forward-auth/nginx.conf");
 
-    private final TokenMinter minter = new TokenMinter();
-    private final TestUpstream app = new TestUpstream();
-    private GatewayFixture gateway;
-    private FrontProcess nginx;
-    private String alice;
-    private String bob;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws IOException {
-        minter.writeJwks(dir.resolve("jwks.json"));
-        alice = minter.token("alice", List.of("sre"));
-        bob = minter.token("bob", List.of("dev"));
-        gateway = GatewayFixture.start(dir, """
-                server:
-                  trustedProxies: [127.0.0.1]
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
-                policies:
-                  sre:
-                    allow:
-                      - groups: [sre]
-                  open:
-                    public: true
-                """, Map.of(
-                "app.yaml", DecideIT.route("app", "/app", true, "sre"),
-                "public.yaml", DecideIT.route("public", "/public", false, "open"),
-                "auth.yaml", AUTH_ROUTE), Map.of("upstream", app.url()));
-        nginx = startNginx(dir, gateway.port(), app.port());
+    @Override
+    FrontProcess startFront(Path dir, int gatewayPort, int appPort) throws IOException {
+        return startNginx(dir, gatewayPort, appPort);
     }
 
-    /** The decision route of the guide, nginx flavour: a browser that must sign in gets 401 and a Location. */
-    static final String AUTH_ROUTE = """
-            - route:
-                id: forward-auth
-                from:
-                  uri: gateway:/.drawbridge/auth
-                  steps:
-                    - to: drawbridge:decide?signIn=status
-            """;
+    /** nginx accepts only 2xx, 401 and 403 from an auth subrequest: a sign-in is a 401 with a Location. */
+    @Override
+    String signIn() {
+        return "status";
+    }
 
+    @Override
+    int refusedStatus() {
+        return 500; // nginx's answer when its auth subrequest gets anything but 2xx, 401 or 403
+    }
     /** nginx with the guide's site file, its addresses pointed at the gateway, the application and a free port. */
     static FrontProcess startNginx(Path dir, int gatewayPort, int appPort) throws IOException {
         int port = GatewayProcess.freePort();
@@ -103,142 +55,5 @@ class NginxFrontIT {
                 """.formatted(nginxDir));
         return FrontProcess.start(List.of("nginx", "-p", nginxDir.toString(), "-c", nginxDir + "/nginx.conf",
                 "-e", nginxDir + "/error.log", "-g", "daemon off;"), nginxDir.resolve("output.log"), port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (nginx != null) {
-            nginx.close();
-        }
-        gateway.close();
-        app.close();
-    }
-
-    @BeforeEach
-    void forget() {
-        app.received().clear();
-    }
-
-    private RawHttp.Response get(String path, String headers) {
-        return RawHttp.exchange(nginx.port(), "GET " + path + " HTTP/1.1\r\nHost: apps.example.com\r\n" + headers
-                + "Connection: close\r\n\r\n");
-    }
-
-    private JsonNode lastDecision() {
-        List<JsonNode> records = gateway.auditRecords();
-        long deadline = System.currentTimeMillis() + 5_000;
-        while (records.isEmpty() && System.currentTimeMillis() < deadline) {
-            records = gateway.auditRecords();
-        }
-        return records.get(records.size() - 1);
-    }
-
-    @Test
-    void aliceReachesTheAppWithTheIdentityDrawbridgeAnswered() {
-        var response = get("/app/reports", "Authorization: Bearer " + alice + "\r\n");
-
-        assertThat(response.status()).isEqualTo(200);
-        assertThat(app.received()).hasSize(1);
-        var received = app.received().get(0);
-        assertThat(received.uri()).isEqualTo("/app/reports");
-        assertThat(received.all("X-Forwarded-User")).containsExactly("alice");
-        assertThat(received.all("X-Forwarded-Groups")).containsExactly("sre");
-        assertThat(received.all("X-Drawbridge-Assertion")).hasSize(1);
-        JsonNode record = lastDecision();
-        assertThat(record.get("decision").asText()).isEqualTo("allow");
-        assertThat(record.get("route").asText()).isEqualTo("app");
-        assertThat(record.get("path").asText()).isEqualTo("/app/reports");
-        assertThat(record.get("host").asText()).isEqualTo("apps.example.com");
-        assertThat(record.get("upstream").asText()).isEqualTo("front:127.0.0.1");
-    }
-
-    @Test
-    void bobIsRefusedAndTheAppNeverSeesHim() {
-        var response = get("/app/reports", "Authorization: Bearer " + bob + "\r\n");
-
-        assertThat(response.status()).isEqualTo(403);
-        assertThat(app.received()).isEmpty();
-        JsonNode record = lastDecision();
-        assertThat(record.get("reason").asText()).isEqualTo("group-missing");
-        assertThat(record.get("subject").asText()).isEqualTo("bob");
-    }
-
-    @Test
-    void noTokenIsUnauthorized() {
-        var response = get("/app/reports", "");
-
-        assertThat(response.status()).isEqualTo(401);
-        assertThat(app.received()).isEmpty();
-        assertThat(lastDecision().get("reason").asText()).isEqualTo("token-missing");
-    }
-
-    @Test
-    void identityHeadersAClientSentAreReplacedOrRemoved() {
-        String spoofed = "X-Forwarded-User: mallory\r\nX-Forwarded-Groups: admin\r\nX-Drawbridge-Assertion: forged\r\n"
-                + "X-Forwarded-Email: mallory@example.com\r\n";
-        var asAlice = get("/app/", spoofed + "Authorization: Bearer " + alice + "\r\n");
-        var anonymous = get("/public/", spoofed);
-
-        assertThat(asAlice.status()).isEqualTo(200);
-        assertThat(anonymous.status()).isEqualTo(200);
-        assertThat(app.received()).hasSize(2);
-        var alices = app.received().get(0);
-        assertThat(alices.all("X-Forwarded-User")).containsExactly("alice");
-        assertThat(alices.all("X-Forwarded-Groups")).containsExactly("sre");
-        assertThat(alices.all("X-Drawbridge-Assertion")).doesNotContain("forged");
-        assertThat(alices.all("X-Forwarded-Email")).doesNotContain("mallory@example.com");
-        var anonymous2 = app.received().get(1);
-        assertThat(anonymous2.all("X-Forwarded-User")).isEmpty();
-        assertThat(anonymous2.all("X-Forwarded-Groups")).isEmpty();
-        assertThat(anonymous2.all("X-Drawbridge-Assertion")).isEmpty();
-        assertThat(anonymous2.all("X-Forwarded-Email")).isEmpty();
-    }
-
-    @Test
-    void aClientsOwnXForwardedUriIsOverwrittenByNginx() {
-        var response = get("/app/reports", "X-Forwarded-Uri: /public/\r\nX-Original-URI: /public/\r\n"
-                + "X-Forwarded-Method: OPTIONS\r\n");
-
-        assertThat(response.status()).isEqualTo(401);
-        assertThat(app.received()).isEmpty();
-        assertThat(lastDecision().get("path").asText()).isEqualTo("/app/reports");
-    }
-
-    @Test
-    void aClientAskingDrawbridgeDirectlyIsRefused() throws IOException {
-        RawHttp.Response response;
-        try (var socket = new Socket()) {
-            socket.bind(new InetSocketAddress("127.0.0.2", 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", gateway.port()));
-            response = new RawHttp(socket).send("GET /.drawbridge/auth HTTP/1.1\r\nHost: apps.example.com\r\n"
-                    + "X-Forwarded-Uri: /app/reports\r\nAuthorization: Bearer " + alice + "\r\n"
-                    + "Connection: close\r\n\r\n").read();
-        }
-
-        assertThat(response.status()).isEqualTo(403);
-        assertThat(response.header("X-Forwarded-User")).isNull();
-        JsonNode record = gateway.audit(response.header("X-Request-Id"));
-        assertThat(record.get("reason").asText()).isEqualTo("untrusted-front");
-    }
-
-    /** nginx routes on its own reading of the path; Drawbridge decides on the path the application resolves. */
-    @ParameterizedTest
-    @ValueSource(strings = {"/public/../app/reports", "/public/%2e%2e/app/reports", "/public/./../app/reports"})
-    void decidesOnThePathTheAppResolvesNotTheFirstSegment(String path) {
-        var response = get(path, "");
-
-        assertThat(response.status()).isEqualTo(401);
-        assertThat(app.received()).isEmpty();
-        assertThat(lastDecision().get("route").asText()).isEqualTo("app");
-    }
-
-    /** What Drawbridge refuses to normalize (an encoded slash) is refused through nginx too: never passed on. */
-    @ParameterizedTest
-    @ValueSource(strings = {"/public/..%2Fapp/reports", "/public/%252e%252e/app/reports"})
-    void refusesWhatTheEdgeRefuses(String path) {
-        var response = get(path, "Authorization: Bearer " + bob + "\r\n");
-
-        assertThat(response.status()).isEqualTo(500); // nginx's answer to an auth subrequest's 400
-        assertThat(app.received()).isEmpty();
     }
 }
