@@ -1,7 +1,6 @@
 package io.drawbridge.edge;
 
 import io.drawbridge.testing.FrontProcess;
-import io.drawbridge.testing.GatewayProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +15,8 @@ class CaddyFrontIT extends FrontContract {
     static final Path CADDYFILE = Path.of("docs/guides/forward-auth/Caddyfile");
 
     @Override
-    FrontProcess startFront(Path dir, int gatewayPort, int appPort) throws IOException {
-        return startCaddy(dir, gatewayPort, appPort);
+    FrontProcess startFront(Path dir, int port, int gatewayPort, int appPort) throws IOException {
+        return startCaddy(dir, port, gatewayPort, appPort);
     }
 
     /** Caddy passes any answer but a 2xx to the client as it is: a sign-in is a 302 with its cookie. */
@@ -32,8 +31,7 @@ class CaddyFrontIT extends FrontContract {
     }
 
     /** Caddy with the guide's Caddyfile on plain HTTP and a free port, its state in the test's folder. */
-    static FrontProcess startCaddy(Path dir, int gatewayPort, int appPort) throws IOException {
-        int port = GatewayProcess.freePort();
+    static FrontProcess startCaddy(Path dir, int port, int gatewayPort, int appPort) throws IOException {
         String site = Files.readString(CADDYFILE)
                 .replace("apps.example.com {", "http://:" + port + " {\n\tbind 127.0.0.1")
                 .replace("127.0.0.1:8080", "127.0.0.1:" + gatewayPort)

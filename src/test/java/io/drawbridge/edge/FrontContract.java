@@ -3,6 +3,7 @@ package io.drawbridge.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.drawbridge.testing.Chromium;
 import io.drawbridge.testing.FrontProcess;
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.GatewayProcess;
@@ -16,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.WebDriver;
 
 /**
  * What every front in docs/guides/forward-auth must do with Drawbridge deciding, run against the front itself
@@ -34,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 abstract class FrontContract {
 
     /** The front, configured by the guide's file, before the gateway and the application. */
-    abstract FrontProcess startFront(Path dir, int gatewayPort, int appPort) throws IOException;
+    abstract FrontProcess startFront(Path dir, int port, int gatewayPort, int appPort) throws IOException;
 
     /** The decision route's sign-in answer for this front: redirect or status. */
     abstract String signIn();
@@ -49,8 +53,16 @@ abstract class FrontContract {
     private String alice;
     private String bob;
 
+    static final String SESSION_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    MockOAuth2Server idp;
+
     @BeforeAll
-    void start(@TempDir Path dir) throws IOException {
+    void start(@TempDir Path dir) throws Exception {
+        idp = new MockOAuth2Server();
+        idp.start();
+        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(idp.jwksUrl("corp").uri())
+                .build(), java.net.http.HttpResponse.BodyHandlers.discarding()); // the mock makes its keys now
+        int port = GatewayProcess.freePort();
         minter.writeJwks(dir.resolve("jwks.json"));
         alice = minter.token("alice", List.of("sre"));
         bob = minter.token("bob", List.of("dev"));
@@ -62,17 +74,29 @@ abstract class FrontContract {
                     issuer: https://issuer.test
                     jwksFile: @DIR@/jwks.json
                     audiences: [drawbridge]
+                  - name: corp
+                    issuer: %s
+                    audiences: [drawbridge]
+                login:
+                  issuer: corp
+                  clientId: drawbridge-gateway
+                  clientSecret: ${DRAWBRIDGE_TEST_SECRET:-not-checked-by-the-mock}
+                  redirectUri: http://127.0.0.1:%d/oauth2/callback
+                  session:
+                    keys: ["${DRAWBRIDGE_TEST_SESSION_KEY:-%s}"]
                 policies:
                   sre:
                     allow:
                       - groups: [sre]
                   open:
                     public: true
-                """, Map.of(
-                "app.yaml", DecideIT.route("app", "/app", true, "sre"),
+                """.formatted(idp.issuerUrl("corp"), port, SESSION_KEY), Map.of(
+                "app.yaml", DecideIT.route("app", "/app", true, "sre").replace("drawbridge:authenticate",
+                        "drawbridge:authenticate?login=browser"),
                 "public.yaml", DecideIT.route("public", "/public", false, "open"),
                 "auth.yaml", authRoute(signIn())), Map.of("upstream", app.url()));
-        front = startFront(dir, gateway.port(), app.port());
+        gateway.awaitReady();
+        front = startFront(dir, port, gateway.port(), app.port());
     }
 
     /** The decision route of the guides. */
@@ -94,6 +118,7 @@ abstract class FrontContract {
         }
         gateway.close();
         app.close();
+        idp.shutdown();
     }
 
     @BeforeEach
@@ -132,6 +157,33 @@ abstract class FrontContract {
         assertThat(record.get("path").asText()).isEqualTo("/app/reports");
         assertThat(record.get("host").asText()).isEqualTo("apps.example.com");
         assertThat(record.get("upstream").asText()).isEqualTo("front:127.0.0.1");
+    }
+
+    @Test
+    void aBrowserIsSentToSignInAndComesBackSignedIn(@TempDir Path profile) {
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("corp", "alice-id", "JWT", List.of("drawbridge"),
+                Map.of("preferred_username", "alice", "email", "alice@example.com", "groups", List.of("sre")), 3600));
+        String page = "http://127.0.0.1:" + front.port() + "/app/reports?year=2026";
+        WebDriver browser = Chromium.open(profile);
+        try {
+            browser.get(page);
+
+            assertThat(browser.getCurrentUrl()).isEqualTo(page);
+        } finally {
+            browser.quit();
+        }
+        assertThat(app.received()).isNotEmpty();
+        var received = app.received().get(app.received().size() - 1);
+        assertThat(received.uri()).isEqualTo("/app/reports?year=2026");
+        assertThat(received.all("X-Forwarded-User")).containsExactly("alice");
+        List<JsonNode> decisions = gateway.auditRecords().stream()
+                .filter(r -> "app".equals(r.path("route").asText())).toList();
+        assertThat(decisions).anySatisfy(r -> {
+            assertThat(r.get("reason").asText()).isEqualTo("login-required");
+            assertThat(r.get("path").asText()).isEqualTo("/app/reports");
+        });
+        assertThat(decisions.get(decisions.size() - 1).get("decision").asText()).isEqualTo("allow");
+        assertThat(decisions.get(decisions.size() - 1).get("subject").asText()).isEqualTo("alice");
     }
 
     @Test

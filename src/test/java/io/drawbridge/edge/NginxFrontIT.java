@@ -1,7 +1,6 @@
 package io.drawbridge.edge;
 
 import io.drawbridge.testing.FrontProcess;
-import io.drawbridge.testing.GatewayProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +15,8 @@ class NginxFrontIT extends FrontContract {
     static final Path SITE = Path.of("docs/guides/forward-auth/nginx.conf");
 
     @Override
-    FrontProcess startFront(Path dir, int gatewayPort, int appPort) throws IOException {
-        return startNginx(dir, gatewayPort, appPort);
+    FrontProcess startFront(Path dir, int port, int gatewayPort, int appPort) throws IOException {
+        return startNginx(dir, port, gatewayPort, appPort);
     }
 
     /** nginx accepts only 2xx, 401 and 403 from an auth subrequest: a sign-in is a 401 with a Location. */
@@ -31,8 +30,7 @@ class NginxFrontIT extends FrontContract {
         return 500; // nginx's answer when its auth subrequest gets anything but 2xx, 401 or 403
     }
     /** nginx with the guide's site file, its addresses pointed at the gateway, the application and a free port. */
-    static FrontProcess startNginx(Path dir, int gatewayPort, int appPort) throws IOException {
-        int port = GatewayProcess.freePort();
+    static FrontProcess startNginx(Path dir, int port, int gatewayPort, int appPort) throws IOException {
         String site = Files.readString(SITE)
                 .replace("server 127.0.0.1:8080;", "server 127.0.0.1:" + gatewayPort + ";")
                 .replace("server 127.0.0.1:3000;", "server 127.0.0.1:" + appPort + ";")
