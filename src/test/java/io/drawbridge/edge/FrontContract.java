@@ -43,6 +43,11 @@ abstract class FrontContract {
     /** The decision route's sign-in answer for this front: redirect or status. */
     abstract String signIn();
 
+    /** Where the front asks: /.drawbridge/auth, or /.drawbridge/auth-request for the 401 flavour. */
+    String authPath() {
+        return signIn().equals("status") ? "/.drawbridge/auth-request" : "/.drawbridge/auth";
+    }
+
     /** What the client gets when Drawbridge refuses to read the original request (400). */
     abstract int refusedStatus();
 
@@ -94,21 +99,21 @@ abstract class FrontContract {
                 "app.yaml", DecideIT.route("app", "/app", true, "sre").replace("drawbridge:authenticate",
                         "drawbridge:authenticate?login=browser"),
                 "public.yaml", DecideIT.route("public", "/public", false, "open"),
-                "auth.yaml", authRoute(signIn())), Map.of("upstream", app.url()));
+                "auth.yaml", authRoute(authPath(), signIn())), Map.of("upstream", app.url()));
         gateway.awaitReady();
         front = startFront(dir, port, gateway.port(), app.port());
     }
 
     /** The decision route of the guides. */
-    static String authRoute(String signIn) {
+    static String authRoute(String path, String signIn) {
         return """
                 - route:
                     id: forward-auth
                     from:
-                      uri: gateway:/.drawbridge/auth
+                      uri: gateway:%s
                       steps:
                         - to: drawbridge:decide?signIn=%s
-                """.formatted(signIn);
+                """.formatted(path, signIn);
     }
 
     @AfterAll
@@ -244,7 +249,7 @@ abstract class FrontContract {
         try (var socket = new Socket()) {
             socket.bind(new InetSocketAddress("127.0.0.2", 0));
             socket.connect(new InetSocketAddress("127.0.0.1", gateway.port()));
-            response = new RawHttp(socket).send("GET /.drawbridge/auth HTTP/1.1\r\nHost: apps.example.com\r\n"
+            response = new RawHttp(socket).send("GET " + authPath() + " HTTP/1.1\r\nHost: apps.example.com\r\n"
                     + "X-Forwarded-Uri: /app/reports\r\nAuthorization: Bearer " + alice + "\r\n"
                     + "Connection: close\r\n\r\n").read();
         }
