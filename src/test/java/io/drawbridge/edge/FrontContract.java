@@ -192,6 +192,22 @@ abstract class FrontContract {
     }
 
     @Test
+    void aPostIsDecidedOnItsMethodAndReachesTheAppWithItsBody() {
+        var response = RawHttp.exchange(front.port(), "POST /app/orders HTTP/1.1\r\nHost: apps.example.com\r\n"
+                + "Authorization: Bearer " + alice + "\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
+                + "Connection: close\r\n\r\nhello");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(app.received()).singleElement().satisfies(r -> {
+            assertThat(r.method()).isEqualTo("POST");
+            assertThat(r.all("Content-Length")).containsExactly("5");
+        });
+        JsonNode record = lastDecision();
+        assertThat(record.get("method").asText()).isEqualTo("POST");
+        assertThat(record.get("path").asText()).isEqualTo("/app/orders");
+    }
+
+    @Test
     void bobIsRefusedAndTheAppNeverSeesHim() {
         var response = get("/app/reports", "Authorization: Bearer " + bob + "\r\n");
 
@@ -241,6 +257,18 @@ abstract class FrontContract {
         assertThat(response.status()).isEqualTo(401);
         assertThat(app.received()).isEmpty();
         assertThat(lastDecision().get("path").asText()).isEqualTo("/app/reports");
+    }
+
+    /** Through the front, the decision endpoint is asked about itself, never answered for the client. */
+    @Test
+    void aClientAskingTheDecisionEndpointThroughTheFrontGetsNoDecision() {
+        var response = get(authPath(), "X-Forwarded-Uri: /app/reports\r\nX-Original-URI: /app/reports\r\n"
+                + "Authorization: Bearer " + alice + "\r\n");
+
+        assertThat(response.status()).isNotEqualTo(200);
+        assertThat(response.header("X-Forwarded-User")).isNull();
+        assertThat(response.header("X-Drawbridge-Assertion")).isNull();
+        assertThat(app.received()).isEmpty();
     }
 
     @Test
