@@ -168,11 +168,17 @@ public final class DecideStep extends AsyncProcessorSupport {
      * sign-in callback, logout, an issuer) would act on the front's question, so it is never run.
      */
     static boolean proxies(GatewayConsumer consumer) {
-        return PROXIES.computeIfAbsent(consumer, c -> c.getRoute() != null && sendsToProxy(c.getRoute()));
-    }
-
-    private static boolean sendsToProxy(Route route) {
-        return walk(route.navigate());
+        Boolean known = PROXIES.get(consumer);
+        if (known != null) {
+            return known;
+        }
+        Route route = consumer.getRoute();
+        if (route == null) {
+            return false; // not started yet: asked again next time
+        }
+        boolean proxies = walk(route.navigate());
+        PROXIES.put(consumer, proxies);
+        return proxies;
     }
 
     private static boolean walk(Navigate<?> node) {
