@@ -79,6 +79,11 @@ public final class DecideStep extends AsyncProcessorSupport {
             return true;
         }
         return match.consumer().getAsyncProcessor().process(exchange, doneSync -> {
+            if (exchange.getException() == null && exchange.getProperty(ExchangeKeys.REDIRECT) == null
+                    && exchange.getProperty(ExchangeKeys.FRONT_ANSWERED) == null) {
+                // ended without reaching its proxy step (a Kamelet route can only be told by running it)
+                exchange.setException(new BadRequest(404, Reason.NO_ROUTE, "the route answered without proxying"));
+            }
             if (signInAsStatus && exchange.getProperty(ExchangeKeys.REDIRECT) instanceof Redirect redirect) {
                 exchange.setProperty(ExchangeKeys.REDIRECT, new Redirect(401, redirect.location(), redirect.reason(),
                         redirect.getMessage()));
@@ -164,8 +169,9 @@ public final class DecideStep extends AsyncProcessorSupport {
     }
 
     /**
-     * Whether the route ends by proxying: only such a route can be decided for. One that answers itself (the
-     * sign-in callback, logout, an issuer) would act on the front's question, so it is never run.
+     * Whether the route may end by proxying: only such a route can be decided for. One that answers itself (the
+     * sign-in callback, logout, an issuer) would act on the front's question, so it is never run; one whose
+     * answer does not come from its proxy step is refused after it ran.
      */
     static boolean proxies(GatewayConsumer consumer) {
         Boolean known = PROXIES.get(consumer);
@@ -188,7 +194,9 @@ public final class DecideStep extends AsyncProcessorSupport {
         for (Object child : node.next()) {
             if (child instanceof EndpointAware aware && aware.getEndpoint() != null) {
                 String uri = aware.getEndpoint().getEndpointUri();
-                if (uri.startsWith("drawbridge://proxy") || uri.startsWith("kamelet://drawbridge-proxy-sink")) {
+                // A Kamelet may hold the proxy step (even behind the http source's kamelet:sink): run it, and let
+                // the answer tell (FRONT_ANSWERED). Routes the gateway answers itself use no Kamelet.
+                if (uri.startsWith("drawbridge://proxy") || uri.startsWith("kamelet:")) {
                     return true;
                 }
             }

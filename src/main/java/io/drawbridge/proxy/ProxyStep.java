@@ -135,6 +135,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
         }
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         message.setBody(null);
+        exchange.setProperty(ExchangeKeys.FRONT_ANSWERED, Boolean.TRUE);
     }
 
     /** A body the route put on the message replaces the client's (streamed) one. */
