@@ -28,8 +28,10 @@ import io.drawbridge.ops.GatewayMetrics;
 import io.drawbridge.ops.ConfigMapRoutes;
 import io.drawbridge.ops.HotReload;
 import io.drawbridge.ops.KubernetesConnection;
+import io.drawbridge.ops.GatewayLog;
 import io.drawbridge.config.ConfigMapRef;
 import io.drawbridge.proxy.ServiceDiscovery;
+import io.drawbridge.proxy.UpstreamTls;
 import io.drawbridge.ops.RouteFileReloader;
 import io.drawbridge.policy.PolicyCheck;
 import io.drawbridge.ops.ManagementServer;
@@ -45,6 +47,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.main.Main;
@@ -90,8 +93,34 @@ public final class Gateway implements AutoCloseable {
      * @param builders   routes written in Java, on top of the configured route files
      * @param resources  things to close after the gateway (e.g. dev-mode helpers)
      */
+    /** The upstream client; TLS files the configuration check passed but that cannot be used refuse the start. */
+    private static UpstreamClient upstreamClient(GatewayConfig config, EventLoops loops) {
+        try {
+            return new UpstreamClient(loops, config.upstreams());
+        } catch (UpstreamTls.Unusable e) {
+            loops.close();
+            throw new InvalidConfiguration(List.of(new ConfigProblem(String.valueOf(config.source()), 0, e.field(),
+                    e.getMessage())));
+        }
+    }
+
     public static Gateway start(GatewayConfig config, Map<String, String> properties, List<RoutesBuilder> builders,
                                 List<AutoCloseable> resources) {
+        return start(config, UnaryOperator.identity(), properties, builders, resources);
+    }
+
+    /**
+     * Starts a gateway whose configuration is its file's with some changes made on start (Hawtio turned on, dev
+     * mode's demo catalog): hot reload makes them again to each new reading of the file, so that they are not
+     * taken for edits of it.
+     *
+     * @param config      the validated configuration, {@code changes} applied
+     * @param changes     what was changed in the file's configuration on start
+     */
+    public static Gateway start(GatewayConfig config, UnaryOperator<GatewayConfig> changes,
+                                Map<String, String> properties, List<RoutesBuilder> builders,
+                                List<AutoCloseable> resources) {
+        GatewayLog.apply(config.logging()); // first, so that every line the gateway logs has the configured format
         Policies policies = Policies.compile(config.policies(), (field, message) -> {
             throw new InvalidConfiguration(List.of(new ConfigProblem(String.valueOf(config.source()), 0, field,
                     message)));
@@ -138,7 +167,7 @@ public final class Gateway implements AutoCloseable {
                 config.server().tls() != null, java.time.Clock.systemUTC());
         var services = new ServiceDiscovery(kubernetes::client, kubernetes::namespace, Duration.ofSeconds(10));
         var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, currentPolicies::get,
-                new UpstreamClient(loops, config.upstreams()), new IdentityHeaders(config.identityHeaders()),
+                upstreamClient(config, loops), new IdentityHeaders(config.identityHeaders()),
                 assertions, roles, login, services);
 
         Main main = new Main();
@@ -197,7 +226,7 @@ public final class Gateway implements AutoCloseable {
             gateway.close();
             throw new StartupFailure(e.getMessage(), e);
         }
-        var reload = new HotReload(config, new ConfigLoader(System::getenv, List.of(new IssuersCheck(),
+        var reload = new HotReload(config, changes, new ConfigLoader(System::getenv, List.of(new IssuersCheck(),
                 new PolicyCheck(), new CatalogCheck())), currentPolicies,
                 new RouteFileReloader(main.getCamelContext(), audit, new RouteFileReloader.SwapWindow() {
                     @Override

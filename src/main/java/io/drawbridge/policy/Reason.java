@@ -9,6 +9,7 @@ public enum Reason {
     RULE_MATCHED("rule-matched"),
     PUBLIC_ROUTE("public-route"),
     AUDIT_ONLY("audit-only"),
+    CORS_PREFLIGHT("cors-preflight"),
 
     // authentication
     TOKEN_MISSING("token-missing"),
@@ -43,6 +44,8 @@ public enum Reason {
     USER_NOT_ALLOWED("user-not-allowed"),
     EMAIL_NOT_ALLOWED("email-not-allowed"),
     CLAIM_MISMATCH("claim-mismatch"),
+    /** The token grants none of the scopes the rule asks for (answered with RFC 6750's insufficient_scope). */
+    SCOPE_MISSING("scope-missing"),
     METHOD_NOT_ALLOWED("method-not-allowed"),
     PATH_NOT_ALLOWED("path-not-allowed"),
     NOT_AUTHENTICATED("not-authenticated"),
@@ -75,6 +78,9 @@ public enum Reason {
     MISDIRECTED_REQUEST("misdirected-request"),
     /** A decision endpoint ({@code drawbridge:decide}) was asked by a peer outside {@code server.trustedProxies}. */
     UNTRUSTED_FRONT("untrusted-front"),
+    // front-door features (cors, rate limits)
+    CORS_REFUSED("cors-refused"),
+    RATE_LIMITED("rate-limited"),
     INTERNAL_ERROR("internal-error");
 
     private final String code;

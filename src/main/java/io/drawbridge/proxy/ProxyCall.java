@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -69,6 +70,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
     private boolean terminal;
     private String upgrade;
     private boolean tunnel;
+    private ResponseCompression compression;
 
     ProxyCall(ClientRequest client, Exchange exchange, AsyncCallback callback, UpstreamTarget target,
               ProxyOptions options, UpstreamClient upstreams, HttpRequest requestHead, byte[] fixedBody) {
@@ -90,13 +92,14 @@ final class ProxyCall implements BodySink, StreamingResponse {
 
     private void connect() {
         attempts++;
-        upstreams.acquire(loop, target, options.connectTimeout(), this::connected, this::connectFailed);
+        upstreams.acquire(loop, target, options.tls(), options.connectTimeout(), this::connected,
+                this::connectFailed);
     }
 
     private void connected(Channel channel, boolean pooled) {
         if (terminal || routeResumed) {
             if (pooled) {
-                upstreams.release(target, channel);
+                upstreams.release(target, options.tls(), channel);
             } else {
                 channel.close();
             }
@@ -221,6 +224,10 @@ final class ProxyCall implements BodySink, StreamingResponse {
             earlyResponse = true; // the upstream answered before the body was sent: the rest is not needed
             client.discardBody();
         }
+        if (options.compress() && upgrade == null) {
+            compression = ResponseCompression.start(client.head().method(), client.head().headers(), code,
+                    response.headers());
+        }
         Message message = exchange.getMessage();
         message.getHeaders().clear();
         ResponseHeaders.copy(response.headers(), message.getHeaders());
@@ -277,6 +284,11 @@ final class ProxyCall implements BodySink, StreamingResponse {
 
     private void forward(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
+        if (compression != null) {
+            content = last ? new DefaultLastHttpContent(compression.finish(content.content()),
+                    ((LastHttpContent) content).trailingHeaders())
+                    : new DefaultHttpContent(compression.encode(content.content()));
+        }
         client.countOut(content.content().readableBytes());
         if (last) {
             responseComplete = true;
@@ -458,7 +470,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
         }
         if (responseKeepAlive && requestComplete && !earlyResponse && !tunnel) {
             channel.config().setAutoRead(true); // an idle pooled connection must still notice being closed
-            upstreams.release(target, channel);
+            upstreams.release(target, options.tls(), channel);
         } else {
             UpstreamHandler.of(channel).unbind();
             channel.close();
@@ -488,6 +500,9 @@ final class ProxyCall implements BodySink, StreamingResponse {
         Object next;
         while ((next = pending.poll()) != null) {
             ReferenceCountUtil.release(next);
+        }
+        if (compression != null) {
+            compression.abandon(); // a no-op once the stream ended cleanly
         }
     }
 

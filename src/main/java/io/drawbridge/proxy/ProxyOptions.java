@@ -9,8 +9,10 @@ import java.util.Set;
  *
  * @param connectTimeout  how long to wait for a connection (then 502)
  * @param responseTimeout how long to wait for the response head once the request is sent (then 504)
+ * @param tls             named TLS settings for an https upstream, or {@code null} for the JDK's trust store
+ * @param compress        whether responses may be gzipped for clients that accept it
  */
-record ProxyOptions(Duration connectTimeout, Duration responseTimeout) {
+record ProxyOptions(Duration connectTimeout, Duration responseTimeout, UpstreamTls tls, boolean compress) {
 
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(
             HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE);

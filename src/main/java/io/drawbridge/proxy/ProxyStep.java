@@ -34,7 +34,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
             "x-request-id");
 
     private final Upstream upstream;
-    private final ProxyOptions options;
+    private ProxyOptions options;
     private final boolean stripPrefix;
     private final String rewritePrefix;
     private final boolean preserveHost;
@@ -53,10 +53,22 @@ public final class ProxyStep extends AsyncProcessorSupport {
         this.preserveHost = preserveHost;
         this.options = new ProxyOptions(
                 connectTimeout != null ? connectTimeout : upstreams.defaults().connectTimeout(),
-                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout());
+                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout(), null, false);
         this.upstreams = upstreams;
         this.identityHeaders = identityHeaders;
         this.assertions = assertions;
+    }
+
+    /** Talks TLS to the upstream with these named settings (CA bundle, client certificate, server name). */
+    public ProxyStep usingTls(UpstreamTls tls) {
+        this.options = new ProxyOptions(options.connectTimeout(), options.responseTimeout(), tls, options.compress());
+        return this;
+    }
+
+    /** Gzips responses worth it for clients that accept it ({@link ResponseCompression}). */
+    public ProxyStep compressing(boolean compress) {
+        this.options = new ProxyOptions(options.connectTimeout(), options.responseTimeout(), options.tls(), compress);
+        return this;
     }
 
     /**
