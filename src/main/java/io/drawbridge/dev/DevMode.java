@@ -85,6 +85,11 @@ public final class DevMode {
                         .routeId("dev-idp")
                         .to("drawbridge:authorize?policy=dev-idp")
                         .process(devIssuer);
+                // Forward authentication for a front on this machine, deciding for the dev routes: 302 to sign
+                // in (Caddy, Traefik, Envoy), or 401 with the sign-in page in Location (nginx auth_request).
+                from("gateway:/.drawbridge/auth").routeId("dev-forward-auth").to("drawbridge:decide");
+                from("gateway:/.drawbridge/auth-request").routeId("dev-forward-auth-request")
+                        .to("drawbridge:decide?signIn=status");
             }
         };
         Gateway gateway = Gateway.start(config, withDemo, Map.of("upstream.echo", echo.url()), List.of(devIdp),

@@ -37,6 +37,7 @@ public final class ErrorResponses {
             case RATE_LIMITED -> 429;
             case CLIENT_TIMEOUT -> 408;
             case MISDIRECTED_REQUEST -> 421;
+            case UNTRUSTED_FRONT -> 403;
             case BAD_REQUEST, PATH_REJECTED -> 400;
             case UPSTREAM_UNREACHABLE, UPSTREAM_RESET, UPSTREAM_INVALID -> 502;
             case UPSTREAM_TIMEOUT -> 504;
