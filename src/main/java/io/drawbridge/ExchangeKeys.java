@@ -35,6 +35,8 @@ public final class ExchangeKeys {
      * stops the route; it is no error for Camel to handle or log.
      */
     public static final String REDIRECT = "drawbridge.redirect";
+    /** {@code RoutePolicy}: the policy the authorize step applied, for the refusal page's explanation. */
+    public static final String POLICY = "drawbridge.policy";
     /** {@code ClientRequest}: the edge's handle on the client connection, for streaming and upgrades. */
     public static final String CLIENT_REQUEST = "drawbridge.clientRequest";
 

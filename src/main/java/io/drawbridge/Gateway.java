@@ -127,6 +127,14 @@ public final class Gateway implements AutoCloseable {
         ThreadPoolExecutor authExecutor = boundedExecutor("drawbridge-keys");
         ThreadPoolExecutor catalogExecutor = boundedExecutor("drawbridge-catalog");
         Catalog catalog = config.catalog() == null ? null : Catalog.of(config.catalog());
+        // Refusal pages name a route's owners from the catalog, read in the background.
+        var owners = catalog == null ? null
+                : new io.drawbridge.route.RouteOwners(catalog).start(config.catalog().pollInterval());
+        listener.pages(new io.drawbridge.page.PageSettings("Drawbridge",
+                config.login() == null ? null : config.login().logoutPath(),
+                config.catalog() == null || config.catalog().backstage() == null ? null
+                        : config.catalog().backstage().portalUrl(),
+                owners == null ? null : owners::of));
         RoleSource roles = catalog == null ? null : new CatalogRoleSource(catalog,
                 CatalogRoleSource.Options.of(config.catalog()), catalogExecutor, java.time.Clock.systemUTC());
         IssuerRegistry issuers = IssuerRegistry.of(config.issuers());
@@ -167,6 +175,9 @@ public final class Gateway implements AutoCloseable {
         main.bind("gateway", new GatewayComponent(listener));
         main.bind("drawbridge", new DrawbridgeComponent(stages));
         List<AutoCloseable> owned = new ArrayList<>(resources);
+        if (owners != null) {
+            owned.add(owners);
+        }
         owned.addAll(configMaps);
         owned.add(services);
         owned.add(kubernetes);

@@ -11,18 +11,28 @@ import java.util.Map;
  * @param mode     {@code enforce} (default) or {@code audit-only}: decide and audit, but let every request through
  * @param allow    rules any one of which lets a request in
  * @param deny     rules any one of which keeps a request out, whatever the allow rules say
+ * @param explain  how much a refused caller is told: {@code none} (only the request id), {@code requirement}
+ *                 (default: what the policy asks for, and what the caller has of it) or {@code full} (also the
+ *                 rule and the missing claim). Never shown: other users' values, deny rules' internals, upstreams
  */
 public record PolicyConfig(
         @com.fasterxml.jackson.annotation.JsonProperty("public") Boolean isPublic,
         String mode,
         List<RuleConfig> allow,
-        List<RuleConfig> deny) {
+        List<RuleConfig> deny,
+        String explain) {
 
     public PolicyConfig {
         isPublic = isPublic != null && isPublic;
+        explain = explain == null ? "requirement" : explain;
         mode = mode == null ? "enforce" : mode;
         allow = allow == null ? List.of() : List.copyOf(allow);
         deny = deny == null ? List.of() : List.copyOf(deny);
+    }
+
+    /** A policy that explains refusals at the default level ({@code requirement}). */
+    public PolicyConfig(Boolean isPublic, String mode, List<RuleConfig> allow, List<RuleConfig> deny) {
+        this(isPublic, mode, allow, deny, null);
     }
 
     /**

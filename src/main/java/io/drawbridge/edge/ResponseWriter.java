@@ -92,7 +92,7 @@ final class ResponseWriter {
         request.outcome(kind, reason, detail);
         request.discardBody();
         FullHttpResponse response = failure instanceof Redirect redirect
-                ? redirect(redirect) : ErrorResponses.build(status, reason, request.requestId());
+                ? redirect(redirect) : Refusals.response(request, exchange, status, reason);
         addResponseCookies(exchange, response.headers());
         write(request, response);
     }

@@ -11,7 +11,7 @@ public final class RoutePolicy {
 
     /** No policy: every request is denied, enforced. */
     public static final RoutePolicy NONE = new RoutePolicy(null, false, true, List.of(), List.of(),
-            Decision.deny(Reason.NO_POLICY, null, null, "no policy for this route"));
+            Decision.deny(Reason.NO_POLICY, null, null, "no policy for this route"), Explain.REQUIREMENT);
 
     private final String name;
     private final boolean isPublic;
@@ -21,10 +21,12 @@ public final class RoutePolicy {
     final Decision fixed; // when set, the decision for every request: public policies and NONE
     final Decision notAuthenticated;
     final Decision noRuleMatched;
+    private final Explain explain;
 
     private RoutePolicy(String name, boolean isPublic, boolean enforced, List<Rule> allow, List<Rule> deny,
-                        Decision fixed) {
+                        Decision fixed, Explain explain) {
         this.name = name;
+        this.explain = explain;
         this.isPublic = isPublic;
         this.enforced = enforced;
         this.allow = allow.toArray(Rule[]::new);
@@ -40,11 +42,20 @@ public final class RoutePolicy {
 
     static RoutePolicy open(String name, boolean enforced) {
         return new RoutePolicy(name, true, enforced, List.of(), List.of(),
-                new Decision(true, Reason.PUBLIC_ROUTE, name, null, null, enforced));
+                new Decision(true, Reason.PUBLIC_ROUTE, name, null, null, enforced), Explain.REQUIREMENT);
     }
 
     static RoutePolicy of(String name, boolean enforced, List<Rule> allow, List<Rule> deny) {
-        return new RoutePolicy(name, false, enforced, allow, deny, null);
+        return of(name, enforced, allow, deny, Explain.REQUIREMENT);
+    }
+
+    static RoutePolicy of(String name, boolean enforced, List<Rule> allow, List<Rule> deny, Explain explain) {
+        return new RoutePolicy(name, false, enforced, allow, deny, null, explain);
+    }
+
+    /** How much a refused caller is told ({@code explain: none | requirement | full}). */
+    public Explain explain() {
+        return explain;
     }
 
     /** The policy's name in configuration, or {@code null} for {@link #NONE}. */
