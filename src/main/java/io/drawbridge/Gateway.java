@@ -193,6 +193,14 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             String where = RouteLocations.describe(main.getCamelContext(), e);
             gateway.close();
+            if (where != null) {
+                // Camel stops at the first bad route: list every problem of every route file, as check does.
+                // Offline: a k8s:// Service is not looked up again (its failure stays a startup failure).
+                List<ConfigProblem> problems = RouteProblems.find(config, properties, routeLocations);
+                if (!problems.isEmpty()) {
+                    throw new InvalidConfiguration(problems);
+                }
+            }
             throw new StartupFailure(where, e);
         }
         listener.start(); // also when no route listens yet: the port is the gateway's promise

@@ -73,6 +73,11 @@ public final class DevMode {
         return gateway;
     }
 
+    /** The configuration as dev mode runs it: with the demo catalog unless it names its own. */
+    public static GatewayConfig withDemoCatalogIfNone(GatewayConfig config, String echoUrl) {
+        return config.catalog() == null ? withDemoCatalog(config, echoUrl) : config;
+    }
+
     /**
      * The demo catalog (alice in sre, sre under platform, a Component declaring a route for its owners), written
      * to {@code .drawbridge/catalog/} with the echo upstream's address, since catalog data is never run through
