@@ -51,6 +51,8 @@ public final class Drawbridge {
             switch (args[0]) {
                 case "check" -> exitQuietly(io.drawbridge.cli.CheckCommand.run(rest, System.out, System.err,
                         System::getenv));
+                case "explain" -> exitQuietly(io.drawbridge.cli.ExplainCommand.run(rest, System.out, System.err,
+                        System::getenv));
                 case "--version", "version" -> exit(0, "drawbridge " + version());
                 default -> {
                     // the gateway itself, below

@@ -211,7 +211,8 @@ public final class Gateway implements AutoCloseable {
             discovered.start(config.catalog().pollInterval());
         }
         try {
-            gateway.startOperations(issuers, authExecutor, discovered, configMaps);
+            gateway.startOperations(issuers, authExecutor, discovered, configMaps,
+                    gateway.explainer(currentPolicies::get, roles, catalog));
         } catch (RuntimeException e) {
             gateway.close();
             throw new StartupFailure(e.getMessage(), e);
@@ -253,8 +254,34 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Metrics, readiness and the management port; and the issuers' keys fetched before the first request. */
+    /** {@code POST /explain}: the live routes (catalog-declared ones read afresh), policies and catalog. */
+    private io.drawbridge.explain.ExplainEndpoint explainer(java.util.function.Supplier<Policies> policies,
+                                                            RoleSource roles, Catalog catalog) {
+        return new io.drawbridge.explain.ExplainEndpoint(() -> {
+            CamelContext camel = camelContext();
+            List<io.drawbridge.explain.ServedRoute> routes = new ArrayList<>();
+            for (var definition : ((org.apache.camel.model.ModelCamelContext) camel).getRouteDefinitions()) {
+                if (definition.getRouteId() != null && definition.getRouteId().startsWith(CatalogRoutes.ROUTE_PREFIX)) {
+                    continue; // read from the catalog below, with their policies
+                }
+                var route = io.drawbridge.explain.ServedRoute.of(definition, camel::resolvePropertyPlaceholders);
+                if (route != null) {
+                    routes.add(route);
+                }
+            }
+            if (catalog != null) {
+                try {
+                    routes.addAll(io.drawbridge.explain.ServedRoute.declaredIn(catalog));
+                } catch (io.drawbridge.identity.CatalogUnavailable e) {
+                    LOG.warn("explain: catalog-declared routes not read: {}", e.getMessage());
+                }
+            }
+            return routes;
+        }, policies, roles, config.issuers().isEmpty() ? null : config.issuers().get(0).name());
+    }
+
     private void startOperations(IssuerRegistry issuers, ThreadPoolExecutor keyFetchers, CatalogRoutes discovered,
-                                 List<ConfigMapRoutes> configMaps) {
+                                 List<ConfigMapRoutes> configMaps, io.drawbridge.explain.ExplainEndpoint explain) {
         var metrics = new GatewayMetrics();
         configMaps.forEach(metrics::bindConfigMap);
         metrics.bindIssuers(issuers);
@@ -292,6 +319,7 @@ public final class Gateway implements AutoCloseable {
             var management = new ManagementServer(config.management(), readiness, metrics::scrape,
                     Path.of(".drawbridge"));
             resources.add(management);
+            management.explain(explain::handle);
             management.start();
             this.management = management;
         }

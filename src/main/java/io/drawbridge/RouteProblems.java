@@ -112,6 +112,41 @@ public final class RouteProblems {
         }
     }
 
+    /**
+     * The gateway routes of the configuration's route files, as an explanation sees them (files that do not load
+     * are left out: {@code check} names them).
+     */
+    public static List<io.drawbridge.explain.ServedRoute> served(GatewayConfig config, Map<String, String> properties) {
+        List<io.drawbridge.explain.ServedRoute> served = new ArrayList<>();
+        try (var offline = OfflineStages.of(config); CamelContext context = new DefaultCamelContext()) {
+            context.setSourceLocationEnabled(true);
+            Properties initial = new Properties();
+            initial.putAll(config.properties());
+            initial.putAll(properties);
+            context.getPropertiesComponent().setInitialProperties(initial);
+            context.addComponent("drawbridge", new DrawbridgeComponent(offline.stages()));
+            context.addComponent("gateway", new GatewayComponent(null));
+            for (String location : config.routes()) {
+                load(context, location, new ArrayList<>());
+            }
+            for (RouteDefinition route : ((ModelCamelContext) context).getRouteDefinitions()) {
+                var r = io.drawbridge.explain.ServedRoute.of(route, uri -> {
+                    try {
+                        return context.resolvePropertyPlaceholders(uri);
+                    } catch (RuntimeException e) {
+                        return uri;
+                    }
+                });
+                if (r != null) {
+                    served.add(r);
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the route files: " + e.getMessage(), e);
+        }
+        return served;
+    }
+
     /** The problems of the configuration's route files, with the stages a check can build without I/O. */
     public static List<ConfigProblem> find(GatewayConfig config, Map<String, String> properties) {
         return find(config, properties, config.routes());
