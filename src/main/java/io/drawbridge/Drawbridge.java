@@ -53,6 +53,8 @@ public final class Drawbridge {
                         System::getenv));
                 case "explain" -> exitQuietly(io.drawbridge.cli.ExplainCommand.run(rest, System.out, System.err,
                         System::getenv));
+                case "diff" -> exitQuietly(io.drawbridge.cli.DiffCommand.run(rest, System.out, System.err,
+                        System::getenv));
                 case "--version", "version" -> exit(0, "drawbridge " + version());
                 default -> {
                     // the gateway itself, below

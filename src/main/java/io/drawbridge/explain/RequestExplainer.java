@@ -44,6 +44,16 @@ public final class RequestExplainer {
         this.roles = roles;
     }
 
+    /** The route that serves this host and normalized path, or {@code null}. */
+    ServedRoute route(String host, String path) {
+        for (ServedRoute route : routes) {
+            if (route.serves(host, path)) {
+                return route;
+            }
+        }
+        return null;
+    }
+
     /**
      * @param url      an absolute URL ({@code http://host/path}) or a path
      * @param identity the caller before enrichment, or {@code null} for an anonymous request
