@@ -70,6 +70,20 @@ final class Configurations {
         }
     }
 
+    /**
+     * The routes a command sees: the route files', and in dev mode also the dev issuer's route, which dev mode
+     * builds in Java.
+     */
+    static java.util.List<io.drawbridge.explain.ServedRoute> routes(Loaded loaded, boolean dev) {
+        var routes = new java.util.ArrayList<>(io.drawbridge.RouteProblems.served(loaded.config(),
+                loaded.properties()));
+        if (dev) {
+            routes.add(new io.drawbridge.explain.ServedRoute("dev-idp", null, "/dev-idp", "dev mode",
+                    java.util.List.of("authorize?policy=dev-idp"), "dev-idp", null));
+        }
+        return routes;
+    }
+
     private static GatewayConfig load(String file, boolean dev, Function<String, String> environment) {
         ConfigLoader loader = loader(environment);
         GatewayConfig config = file == null ? DevMode.config(loader) : loader.load(Path.of(file));

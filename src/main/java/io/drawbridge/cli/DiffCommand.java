@@ -2,7 +2,6 @@ package io.drawbridge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drawbridge.RouteProblems;
 import io.drawbridge.config.ConfigDuration;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -62,7 +60,7 @@ public final class DiffCommand {
             return 2;
         }
         GatewayConfig config = loaded.config();
-        List<ServedRoute> routes = new ArrayList<>(RouteProblems.served(config, loaded.properties()));
+        List<ServedRoute> routes = Configurations.routes(loaded, args.flag("--dev"));
         boolean catalogRoutesKnown = config.catalog() == null;
         if (config.catalog() != null && config.catalog().files() != null) {
             try {

@@ -2,7 +2,6 @@ package io.drawbridge.cli;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
-import io.drawbridge.RouteProblems;
 import io.drawbridge.authn.ClaimsIdentity;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
@@ -69,7 +68,7 @@ public final class ExplainCommand {
         if (args.value("--token") != null) {
             notes.add("the token's claims were read as given, not verified");
         }
-        List<ServedRoute> routes = new ArrayList<>(RouteProblems.served(config, loaded.properties()));
+        List<ServedRoute> routes = Configurations.routes(loaded, args.flag("--dev"));
         ExecutorService lookups = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "drawbridge-explain");
             t.setDaemon(true);

@@ -38,6 +38,9 @@ public final class DecisionReplay {
             Reason.NO_RULE_MATCHED, Reason.GROUP_MISSING, Reason.USER_NOT_ALLOWED, Reason.EMAIL_NOT_ALLOWED,
             Reason.CLAIM_MISMATCH, Reason.METHOD_NOT_ALLOWED, Reason.PATH_NOT_ALLOWED, Reason.NOT_AUTHENTICATED);
 
+    /** The ids of the routes the gateway builds itself ({@code drawbridge-keys}, {@code drawbridge-logout}, ...). */
+    private static final String BUILT_IN_PREFIX = "drawbridge-";
+
     /** One group of changed decisions. */
     public record Change(String direction, String route, String subject, long count, String exampleRequestId) {
     }
@@ -97,6 +100,10 @@ public final class DecisionReplay {
             if (r.policy == null || r.route == null || r.requestId == null
                     || (since != null && r.time != null && Instant.parse(r.time).isBefore(since))) {
                 skipped++; // refused before any policy (authentication, no route), or an event, or too old
+                continue;
+            }
+            if (r.route.startsWith(BUILT_IN_PREFIX) && !declaredRouteIds.contains(r.route)) {
+                skipped++; // the gateway's own routes (keys, sign-in, sign-out): no route file declares them
                 continue;
             }
             if (r.route.startsWith("catalog-") && !catalogRoutesKnown) {
