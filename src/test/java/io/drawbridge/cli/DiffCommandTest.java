@@ -58,6 +58,8 @@ class DiffCommandTest {
         }
         records.add(record(now, "carol-wiki", "allow", "rule-matched", "carol", List.of("sales"), "wiki", "POST",
                 "/wiki/page"));
+        records.add(record(now, "keys", "allow", "public-route", null, List.of(), "drawbridge-keys", "GET",
+                "/.well-known/drawbridge/jwks.json")); // the gateway's own route: no route file has it
         records.add(record(now.minus(Duration.ofDays(30)), "old-bob", "deny", "group-missing", "bob",
                 List.of("sales"), "app", "GET", "/app/x"));
         records.add(new AuditRecord(now, "anonymous", "deny", "token-missing", null, null, null, null, List.of(),
@@ -109,7 +111,7 @@ class DiffCommandTest {
 
         assertThat(result.status()).as(result.err()).isZero();
         assertThat(result.out()).contains("deny->allow: 0 request(s)", "allow->deny: 0 request(s)",
-                "replayed 8 of 9 record(s); 1 reached no policy");
+                "replayed 8 of 10 record(s); 2 reached no policy");
     }
 
     @Test
@@ -124,7 +126,7 @@ class DiffCommandTest {
         assertThat(result.out()).contains("deny->allow: 3 request(s)",
                 "  route app, subject bob: 3 (e.g. request bob-app-0)",
                 "allow->deny: 1 request(s)", "  route wiki, subject carol: 1 (e.g. request carol-wiki)",
-                "replayed 7 of 9");
+                "replayed 7 of 10");
     }
 
     @Test

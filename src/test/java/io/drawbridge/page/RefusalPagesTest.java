@@ -162,6 +162,18 @@ class RefusalPagesTest {
         assertThat(page.owners()).extracting(Page.Owner::name).contains("group:default/sre");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(Reason.class)
+    void everyReasonGetsATitleAPlainReasonAndANextStep(Reason reason) {
+        int status = io.drawbridge.edge.ErrorResponses.statusFor(reason);
+        Page page = RefusalPages.of(status, reason, "r", BOB, "app", null, OWNER, SETTINGS);
+
+        assertThat(page.title()).isNotBlank();
+        assertThat(page.reason()).isNotBlank().doesNotContain(reason.code());
+        assertThat(page.nextSteps()).isNotEmpty();
+        assertThat(page.requestId()).isEqualTo("r");
+    }
+
     @Test
     void withoutAPortalOwnersAreNamedNotLinked() {
         Explanation explanation = explain(twoGroups("requirement"), "GET", "/grafana/", BOB);
