@@ -64,7 +64,8 @@ public final class HtmlPage {
         }
         list(html, "ul", "details", page.details());
         if (!page.owners().isEmpty()) {
-            html.append("<h2>Who decides</h2><ul id=\"owners\">");
+            html.append("<h2>").append(page.status() == 403 ? "Who decides" : "Who runs this application")
+                    .append("</h2><ul id=\"owners\">");
             for (Page.Owner owner : page.owners()) {
                 html.append("<li>");
                 String link = safeLink(owner.link());
