@@ -25,18 +25,17 @@ public final class Drawbridge {
             usage: java -jar drawbridge.jar [COMMAND] [OPTIONS]
 
               --config FILE              run the gateway with FILE (default ./drawbridge.yaml)
-              --dev                      run the embedded development setup on 127.0.0.1 (demo users, echo upstream)
+              --dev                      run the development setup on 127.0.0.1 (demo users, echo upstream, catalog)
               --dev --config FILE        dev mode's issuer, echo upstream and demo catalog around FILE
-              --hawtio                   with either: serve Hawtio on the management port (/hawtio/)
-              check --config FILE        report every problem of FILE, its routes, policies and catalog files;
-                                         contacts nothing; exit 0 when clean, 2 when not (--dev for dev mode's)
-              explain --config FILE --user U [--group G]... [--email E] [--claim k=v]... [--token FILE]
-                      [--offline] [--json] METHOD URL
-                                         which route and rule decide the request, and why (--dev works too)
-              diff --config FILE --audit FILE [--since 7d] [--json]
-                                         replay an audit log under FILE: decisions that would change; exit 1 if any
+              --hawtio                   with either: serve the Hawtio console on the management port (/hawtio/)
+              check --config FILE        every problem of FILE, its routes, policies, catalog files; exit 0 or 2
+              explain --config FILE --user U [--group G]... METHOD URL   which route and rule decide it, and why
+              diff --config FILE --audit FILE [--since 7d]   recorded decisions FILE would change; exit 1 if any
               --version                  print the version
               -h, --help                 print this help
+
+            check, explain and diff take --dev instead of --config; explain also --email E, --claim k=v,
+            --token FILE, --offline and --json; diff also --json. Exit 2: a usage or configuration problem.
             """;
 
     private Drawbridge() {
