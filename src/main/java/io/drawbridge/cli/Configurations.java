@@ -87,6 +87,16 @@ final class Configurations {
     private static GatewayConfig load(String file, boolean dev, Function<String, String> environment) {
         ConfigLoader loader = loader(environment);
         GatewayConfig config = file == null ? DevMode.config(loader) : loader.load(Path.of(file));
-        return dev ? DevMode.withDemoCatalogIfNone(config, DEV_PROPERTIES.get("upstream.echo")) : config;
+        if (!dev) {
+            return config;
+        }
+        try {
+            Path folder = java.nio.file.Files.createTempDirectory("drawbridge-dev-catalog");
+            folder.toFile().deleteOnExit();
+            folder.resolve("catalog-info.yaml").toFile().deleteOnExit(); // registered before the file is written
+            return DevMode.withDemoCatalogIfNone(config, DEV_PROPERTIES.get("upstream.echo"), folder);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the demo catalog for a command", e);
+        }
     }
 }

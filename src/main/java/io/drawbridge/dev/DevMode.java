@@ -56,7 +56,7 @@ public final class DevMode {
                 login == null ? null : login.redirectUri(), login == null ? null : login.postLogoutRedirectUri());
         EchoUpstream echo = EchoUpstream.start();
         if (config.catalog() == null) {
-            config = withDemoCatalog(config, echo.url());
+            config = withDemoCatalog(config, echo.url(), STATE.resolve("catalog"));
         }
         List<AutoCloseable> resources = new ArrayList<>(List.of(echo));
         RouteBuilder devIdp = new RouteBuilder() {
@@ -73,9 +73,12 @@ public final class DevMode {
         return gateway;
     }
 
-    /** The configuration as dev mode runs it: with the demo catalog unless it names its own. */
-    public static GatewayConfig withDemoCatalogIfNone(GatewayConfig config, String echoUrl) {
-        return config.catalog() == null ? withDemoCatalog(config, echoUrl) : config;
+    /**
+     * The configuration as dev mode runs it: with the demo catalog, written to {@code folder} (not dev mode's own,
+     * which a running dev gateway watches), unless it names its own.
+     */
+    public static GatewayConfig withDemoCatalogIfNone(GatewayConfig config, String echoUrl, Path folder) {
+        return config.catalog() == null ? withDemoCatalog(config, echoUrl, folder) : config;
     }
 
     /**
@@ -83,11 +86,11 @@ public final class DevMode {
      * to {@code .drawbridge/catalog/} with the echo upstream's address, since catalog data is never run through
      * property placeholders.
      */
-    private static GatewayConfig withDemoCatalog(GatewayConfig config, String echoUrl) {
+    private static GatewayConfig withDemoCatalog(GatewayConfig config, String echoUrl, Path folder) {
         try (InputStream demo = DevMode.class.getClassLoader().getResourceAsStream(DEMO_CATALOG)) {
             String yaml = new String(demo.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
                     .replace("{{upstream.echo}}", echoUrl);
-            Path file = Files.createDirectories(STATE.resolve("catalog")).resolve("catalog-info.yaml");
+            Path file = Files.createDirectories(folder).resolve("catalog-info.yaml");
             Files.writeString(file, yaml);
             var catalog = new CatalogConfig(null, file.toString(), null, null, null, null, null,
                     java.time.Duration.ofSeconds(5), null);
