@@ -70,7 +70,7 @@ public final class DevMode {
         EchoUpstream echo = EchoUpstream.start();
         UnaryOperator<GatewayConfig> withDemo = changes;
         if (config.catalog() == null) { // and so whenever the file is read again without one
-            CatalogConfig demo = demoCatalog(echo.url());
+            CatalogConfig demo = demoCatalog(echo.url(), STATE.resolve("catalog"));
             withDemo = c -> {
                 GatewayConfig changed = changes.apply(c);
                 return changed.catalog() == null ? changed.withCatalog(demo) : changed;
@@ -99,15 +99,23 @@ public final class DevMode {
     }
 
     /**
+     * The configuration as dev mode runs it: with the demo catalog, written to {@code folder} (not dev mode's own,
+     * which a running dev gateway watches), unless it names its own.
+     */
+    public static GatewayConfig withDemoCatalogIfNone(GatewayConfig config, String echoUrl, Path folder) {
+        return config.catalog() == null ? config.withCatalog(demoCatalog(echoUrl, folder)) : config;
+    }
+
+    /**
      * The demo catalog (alice in sre, sre under platform, a Component declaring a route for its owners), written
      * to {@code .drawbridge/catalog/} with the echo upstream's address, since catalog data is never run through
      * property placeholders.
      */
-    private static CatalogConfig demoCatalog(String echoUrl) {
+    private static CatalogConfig demoCatalog(String echoUrl, Path folder) {
         try (InputStream demo = DevMode.class.getClassLoader().getResourceAsStream(DEMO_CATALOG)) {
             String yaml = new String(demo.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
                     .replace("{{upstream.echo}}", echoUrl);
-            Path file = Files.createDirectories(STATE.resolve("catalog")).resolve("catalog-info.yaml");
+            Path file = Files.createDirectories(folder).resolve("catalog-info.yaml");
             Files.writeString(file, yaml);
             return new CatalogConfig(null, file.toString(), null, null, null, null, null,
                     java.time.Duration.ofSeconds(5), null);

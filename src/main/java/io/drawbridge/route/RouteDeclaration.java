@@ -73,8 +73,13 @@ public record RouteDeclaration(String entity, String routeId, String path, Strin
         if (allowed.isEmpty()) {
             throw new Invalid("drawbridge.io/allow names no one");
         }
-        String id = "catalog-" + entity.ref().replaceAll("[^a-z0-9-]+", "-");
+        String id = routeIdOf(entity.ref());
         return new RouteDeclaration(entity.ref(), id, path, upstream, Set.copyOf(allowed));
+    }
+
+    /** The Camel route id of the route an entity declares: {@code catalog-component-default-echo}. */
+    public static String routeIdOf(String entityRef) {
+        return "catalog-" + entityRef.replaceAll("[^a-z0-9-]+", "-");
     }
 
     /** The policy: one allow rule naming the allowed refs, matched against the caller's catalog roles. */
