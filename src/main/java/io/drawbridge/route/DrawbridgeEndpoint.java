@@ -40,8 +40,10 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
     private boolean stripPrefix;
     @UriParam(description = "proxy: replace the route's path prefix with this one before forwarding")
     private String rewritePrefix;
-    @UriParam(defaultValue = "false", description = "proxy: send the client's Host header instead of the upstream's")
-    private boolean preserveHost;
+    @UriParam(defaultValue = "true", description = "proxy: send the client's Host header (true), as browsers and"
+            + " apps that compare Origin with Host expect; false to send the upstream URL's host, for upstreams that"
+            + " serve several names and know only their own (cloud services, another ingress)")
+    private boolean preserveHost = true;
     @UriParam(description = "proxy: connect timeout, e.g. 2s; default from upstreams.connectTimeout")
     private String connectTimeout;
     @UriParam(description = "proxy: response timeout, e.g. 30s; default from upstreams.responseTimeout")

@@ -75,6 +75,8 @@ class GatewayProxyIT {
                         "{{upstream.test}}&stripPrefix=true&responseTimeout=300ms"),
                 "dead.yaml", route("dead", "gateway:/dead", false, "open", "http://127.0.0.1:{{dead.port}}"),
                 "tools.yaml", route("tools", "gateway:/?host=tools.example.com", false, "open", "{{upstream.echo}}"),
+                "ownhost.yaml", route("ownhost", "gateway:/ownhost", false, "open",
+                        "{{upstream.echo}}&stripPrefix=true&preserveHost=false"),
                 "ws.yaml", route("ws", "gateway:/wsapp?websocket=true", false, "open",
                         "{{upstream.test}}&stripPrefix=true")));
         routes.putAll(Map.of(
@@ -203,6 +205,38 @@ class GatewayProxyIT {
     }
 
     // ---- header hygiene -------------------------------------------------------------------------------------
+
+    @Test
+    void anAppThatComparesOriginWithHostGetsTheClientsHostByDefault() throws Exception {
+        String authority = "127.0.0.1:" + gateway.port();
+        var response = RawHttp.exchange(gateway.port(), "POST /openecho/api/contents HTTP/1.1\r\nHost: " + authority
+                + "\r\nOrigin: http://" + authority + "\r\nContent-Length: 2\r\n\r\n{}");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(json(response).path("headers").path("Host").toString()).isEqualTo("[\"" + authority + "\"]");
+    }
+
+    @Test
+    void withPreserveHostFalseTheUpstreamGetsItsOwnHostAndSuchAnAppRefusesBrowsers() throws Exception {
+        String authority = "127.0.0.1:" + gateway.port();
+        var plain = RawHttp.exchange(gateway.port(), "GET /ownhost/api/contents HTTP/1.1\r\nHost: " + authority
+                + "\r\n\r\n");
+        assertThat(plain.status()).isEqualTo(200);
+        assertThat(json(plain).path("headers").path("Host").toString())
+                .isEqualTo("[\"127.0.0.1:" + echo.port() + "\"]");
+        assertThat(json(plain).path("headers").path("X-Forwarded-Host").toString())
+                .isEqualTo("[\"" + authority + "\"]");
+        var fromBrowser = RawHttp.exchange(gateway.port(), "POST /ownhost/api/contents HTTP/1.1\r\nHost: "
+                + authority + "\r\nOrigin: http://" + authority + "\r\nContent-Length: 2\r\n\r\n{}");
+        assertThat(fromBrowser.status()).isEqualTo(403);
+        assertThat(fromBrowser.text()).contains("Blocking Cross Origin API request");
+    }
+
+    @Test
+    void anOriginOfAnotherSiteIsStillRefusedByTheApp() {
+        var response = RawHttp.exchange(gateway.port(), "POST /openecho/api/contents HTTP/1.1\r\nHost: 127.0.0.1:"
+                + gateway.port() + "\r\nOrigin: http://evil.example\r\nContent-Length: 2\r\n\r\n{}");
+        assertThat(response.status()).isEqualTo(403);
+    }
 
     @Test
     void removesHopByHopHeadersAndTheOnesNamedInConnection() throws Exception {
