@@ -85,7 +85,7 @@ public final class DevMode {
             Path file = Files.createDirectories(STATE.resolve("catalog")).resolve("catalog-info.yaml");
             Files.writeString(file, yaml);
             var catalog = new CatalogConfig(null, file.toString(), null, null, null, null, null,
-                    java.time.Duration.ofSeconds(5), null);
+                    java.time.Duration.ofSeconds(5), null, true); // the demo shows route discovery
             return config.withCatalog(catalog);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo catalog", e);
