@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Drawbridge against its peers, side by side in one run on one machine (loopback only):
-# the peers' harness (../shared/bench/peers: HAProxy jwt_verify, Apache mod_auth_openidc, nginx, Caddy, lighttpd,
+# the peers' harness (bench/peers: HAProxy jwt_verify, Apache mod_auth_openidc, nginx, Caddy, lighttpd,
 # all in front of one nginx upstream) with Drawbridge added as the row "candidate", running its full path:
 # bearer token verification, policy, identity headers, audit to the local file.
 #   bash bench/run.sh                          # all peers, 3 interleaved rounds of 10 s, 32 connections
@@ -10,12 +10,11 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 project=$(cd "$here/.." && pwd)
-peers=${PEERS:-$project/../shared/bench/peers}
+peers=$here/peers
 export WORK=${WORK:-$here/work}
 mkdir -p "$WORK"
 PORT=${DRAWBRIDGE_PORT:-18090}
 
-[ -f "$peers/run.sh" ] || { echo "peer harness not found at $peers (set PEERS=...)"; exit 2; }
 missing=()
 for tool in wrk nginx haproxy apache2 caddy lighttpd node curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 if [ ${#missing[@]} -gt 0 ]; then

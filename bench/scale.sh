@@ -7,7 +7,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 project=$(cd "$here/.." && pwd)
-peers=${PEERS:-$project/../shared/bench/peers}
+peers=$here/peers
 WORK=${WORK:-$here/work}/scale
 mkdir -p "$WORK"
 PORT=${DRAWBRIDGE_PORT:-18190}

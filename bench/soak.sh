@@ -10,7 +10,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 project=$(cd "$here/.." && pwd)
-peers=${PEERS:-$project/../shared/bench/peers}
+peers=$here/peers
 export WORK=${WORK:-$here/work}
 mkdir -p "$WORK"
 PORT=${DRAWBRIDGE_PORT:-18090}
@@ -19,7 +19,6 @@ INTERVAL=${INTERVAL:-10}
 # The heap committed and touched from the start: RSS then grows only if something outside the heap does.
 JAVA_OPTS=${DRAWBRIDGE_JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+UseParallelGC}
 
-[ -f "$peers/tokens.js" ] || { echo "peer harness not found at $peers (set PEERS=...)"; exit 2; }
 missing=()
 for tool in wrk nginx node curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 if [ ${#missing[@]} -gt 0 ]; then

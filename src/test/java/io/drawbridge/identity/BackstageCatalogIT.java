@@ -32,8 +32,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The Backstage catalog client and the role source against a real Backstage backend (../shared/backstage),
- * started by this test on a free port with the catalog of {@code src/test/resources/catalog/}, and stopped after.
+ * The Backstage catalog client and the role source against a real Backstage backend (the project's fixture in
+ * {@code src/test/fixtures/backstage}), started by this test on a free port with the catalog of {@code src/test/resources/catalog/}, and stopped after.
  * The same rows as {@link FileCatalogTest}: both catalogs must answer alike. The first run installs Backstage
  * with npm (about 60-100 s). Look-up times are printed, never asserted.
  */

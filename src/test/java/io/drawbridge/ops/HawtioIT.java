@@ -2,6 +2,7 @@ package io.drawbridge.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.drawbridge.testing.Chromium;
 import io.drawbridge.testing.GatewayProcess;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HawtioIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final List<String> ROUTES = List.of("echo", "public", "platform", "dev-idp", "drawbridge-keys",
             "catalog-component-default-echo");
 
@@ -36,7 +36,7 @@ class HawtioIT {
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium; .ci/run installs it)").isExecutable();
+        Chromium.requireInstalled();
         this.dir = dir;
         int port = GatewayProcess.freePort();
         managementPort = GatewayProcess.freePort();
@@ -54,10 +54,9 @@ class HawtioIT {
 
     /** Runs headless Chromium on the console page with a fresh profile; stopped by PID if it overruns. */
     private String chromium(String output, String url) throws Exception {
-        List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--disable-quic", "--disable-sync", "--user-data-dir=" + Files.createTempDirectory(dir, "profile"),
-                "--virtual-time-budget=20000", "--window-size=1400,900", output, url));
+        List<String> command = new ArrayList<>(List.of(Chromium.BINARY.toString()));
+        command.addAll(List.of(Chromium.headlessArguments(Files.createTempDirectory(dir, "profile"))));
+        command.addAll(List.of("--virtual-time-budget=20000", "--window-size=1400,900", output, url));
         Path out = Files.createTempFile(dir, "chromium", ".out");
         Process browser = new ProcessBuilder(command).redirectOutput(out.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();

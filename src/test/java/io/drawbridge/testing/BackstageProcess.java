@@ -7,14 +7,14 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Backstage backend (catalog + oauth2Proxy sign-in) from {@code ../shared/backstage}, on a free loopback
- * port, reading the catalog files a test names. Started by the test, stopped by PID. The first start on a machine
- * installs it with npm (about a minute).
+ * A real Backstage backend (catalog + oauth2Proxy sign-in), the project's fixture in
+ * {@code src/test/fixtures/backstage}, on a free loopback port, reading the catalog files a test names. Started by
+ * the test, stopped by PID. The first start on a machine installs it with npm (about a minute).
  */
 public final class BackstageProcess implements AutoCloseable {
 
     public static final Path PROJECT = Path.of(System.getProperty("drawbridge.project.dir", ".")).toAbsolutePath();
-    public static final Path SHARED = PROJECT.resolve("../shared/backstage").normalize();
+    public static final Path FIXTURE = PROJECT.resolve("src/test/fixtures/backstage");
 
     private final int port;
     private final long pid;
@@ -33,7 +33,7 @@ public final class BackstageProcess implements AutoCloseable {
         int port = GatewayProcess.freePort();
         Path log = PROJECT.resolve("target/backstage-" + port + ".log");
         Files.createDirectories(log.getParent());
-        ProcessBuilder start = new ProcessBuilder("bash", SHARED.resolve("start.sh").toString())
+        ProcessBuilder start = new ProcessBuilder("bash", FIXTURE.resolve("start.sh").toString())
                 .redirectError(log.toFile());
         start.environment().put("BACKSTAGE_PORT", String.valueOf(port));
         start.environment().put("BACKSTAGE_TOKEN", token);
@@ -60,7 +60,7 @@ public final class BackstageProcess implements AutoCloseable {
             return;
         }
         stopped = true;
-        ProcessBuilder stop = new ProcessBuilder("bash", SHARED.resolve("stop.sh").toString()).inheritIO();
+        ProcessBuilder stop = new ProcessBuilder("bash", FIXTURE.resolve("stop.sh").toString()).inheritIO();
         stop.environment().put("BACKSTAGE_PORT", String.valueOf(port));
         stop.start().waitFor(30, TimeUnit.SECONDS);
         ProcessHandle.of(pid).ifPresent(p -> {

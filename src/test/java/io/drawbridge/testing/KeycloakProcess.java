@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Keycloak from {@code ../shared/idp/keycloak} (realm {@code drawbridge}, client {@code drawbridge-gateway},
+ * A real Keycloak, the project's fixture in {@code src/test/fixtures/keycloak} (realm {@code drawbridge}, client {@code drawbridge-gateway},
  * users alice, bob, carol), on free loopback ports, started by the test and stopped by PID. Its install folder is
  * kept under {@code target/} so later starts in the same build skip unzipping and re-augmenting.
  */
 public final class KeycloakProcess implements AutoCloseable {
 
-    public static final Path SHARED = BackstageProcess.PROJECT.resolve("../shared/idp/keycloak").normalize();
+    public static final Path FIXTURE = BackstageProcess.PROJECT.resolve("src/test/fixtures/keycloak");
     public static final String REALM = "drawbridge";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,7 +50,7 @@ public final class KeycloakProcess implements AutoCloseable {
         var env = Map.of("IDP_PORT", String.valueOf(port), "IDP_MGMT_PORT", String.valueOf(GatewayProcess.freePort()),
                 "IDP_STATE", state.toString(), "IDP_GATEWAY_REDIRECT_URI", gatewayRedirectUri,
                 "IDP_GATEWAY_POST_LOGOUT_URI", postLogoutRedirectUri);
-        ProcessBuilder start = new ProcessBuilder("bash", SHARED.resolve("start.sh").toString())
+        ProcessBuilder start = new ProcessBuilder("bash", FIXTURE.resolve("start.sh").toString())
                 .redirectError(log.toFile());
         start.environment().putAll(env);
         Process script = start.start();
@@ -58,7 +58,7 @@ public final class KeycloakProcess implements AutoCloseable {
         if (!script.waitFor(5, TimeUnit.MINUTES) || script.exitValue() != 0 || !out.matches("\\d+")) {
             new KeycloakProcess(port, -1, env).stop(); // start.sh gave up waiting: end what it left running
             throw new IllegalStateException("Keycloak did not start (" + out + "):\n" + Files.readString(log)
-                    + "\n" + tail(state.resolve("keycloak.log")));
+                    + "\n" + tail(state.resolve("keycloak-" + port + ".log")));
         }
         return new KeycloakProcess(port, Long.parseLong(out), env);
     }
@@ -123,7 +123,7 @@ public final class KeycloakProcess implements AutoCloseable {
             return;
         }
         stopped = true;
-        ProcessBuilder stop = new ProcessBuilder("bash", SHARED.resolve("stop.sh").toString()).inheritIO();
+        ProcessBuilder stop = new ProcessBuilder("bash", FIXTURE.resolve("stop.sh").toString()).inheritIO();
         stop.environment().putAll(environment);
         stop.start().waitFor(30, TimeUnit.SECONDS);
         ProcessHandle.of(pid).ifPresent(p -> {
