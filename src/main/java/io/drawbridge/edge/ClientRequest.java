@@ -49,6 +49,7 @@ public final class ClientRequest {
     private GatewayConsumer consumer;
     private String matchedPrefix = "/";
     private String upgradeProtocol;
+    private String upgradeDropped;
 
     /** Body bytes held while the route has not asked for the body yet; beyond this the client is paused. */
     private static final long MAX_PENDING_BODY = 256 * 1024;
@@ -296,6 +297,15 @@ public final class ClientRequest {
 
     void upgradeProtocol(String protocol) {
         this.upgradeProtocol = protocol;
+    }
+
+    /** Why an upgrade the client asked for was dropped, for the audit record; {@code null} when none was. */
+    String upgradeDropped() {
+        return upgradeDropped;
+    }
+
+    void upgradeDropped(String why) {
+        this.upgradeDropped = why;
     }
 
     public boolean expectsContinue() {

@@ -75,6 +75,8 @@ class GatewayProxyIT {
                         "{{upstream.test}}&stripPrefix=true&responseTimeout=300ms"),
                 "dead.yaml", route("dead", "gateway:/dead", false, "open", "http://127.0.0.1:{{dead.port}}"),
                 "tools.yaml", route("tools", "gateway:/?host=tools.example.com", false, "open", "{{upstream.echo}}"),
+                "plainws.yaml", route("plainws", "gateway:/plainws", false, "open",
+                        "{{upstream.test}}&stripPrefix=true"),
                 "ownhost.yaml", route("ownhost", "gateway:/ownhost", false, "open",
                         "{{upstream.echo}}&stripPrefix=true&preserveHost=false"),
                 "ws.yaml", route("ws", "gateway:/wsapp?websocket=true", false, "open",
@@ -502,6 +504,59 @@ class GatewayProxyIT {
                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
         assertThat(response.status()).isNotEqualTo(101);
         assertThat(response.header("Upgrade")).isNull();
+    }
+
+    @Test
+    void aDroppedUpgradeSaysWhyInTheAuditAndOnceInTheLog() {
+        var logged = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Upgrades.class);
+        var appender = new ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent>() {
+            @Override
+            protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+                logged.add(event.getLevel() + " " + event.getFormattedMessage());
+            }
+        };
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            for (int i = 0; i < 3; i++) { // a notebook page reconnecting its kernel channel
+                var response = get("/plainws/api/kernels/k1/channels", "Connection: Upgrade", "Upgrade: websocket",
+                        "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+                assertThat(response.status()).isNotEqualTo(101);
+                JsonNode audit = gateway.audit(response.header("X-Request-Id"));
+                assertThat(audit.path("decision").asText()).isEqualTo("allow");
+                assertThat(audit.path("detail").asText())
+                        .contains("Upgrade: websocket dropped: the route has no websocket=true");
+            }
+        } finally {
+            logger.detachAppender(appender);
+        }
+        assertThat(logged).hasSize(1);
+        assertThat(logged.get(0)).startsWith("WARN route plainws:").contains("websocket=true", "gateway:/plainws");
+
+        var h2c = get("/openecho/x", "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c",
+                "HTTP2-Settings: AAMAAABkAAQAAP__");
+        assertThat(h2c.status()).isEqualTo(200);
+        assertThat(gateway.audit(h2c.header("X-Request-Id")).path("detail").asText())
+                .contains("Upgrade: h2c dropped: only websocket upgrades are served");
+    }
+
+    @Test
+    void anUpgradeOnAWebSocketRouteLeavesNoDropInTheAudit() throws Exception {
+        var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gateway.port() + "/wsapp/ws"),
+                        new java.net.http.WebSocket.Listener() { })
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(10, java.util.concurrent.TimeUnit.SECONDS);
+        long deadline = System.currentTimeMillis() + 10_000;
+        JsonNode record = null;
+        while (record == null && System.currentTimeMillis() < deadline) {
+            record = gateway.auditRecords().stream().filter(r -> r.path("route").asText().equals("ws")
+                    && r.path("status").asInt() == 101).findFirst().orElse(null);
+            Thread.sleep(50);
+        }
+        assertThat(record).isNotNull();
+        assertThat(record.path("detail").asText()).doesNotContain("dropped");
     }
 
     @Test
