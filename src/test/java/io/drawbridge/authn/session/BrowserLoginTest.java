@@ -135,7 +135,8 @@ class BrowserLoginTest {
                         - to: drawbridge:proxy?upstream={{upstream.echo}}&stripPrefix=true
                 """;
         return Map.of("app.yaml", browser.formatted("app", "app"), "other.yaml", browser.formatted("other", "other"),
-                "api.yaml", bearer);
+                "api.yaml", bearer, "portal.yaml", browser.formatted("portal", "portal")
+                        .replace("login=browser", "login=browser&authorization=upstream"));
     }
 
     static void nextUser(String user, List<String> groups, long lifetimeSeconds) {
@@ -329,6 +330,66 @@ class BrowserLoginTest {
         signIn(gateway, browser, "/app/");
 
         assertThat(browser.get(gateway.url("/api/")).statusCode()).isEqualTo(401);
+    }
+
+    /** Shaped like the token Backstage's frontend sends: a JWT of Backstage's own, which no issuer here trusts. */
+    static final String APP_TOKEN = "Bearer eyJ0eXAiOiJ2bmQuYmFja3N0YWdlLnVzZXIiLCJhbGciOiJFUzI1NiJ9"
+            + ".eyJzdWIiOiJ1c2VyOmRlZmF1bHQvYWxpY2UifQ.c2lnbmF0dXJl";
+
+    @Test
+    void onAnAuthorizationUpstreamRouteTheAppsOwnTokenPassesUntouchedAndTheSessionSaysWhoCalls() throws Exception {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        signIn(gateway, browser, "/portal/");
+
+        var call = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/portal/api/catalog/entities")))
+                .header("Accept", "application/json").header("Authorization", APP_TOKEN));
+
+        JsonNode seen = echoed(call);
+        assertThat(seen.path("headers").path("Authorization").toString()).isEqualTo("[\"" + APP_TOKEN + "\"]");
+        assertThat(seen.path("headers").path("X-Forwarded-User").get(0).asText()).isEqualTo("alice");
+        assertThat(gateway.audit(requestId(call)).path("subject").asText()).isEqualTo("alice");
+
+        // The same token on an ordinary browser route is read as a bearer token, and no issuer knows it.
+        var elsewhere = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/app/api/catalog/entities")))
+                .header("Accept", "application/json").header("Authorization", APP_TOKEN));
+        assertThat(elsewhere.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void onAnAuthorizationUpstreamRouteOnlyTheSessionAuthenticatesNeverTheHeader() {
+        String valid = "Bearer " + idp.issueToken("corp", "drawbridge-cli", new DefaultOAuth2TokenCallback("corp",
+                "alice-id", "JWT", List.of("drawbridge"), Map.of("preferred_username", "alice", "groups",
+                List.of("sre")), 300)).serialize();
+        var browser = new CookieClient();
+
+        var api = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/api/x"))).header("Authorization", valid));
+        var portal = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/portal/x")))
+                .header("Accept", "application/json").header("Authorization", valid));
+        var page = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/portal/x")))
+                .header("Accept", "text/html").header("Authorization", APP_TOKEN));
+
+        assertThat(api.statusCode()).as("the token itself is valid").isEqualTo(200);
+        assertThat(portal.statusCode()).isEqualTo(401);
+        assertThat(gateway.audit(requestId(portal)).path("reason").asText()).isEqualTo("token-missing");
+        assertThat(page.statusCode()).as("a page load without a session signs in").isEqualTo(302);
+    }
+
+    @Test
+    void authorizationUpstreamWithoutBrowserLoginIsRefusedAtStart(@TempDir Path dir) {
+        String route = """
+                - route:
+                    id: lost
+                    from:
+                      uri: gateway:/lost
+                      steps:
+                        - to: drawbridge:authenticate?authorization=upstream
+                        - to: drawbridge:authorize?policy=sre-only
+                        - to: drawbridge:proxy?upstream={{upstream.echo}}
+                """;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewayFixture.start(dir, config("corp", "60s"),
+                        Map.of("lost.yaml", route), Map.of("upstream.echo", echo.url())).close())
+                .hasMessageContaining("authorization=upstream needs login=browser");
     }
 
     @Test
