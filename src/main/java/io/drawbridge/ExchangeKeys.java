@@ -35,6 +35,11 @@ public final class ExchangeKeys {
      * stops the route; it is no error for Camel to handle or log.
      */
     public static final String REDIRECT = "drawbridge.redirect";
+    /**
+     * {@code StreamPermit}: how long what authenticated the request holds (a token's expiry, a session's end or
+     * sign-out); a streaming response or WebSocket is cut when it ends. Set by the authenticate step.
+     */
+    public static final String STREAM_PERMIT = "drawbridge.streamPermit";
     /** {@code ClientRequest}: the edge's handle on the client connection, for streaming and upgrades. */
     public static final String CLIENT_REQUEST = "drawbridge.clientRequest";
 

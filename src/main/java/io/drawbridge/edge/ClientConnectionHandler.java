@@ -458,6 +458,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A further record of a request already audited: the end of its upgraded connection. */
+    void auditEnd(ClientRequest request) {
+        listener.audit().accept(AuditRecords.of(request));
+    }
+
     ClientRequest current() {
         return current;
     }

@@ -50,6 +50,8 @@ public final class ClientRequest {
     private String matchedPrefix = "/";
     private String upgradeProtocol;
     private String upgradeDropped;
+    private StreamPermit.Ended streamEnded;
+    private Runnable onFinish;
 
     /** Body bytes held while the route has not asked for the body yet; beyond this the client is paused. */
     private static final long MAX_PENDING_BODY = 256 * 1024;
@@ -509,7 +511,29 @@ public final class ClientRequest {
             return false;
         }
         finished = true;
+        if (onFinish != null) {
+            onFinish.run();
+        }
         return true;
+    }
+
+    /** Runs once the request finishes (a stream's watch stops). */
+    void onFinish(Runnable action) {
+        this.onFinish = action;
+    }
+
+    /** Cuts a streaming response because what authenticated it ended; the audit record gives {@code why}. */
+    void endStream(StreamPermit.Ended why) {
+        if (finished) {
+            return;
+        }
+        this.streamEnded = why;
+        abortStreaming();
+    }
+
+    /** Why the gateway cut this request's stream, or {@code null} when it did not. */
+    StreamPermit.Ended streamEnded() {
+        return streamEnded;
     }
 
     public boolean finished() {

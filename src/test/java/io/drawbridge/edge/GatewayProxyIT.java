@@ -81,6 +81,8 @@ class GatewayProxyIT {
                         "{{upstream.echo}}&stripPrefix=true&preserveHost=false"),
                 "ws.yaml", route("ws", "gateway:/wsapp?websocket=true", false, "open",
                         "{{upstream.test}}&stripPrefix=true")));
+        routes.put("authws.yaml", route("authws", "gateway:/authws?websocket=true", true, "sre",
+                "{{upstream.test}}&stripPrefix=true"));
         routes.putAll(Map.of(
                 "forgot.yaml", """
                         - route:
@@ -557,6 +559,104 @@ class GatewayProxyIT {
         }
         assertThat(record).isNotNull();
         assertThat(record.path("detail").asText()).doesNotContain("dropped");
+    }
+
+    private JsonNode awaitRecord(java.util.function.Predicate<JsonNode> which) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            var found = gateway.auditRecords().stream().filter(which).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no such audit record");
+    }
+
+    private String shortLivedToken(int seconds) {
+        return minter.token("alice", List.of("sre"), claims -> claims.expirationTime(
+                java.util.Date.from(java.time.Instant.now().plusSeconds(seconds))));
+    }
+
+    @Test
+    void aWebSocketEndsWhenTheTokenThatOpenedItExpiresAndTheEndIsAudited() throws Exception {
+        var closed = new java.util.concurrent.CompletableFuture<String>();
+        var received = new java.util.concurrent.CompletableFuture<String>();
+        var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + shortLivedToken(3))
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gateway.port() + "/authws/ws"),
+                        new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket,
+                                    CharSequence data, boolean last) {
+                                received.complete(data.toString());
+                                socket.request(1);
+                                return null;
+                            }
+
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket socket,
+                                    int status, String reason) {
+                                closed.complete("closed " + status);
+                                return null;
+                            }
+
+                            @Override
+                            public void onError(java.net.http.WebSocket socket, Throwable error) {
+                                closed.complete("ended: " + error);
+                            }
+                        })
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText("hi", true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(received.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("echo: hi");
+
+        assertThat(closed.get(15, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+        JsonNode opened = awaitRecord(r -> r.path("route").asText().equals("authws")
+                && r.path("status").asInt() == 101 && r.path("reason").asText().equals("rule-matched"));
+        JsonNode ended = awaitRecord(r -> r.path("requestId").asText().equals(opened.path("requestId").asText())
+                && r.path("reason").asText().equals("token-expired"));
+        assertThat(ended.path("decision").asText()).isEqualTo("deny");
+        assertThat(ended.path("detail").asText()).isEqualTo("upgraded connection ended: the bearer token expired");
+        assertThat(ended.path("subject").asText()).isEqualTo("alice");
+        assertThat(ended.path("durationMs").asLong()).isGreaterThanOrEqualTo(1000);
+        assertThat(ended.path("bytesIn").asLong()).isPositive();
+        assertThat(ended.path("bytesOut").asLong()).isPositive();
+    }
+
+    @Test
+    void theEndOfAnUpgradedConnectionIsAuditedWithItsDurationAndBytes() throws Exception {
+        var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gateway.port() + "/wsapp/ws"),
+                        new java.net.http.WebSocket.Listener() { })
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText("x".repeat(1000), true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        JsonNode ended = awaitRecord(r -> r.path("route").asText().equals("ws")
+                && r.path("reason").asText().equals("upgrade-closed") && r.path("bytesIn").asLong() >= 1000);
+        assertThat(ended.path("decision").asText()).isEqualTo("allow");
+        assertThat(ended.path("status").asInt()).isEqualTo(101);
+        assertThat(ended.path("detail").asText()).startsWith("closed");
+        assertThat(ended.path("bytesOut").asLong()).isPositive();
+        assertThat(ended.has("durationMs")).isTrue();
+    }
+
+    @Test
+    void anEventStreamEndsWhenTheTokenThatOpenedItExpires() throws Exception {
+        String token = shortLivedToken(2);
+        try (var http = new RawHttp(gateway.port())) {
+            http.send("GET /app/sse?events=60&ms=500 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                    + "\r\n\r\n");
+            var cut = http.read();
+            assertThat(cut.status()).isEqualTo(200);
+            assertThat(cut.text().split("data:").length - 1).as("events before the cut").isLessThan(20);
+        } catch (java.io.UncheckedIOException e) {
+            // a chunked body cut short: the connection closed before the last chunk, as it should
+        }
+        JsonNode record = awaitRecord(r -> r.path("route").asText().equals("app")
+                && r.path("path").asText().equals("/app/sse") && r.path("reason").asText().equals("token-expired"));
+        assertThat(record.path("decision").asText()).isEqualTo("deny");
+        assertThat(record.path("detail").asText()).isEqualTo("stream ended: the bearer token expired");
     }
 
     @Test

@@ -168,6 +168,7 @@ public final class BrowserAuthenticationStep extends AsyncProcessorSupport {
     private void accept(Exchange exchange, Session session, Identity identity, boolean renewed,
                         Map<String, String> sent) {
         exchange.setProperty(ExchangeKeys.IDENTITY, identity);
+        exchange.setProperty(ExchangeKeys.STREAM_PERMIT, sessions.permit(session));
         if (renewed || sessions.staleSeen(session)) {
             Session seen = renewed ? session : session.seenAt(sessions.clock().instant());
             addCookies(exchange, sessions.store(seen, sent));

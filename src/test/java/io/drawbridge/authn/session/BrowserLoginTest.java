@@ -552,6 +552,78 @@ class BrowserLoginTest {
     }
 
     @Test
+    void aWebSocketAndAnEventStreamEndWhenTheirSessionIsSignedOutHere(@TempDir Path dir) throws Exception {
+        String live = """
+                - route:
+                    id: live
+                    from:
+                      uri: gateway:/live?websocket=true
+                      steps:
+                        - to: drawbridge:authenticate?login=browser
+                        - to: drawbridge:authorize?policy=sre-only
+                        - to: drawbridge:proxy?upstream={{upstream.test}}&stripPrefix=true
+                """;
+        try (var upstream = new io.drawbridge.testing.TestUpstream();
+             var fixture = GatewayFixture.start(dir, config("corp", "60s"), Map.of("live.yaml", live),
+                     Map.of("upstream.test", upstream.url()))) {
+            nextUser("alice", List.of("sre"), 3600);
+            var browser = new CookieClient();
+            signIn(fixture, browser, "/live/");
+            String cookie = String.join("; ", browser.cookies.entrySet().stream()
+                    .map(c -> c.getKey() + "=" + c.getValue()).toList());
+
+            var closed = new java.util.concurrent.CompletableFuture<String>();
+            java.net.http.HttpClient.newHttpClient().newWebSocketBuilder().header("Cookie", cookie)
+                    .buildAsync(URI.create("ws://127.0.0.1:" + fixture.port() + "/live/ws"),
+                            new java.net.http.WebSocket.Listener() {
+                                @Override
+                                public java.util.concurrent.CompletionStage<?> onClose(
+                                        java.net.http.WebSocket socket, int status, String reason) {
+                                    closed.complete("closed");
+                                    return null;
+                                }
+
+                                @Override
+                                public void onError(java.net.http.WebSocket socket, Throwable error) {
+                                    closed.complete("ended");
+                                }
+                            })
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            var events = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (var http = new io.drawbridge.testing.RawHttp(fixture.port())) {
+                    http.send("GET /live/sse?events=120&ms=250 HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + cookie
+                            + "\r\nAccept: text/event-stream\r\n\r\n");
+                    return http.read().text();
+                } catch (java.io.UncheckedIOException e) {
+                    return "cut";
+                }
+            });
+            Thread.sleep(1500);
+            assertThat(closed).as("open while the session is").isNotDone();
+            assertThat(events).isNotDone();
+
+            var logout = browser.send(HttpRequest.newBuilder(URI.create(fixture.url("/oauth2/logout")))
+                    .header("Origin", fixture.url("")).POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(logout.statusCode()).isEqualTo(303);
+
+            assertThat(closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+            assertThat(events.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNotNull(); // not the 30 s stream
+            long ends = fixture.auditRecords().stream()
+                    .filter(r -> r.path("reason").asText().equals("session-expired")
+                            && r.path("subject").asText().equals("alice")
+                            && r.path("detail").asText().endsWith("ended: session signed out"))
+                    .count();
+            for (int i = 0; i < 100 && ends < 2; i++) {
+                Thread.sleep(50);
+                ends = fixture.auditRecords().stream().filter(r -> r.path("reason").asText()
+                        .equals("session-expired") && r.path("detail").asText().endsWith("ended: session signed out"))
+                        .count();
+            }
+            assertThat(ends).as("the WebSocket's end and the event stream's, each audited").isEqualTo(2);
+        }
+    }
+
+    @Test
     void anAccessTokenAboutToExpireIsRefreshedDuringTheRequest() throws Exception {
         nextUser("refreshing", "alice", List.of("sre"), 120);
         var browser = new CookieClient();
