@@ -424,8 +424,11 @@ class BrowserLoginTest {
         attacker.cookies.putAll(loginCookies); // even with the login cookie stolen as well
         HttpResponse<String> replay = attacker.get(callback);
 
-        assertThat(replay.statusCode()).isEqualTo(401);
+        assertThat(replay.statusCode()).as("sent to sign in again, as itself").isEqualTo(302);
+        assertThat(replay.headers().firstValue("Location").orElseThrow())
+                .startsWith(idp.authorizationEndpointUrl("corp").toString());
         assertThat(gateway.audit(requestId(replay)).path("reason").asText()).isEqualTo("login-failed");
+        assertThat(gateway.audit(requestId(replay)).path("detail").asText()).contains("state already used");
         assertThat(attacker.cookies).doesNotContainKey("drawbridge_session");
     }
 
@@ -436,21 +439,32 @@ class BrowserLoginTest {
         HttpResponse<String> fromIdp = browser.getWithout(toLogin.headers().firstValue("Location").orElseThrow());
         var victim = new CookieClient(); // login CSRF: someone else's callback URL in another browser
 
-        HttpResponse<String> response = victim.get(onGateway(gateway, fromIdp.headers().firstValue("Location")
-                .orElseThrow()));
+        String callback = onGateway(gateway, fromIdp.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> api = victim.send(HttpRequest.newBuilder(URI.create(callback))
+                .header("Accept", "application/json"));
+        HttpResponse<String> response = victim.get(callback);
 
-        assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(victim.cookies).isEmpty();
+        assertThat(api.statusCode()).isEqualTo(401);
+        assertThat(response.statusCode()).as("a page load signs in afresh, as the victim").isEqualTo(302);
+        assertThat(response.headers().firstValue("Location").orElseThrow())
+                .startsWith(idp.authorizationEndpointUrl("corp").toString());
+        assertThat(victim.cookies).doesNotContainKey("drawbridge_session");
     }
 
     @Test
     void anIdTokenWithAnotherNonceIsRefused() {
-        assertThat(signInWithNonce("another-nonce-than-the-gateways").statusCode()).isEqualTo(401);
+        assertThat(toProblemPage(signInWithNonce("another-nonce-than-the-gateways"))).isTrue();
     }
 
     @Test
     void anIdTokenWithoutNonceIsRefused() {
-        assertThat(signInWithNonce(null).statusCode()).isEqualTo(401);
+        assertThat(toProblemPage(signInWithNonce(null))).isTrue();
+    }
+
+    /** A person whose sign-in failed for good is sent to a page that says so, not left on a JSON error. */
+    static boolean toProblemPage(HttpResponse<String> response) {
+        return response.statusCode() == 303 && response.headers().firstValue("Location").orElseThrow()
+                .equals("/oauth2/callback?problem=sign-in");
     }
 
     private HttpResponse<String> signInWithNonce(String nonce) {
@@ -477,8 +491,66 @@ class BrowserLoginTest {
         HttpResponse<String> response = browser.get(gateway.url("/oauth2/callback?error=access_denied&state="
                 + state));
 
-        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(toProblemPage(response)).isTrue();
         assertThat(browser.cookies).isEmpty();
+        HttpResponse<String> page = browser.get(gateway.url("/oauth2/callback?problem=sign-in"));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.body()).contains("The sign-in could not be completed", "localhost");
+    }
+
+    @Test
+    void aCallbackReplayedWhileSignedInGoesOnInsteadOfFailing() {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        HttpResponse<String> toLogin = browser.get(gateway.url("/app/reports"));
+        HttpResponse<String> fromIdp = browser.getWithout(toLogin.headers().firstValue("Location").orElseThrow());
+        String callback = onGateway(gateway, fromIdp.headers().firstValue("Location").orElseThrow());
+        assertThat(browser.get(callback).statusCode()).isEqualTo(303);
+        String session = browser.cookies.get("drawbridge_session");
+
+        HttpResponse<String> again = browser.get(callback); // the back button, a bookmark, a reload
+
+        assertThat(again.statusCode()).isEqualTo(303);
+        assertThat(again.headers().firstValue("Location")).contains("/");
+        assertThat(browser.cookies.get("drawbridge_session")).as("still signed in").isEqualTo(session);
+        assertThat(gateway.audit(requestId(again)).path("detail").asText()).startsWith("already signed in");
+    }
+
+    @Test
+    void aSignInThatCameBackWithoutItsCookieStartsAgainOnceThenSaysWhy() {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        HttpResponse<String> toLogin = browser.get(gateway.url("/app/"));
+        HttpResponse<String> fromIdp = browser.getWithout(toLogin.headers().firstValue("Location").orElseThrow());
+        browser.cookies.keySet().removeIf(name -> name.contains("_login_")); // begun as localhost, back at 127.0.0.1
+
+        HttpResponse<String> restart = browser.get(onGateway(gateway, fromIdp.headers().firstValue("Location")
+                .orElseThrow()));
+        assertThat(restart.statusCode()).isEqualTo(302);
+        assertThat(browser.cookies).containsKey("drawbridge_session_retry")
+                .anySatisfy((name, value) -> assertThat(name).contains("_login_"));
+        HttpResponse<String> secondTrip = browser.getWithout(restart.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> done = browser.get(onGateway(gateway, secondTrip.headers().firstValue("Location")
+                .orElseThrow()));
+        assertThat(done.statusCode()).as("signed in on the second trip").isEqualTo(303);
+        assertThat(browser.cookies).containsKey("drawbridge_session").doesNotContainKey("drawbridge_session_retry");
+
+        // A browser that loses the cookie every time is not sent round in circles: the second loss gets the page.
+        // (No token is issued on the way, so none is queued at the mock IdP.)
+        var losing = new CookieClient();
+        String authorize = losing.get(gateway.url("/app/")).headers().firstValue("Location").orElseThrow();
+        for (int trip = 0; trip < 2; trip++) {
+            losing.cookies.keySet().removeIf(name -> name.contains("_login_"));
+            HttpResponse<String> back = losing.get(onGateway(gateway, losing.getWithout(authorize).headers()
+                    .firstValue("Location").orElseThrow()));
+            if (trip == 0) {
+                assertThat(back.statusCode()).isEqualTo(302);
+                authorize = back.headers().firstValue("Location").orElseThrow();
+            } else {
+                assertThat(toProblemPage(back)).isTrue();
+            }
+        }
     }
 
     @Test
@@ -538,6 +610,7 @@ class BrowserLoginTest {
         nextUser("alice", List.of("sre"), 3600);
         var browser = new CookieClient();
         signIn(gateway, browser, "/app/");
+        assertThat(browser.get(gateway.url("/oauth2/logout")).body()).contains("id=\"sign-out\"");
 
         var response = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/oauth2/logout")))
                 .header("Origin", gateway.url("")).POST(HttpRequest.BodyPublishers.noBody()));
@@ -548,6 +621,9 @@ class BrowserLoginTest {
         assertThat(query(location)).containsKey("id_token_hint")
                 .containsEntry("post_logout_redirect_uri", CALLBACK_HOST + "/bye");
         assertThat(browser.cookies).isEmpty();
+        var landing = browser.get(gateway.url("/oauth2/logout")); // where a sign-out without its own URL lands
+        assertThat(landing.statusCode()).isEqualTo(200);
+        assertThat(landing.body()).contains("You are signed out").doesNotContain("sign-out\"");
         assertThat(browser.get(gateway.url("/app/")).statusCode()).isEqualTo(302);
     }
 
