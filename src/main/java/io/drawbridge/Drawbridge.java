@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -108,9 +109,10 @@ public final class Drawbridge {
         if (!Files.exists(file)) {
             throw new NoConfiguration("no configuration: " + file + " does not exist");
         }
-        GatewayConfig config = withHawtio(loader.load(file), hawtio);
-        return dev ? DevMode.start(config, System.out) : Gateway.start(config, java.util.Map.of(), List.of(),
-                List.of());
+        UnaryOperator<GatewayConfig> changes = c -> withHawtio(c, hawtio); // made again on every reload of the file
+        GatewayConfig config = changes.apply(loader.load(file));
+        return dev ? DevMode.start(config, changes, System.out) : Gateway.start(config, changes, java.util.Map.of(),
+                List.of(), List.of());
     }
 
     private static GatewayConfig withHawtio(GatewayConfig config, boolean hawtio) {

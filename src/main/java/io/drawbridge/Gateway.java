@@ -46,6 +46,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.main.Main;
@@ -92,6 +93,20 @@ public final class Gateway implements AutoCloseable {
      * @param resources  things to close after the gateway (e.g. dev-mode helpers)
      */
     public static Gateway start(GatewayConfig config, Map<String, String> properties, List<RoutesBuilder> builders,
+                                List<AutoCloseable> resources) {
+        return start(config, UnaryOperator.identity(), properties, builders, resources);
+    }
+
+    /**
+     * Starts a gateway whose configuration is its file's with some changes made on start (Hawtio turned on, dev
+     * mode's demo catalog): hot reload makes them again to each new reading of the file, so that they are not
+     * taken for edits of it.
+     *
+     * @param config      the validated configuration, {@code changes} applied
+     * @param changes     what was changed in the file's configuration on start
+     */
+    public static Gateway start(GatewayConfig config, UnaryOperator<GatewayConfig> changes,
+                                Map<String, String> properties, List<RoutesBuilder> builders,
                                 List<AutoCloseable> resources) {
         Policies policies = Policies.compile(config.policies(), (field, message) -> {
             throw new InvalidConfiguration(List.of(new ConfigProblem(String.valueOf(config.source()), 0, field,
@@ -201,7 +216,7 @@ public final class Gateway implements AutoCloseable {
             gateway.close();
             throw new StartupFailure(e.getMessage(), e);
         }
-        var reload = new HotReload(config, new ConfigLoader(System::getenv, List.of(new IssuersCheck(),
+        var reload = new HotReload(config, changes, new ConfigLoader(System::getenv, List.of(new IssuersCheck(),
                 new PolicyCheck(), new CatalogCheck())), currentPolicies,
                 new RouteFileReloader(main.getCamelContext(), audit, new RouteFileReloader.SwapWindow() {
                     @Override

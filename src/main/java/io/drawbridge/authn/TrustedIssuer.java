@@ -91,6 +91,16 @@ public final class TrustedIssuer {
         keys.prefetch();
     }
 
+    /** Whether this issuer's keys are due to be fetched again (older than {@code keyCacheTtl}). */
+    boolean keysDue() {
+        return keys.refreshDue();
+    }
+
+    /** Told the {@code kid}s of keys a fetch found gone ({@code ""}: a key without one). */
+    void onKeysRemoved(java.util.function.Consumer<java.util.Set<String>> listener) {
+        keys.onKeysRemoved(listener);
+    }
+
     /** JWKS fetches since start: {succeeded, failed}. */
     public long[] keyFetches() {
         return new long[] {keys.fetchesSucceeded(), keys.fetchesFailed()};

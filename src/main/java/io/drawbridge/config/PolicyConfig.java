@@ -27,17 +27,21 @@ public record PolicyConfig(
 
     /**
      * One rule: every criterion it names must hold (AND); within a criterion any listed value will do (OR).
-     * A rule naming no identity criterion (groups, users, emails, claims) still requires an authenticated caller.
+     * A rule naming no identity criterion (groups, users, emails, claims, scopes) still requires an authenticated caller.
      *
      * @param name    shown in audit records; default {@code allow[0]}, {@code deny[1]}, ...
      * @param groups  the caller is in one of these groups (token claim or catalog ref such as
      *                {@code group:default/sre})
      * @param users   the caller's user name is one of these
      * @param emails  the caller's e-mail is one of these (case-insensitive); {@code *@example.com} matches a domain
-     * @param claims  each named claim has one of the listed values (or, for a list claim, contains one)
+     * @param claims  each named claim has one of the listed values (or, for a list claim, contains one); the
+     *                {@code scope} and {@code scp} claims are sets of scopes, as for {@code scopes}
      * @param methods the request method is one of these
      * @param paths   the request path matches one of these patterns: {@code /api/**} (any depth), {@code /api/*}
      *                (one segment), or an exact path
+     * @param scopes  the token grants one of these scopes, in its {@code scope} claim (space-delimited) or its
+     *                {@code scp} claim (a list or space-delimited); a caller without one gets 403 with an
+     *                {@code insufficient_scope} challenge
      */
     public record RuleConfig(
             String name,
@@ -46,7 +50,8 @@ public record PolicyConfig(
             List<String> emails,
             Map<String, List<String>> claims,
             List<String> methods,
-            List<String> paths) {
+            List<String> paths,
+            List<String> scopes) {
 
         public RuleConfig {
             groups = groups == null ? List.of() : List.copyOf(groups);
@@ -55,6 +60,12 @@ public record PolicyConfig(
             claims = claims == null ? Map.of() : Map.copyOf(claims);
             methods = methods == null ? List.of() : List.copyOf(methods);
             paths = paths == null ? List.of() : List.copyOf(paths);
+            scopes = scopes == null ? List.of() : List.copyOf(scopes);
+        }
+
+        public RuleConfig(String name, List<String> groups, List<String> users, List<String> emails,
+                          Map<String, List<String>> claims, List<String> methods, List<String> paths) {
+            this(name, groups, users, emails, claims, methods, paths, null);
         }
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -48,6 +49,14 @@ public final class DevMode {
     }
 
     public static Gateway start(GatewayConfig config, PrintStream out) {
+        return start(config, UnaryOperator.identity(), out);
+    }
+
+    /**
+     * @param config  the configuration, {@code changes} made
+     * @param changes what the command line changed in the file's configuration (see {@link Gateway#start})
+     */
+    public static Gateway start(GatewayConfig config, UnaryOperator<GatewayConfig> changes, PrintStream out) {
         requireLoopback(config.server().host());
         String issuer = config.issuers().stream().filter(i -> i.name().equals("dev")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("dev mode needs the issuer named 'dev'")).issuer();
@@ -55,8 +64,14 @@ public final class DevMode {
         var devIssuer = new DevIssuer(issuer, STATE.resolve("dev-idp-key.json"),
                 login == null ? null : login.redirectUri(), login == null ? null : login.postLogoutRedirectUri());
         EchoUpstream echo = EchoUpstream.start();
-        if (config.catalog() == null) {
-            config = withDemoCatalog(config, echo.url());
+        UnaryOperator<GatewayConfig> withDemo = changes;
+        if (config.catalog() == null) { // and so whenever the file is read again without one
+            CatalogConfig demo = demoCatalog(echo.url());
+            withDemo = c -> {
+                GatewayConfig changed = changes.apply(c);
+                return changed.catalog() == null ? changed.withCatalog(demo) : changed;
+            };
+            config = config.withCatalog(demo);
         }
         List<AutoCloseable> resources = new ArrayList<>(List.of(echo));
         RouteBuilder devIdp = new RouteBuilder() {
@@ -68,7 +83,8 @@ public final class DevMode {
                         .process(devIssuer);
             }
         };
-        Gateway gateway = Gateway.start(config, Map.of("upstream.echo", echo.url()), List.of(devIdp), resources);
+        Gateway gateway = Gateway.start(config, withDemo, Map.of("upstream.echo", echo.url()), List.of(devIdp),
+                resources);
         banner(out, config, gateway.port(), issuer);
         return gateway;
     }
@@ -78,15 +94,14 @@ public final class DevMode {
      * to {@code .drawbridge/catalog/} with the echo upstream's address, since catalog data is never run through
      * property placeholders.
      */
-    private static GatewayConfig withDemoCatalog(GatewayConfig config, String echoUrl) {
+    private static CatalogConfig demoCatalog(String echoUrl) {
         try (InputStream demo = DevMode.class.getClassLoader().getResourceAsStream(DEMO_CATALOG)) {
             String yaml = new String(demo.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
                     .replace("{{upstream.echo}}", echoUrl);
             Path file = Files.createDirectories(STATE.resolve("catalog")).resolve("catalog-info.yaml");
             Files.writeString(file, yaml);
-            var catalog = new CatalogConfig(null, file.toString(), null, null, null, null, null,
+            return new CatalogConfig(null, file.toString(), null, null, null, null, null,
                     java.time.Duration.ofSeconds(5), null, true); // the demo shows route discovery
-            return config.withCatalog(catalog);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo catalog", e);
         }

@@ -6,9 +6,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The one place where failures become HTTP: the status for each reason, and a body that tells the client only
@@ -27,7 +29,7 @@ public final class ErrorResponses {
                  LOGIN_REQUIRED -> 401;
             case ISSUER_UNAVAILABLE, ROUTE_STOPPED, CATALOG_UNAVAILABLE, UPSTREAM_UNAVAILABLE, AUDIT_BEHIND -> 503;
             case NO_POLICY, DENY_RULE_MATCHED, NO_RULE_MATCHED, GROUP_MISSING, USER_NOT_ALLOWED, EMAIL_NOT_ALLOWED,
-                 CLAIM_MISMATCH, METHOD_NOT_ALLOWED, PATH_NOT_ALLOWED, USER_NOT_IN_CATALOG, CSRF_REJECTED -> 403;
+                 CLAIM_MISMATCH, SCOPE_MISSING, METHOD_NOT_ALLOWED, PATH_NOT_ALLOWED, USER_NOT_IN_CATALOG, CSRF_REJECTED -> 403;
             case NO_ROUTE, CATALOG_ROUTE_REJECTED -> 404;
             case METHOD_REJECTED -> 405;
             case BODY_TOO_LARGE -> 413;
@@ -65,5 +67,15 @@ public final class ErrorResponses {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
         }
         return response;
+    }
+
+    /**
+     * RFC 6750 §3.1: a 403 for a token without the scope the route asks for names the scopes that would do (any
+     * one of them), so that a client can ask its issuer for one. Scopes are checked as RFC 6749 scope tokens when
+     * the policy is compiled: no space, quote or backslash can reach the header.
+     */
+    public static void insufficientScope(HttpHeaders headers, List<String> scopes) {
+        headers.set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"drawbridge\", error=\"insufficient_scope\""
+                + (scopes.isEmpty() ? "" : ", scope=\"" + String.join(" ", scopes) + "\""));
     }
 }

@@ -93,6 +93,9 @@ final class ResponseWriter {
         request.discardBody();
         FullHttpResponse response = failure instanceof Redirect redirect
                 ? redirect(redirect) : ErrorResponses.build(status, reason, request.requestId());
+        if (failure instanceof AccessDenied denied && reason == Reason.SCOPE_MISSING) {
+            ErrorResponses.insufficientScope(response.headers(), denied.decision().scopes());
+        }
         addResponseCookies(exchange, response.headers());
         write(request, response);
     }
@@ -133,7 +136,6 @@ final class ResponseWriter {
         copyHeaders(exchange, request, response.headers(), true);
         addResponseCookies(exchange, response.headers());
         response.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        request.countOut(bytes.length);
         request.discardBody();
         write(request, response);
     }
@@ -222,6 +224,7 @@ final class ResponseWriter {
         if (request.head().method().equals(HttpMethod.HEAD)) {
             response.content().clear();
         }
+        request.countOut(response.content().readableBytes()); // errors and local bodies: the audit counts them too
         request.status(response.status().code());
         Runnable send = () -> request.channel().writeAndFlush(response).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {

@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,7 @@ public final class HotReload implements AutoCloseable {
     private final List<RouteFolder> routeFolders = new ArrayList<>();
     private final Path configFile;
     private final ConfigLoader loader;
+    private final UnaryOperator<GatewayConfig> changes;
     private final AtomicReference<Policies> policies;
     private final RouteFileReloader routes;
     private final AuditSink audit;
@@ -58,9 +60,15 @@ public final class HotReload implements AutoCloseable {
     private WatchService watcher;
     private Thread thread;
 
-    public HotReload(GatewayConfig config, ConfigLoader loader, AtomicReference<Policies> policies,
-                     RouteFileReloader routes, AuditSink audit) {
+    /**
+     * @param config  the running configuration: the file's, with {@code changes} made
+     * @param changes what the start made to the file's configuration (Hawtio on, dev mode's demo catalog), made
+     *                again to each new reading of the file so that they are not taken for edits
+     */
+    public HotReload(GatewayConfig config, UnaryOperator<GatewayConfig> changes, ConfigLoader loader,
+                     AtomicReference<Policies> policies, RouteFileReloader routes, AuditSink audit) {
         this.running = config;
+        this.changes = changes;
         this.configFile = config.source() == null ? null : config.source().toAbsolutePath().normalize();
         this.loader = loader;
         this.policies = policies;
@@ -218,7 +226,7 @@ public final class HotReload implements AutoCloseable {
     private boolean reloadPolicies() {
         GatewayConfig next;
         try {
-            next = loader.load(configFile);
+            next = changes.apply(loader.load(configFile));
         } catch (InvalidConfiguration e) {
             refuse(e.getMessage());
             return false;

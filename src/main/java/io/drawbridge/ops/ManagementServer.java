@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -80,7 +79,7 @@ public final class ManagementServer implements AutoCloseable {
         server.setHandler(config.username() == null ? contexts : guarded(contexts, config));
     }
 
-    /** Hawtio's war rides in the jar; Jetty deploys it from a copy in the work folder. */
+    /** Hawtio's war rides in the jar; Jetty deploys it unpacked in the work folder, less what it must not bring. */
     private static WebAppContext hawtio(Path workDir) {
         // Jetty's Basic authentication guards the console and its Jolokia; Hawtio's own login would be a second one.
         System.setProperty("hawtio.authenticationEnabled", "false");
@@ -90,11 +89,11 @@ public final class ManagementServer implements AutoCloseable {
             if (war == null) {
                 throw new IllegalStateException("hawtio.war is missing from the jar");
             }
-            Path copy = Files.createDirectories(workDir).resolve("hawtio.war");
-            Files.copy(war, copy, StandardCopyOption.REPLACE_EXISTING);
+            Path console = HawtioWar.unpack(war, workDir.resolve("hawtio-console"));
             var webapp = new WebAppContext();
             webapp.setContextPath("/hawtio");
-            webapp.setWar(copy.toString());
+            webapp.setWar(console.toString());
+            webapp.addOverrideDescriptor(console.resolve(HawtioWar.OVERRIDE).toString());
             webapp.setTempDirectory(Files.createDirectories(workDir.resolve("hawtio-work")).toFile());
             webapp.setThrowUnavailableOnStartupException(true);
             return webapp;

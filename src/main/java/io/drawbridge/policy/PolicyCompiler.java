@@ -97,7 +97,8 @@ public final class PolicyCompiler {
     private static Rule rule(String name, boolean deny, RuleConfig config, String policy, boolean enforced,
                              String field, Problems problems) {
         if (config.groups().isEmpty() && config.users().isEmpty() && config.emails().isEmpty()
-                && config.claims().isEmpty() && config.methods().isEmpty() && config.paths().isEmpty()) {
+                && config.claims().isEmpty() && config.scopes().isEmpty() && config.methods().isEmpty()
+                && config.paths().isEmpty()) {
             problems.add(field, "names no criterion, so it would " + (deny ? "deny" : "allow") + " every request;"
                     + " say whom it is for, e.g. users: [\"*\"] for any signed-in caller");
             return null;
@@ -109,6 +110,8 @@ public final class PolicyCompiler {
         for (var claim : new TreeMap<>(config.claims()).entrySet()) {
             valid &= add(criteria, claim.getKey(), claim.getValue(), field + ".claims", problems);
         }
+        valid &= add(criteria, config.scopes(), field + ".scopes", problems,
+                (values, at, reported) -> ScopeCriterion.compile(ScopeCriterion.CLAIMS, values, at, reported));
         valid &= add(criteria, config.methods(), field + ".methods", problems, MethodCriterion::compile);
         valid &= add(criteria, config.paths(), field + ".paths", problems, PolicyCompiler::paths);
         return valid ? new Rule(name, criteria, deny, policy, enforced) : null;
@@ -141,6 +144,14 @@ public final class PolicyCompiler {
         }
         if (!clean(values, field + "." + claim, problems)) {
             return false;
+        }
+        if (ScopeCriterion.CLAIMS.contains(claim)) { // a set of scopes, not one string (RFC 6749 §3.3)
+            Criterion scopes = ScopeCriterion.compile(List.of(claim), values, field + "." + claim, problems);
+            if (scopes == null) {
+                return false;
+            }
+            criteria.add(scopes);
+            return true;
         }
         criteria.add(new ClaimCriterion(claim, values));
         return true;

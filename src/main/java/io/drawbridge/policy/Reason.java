@@ -43,6 +43,8 @@ public enum Reason {
     USER_NOT_ALLOWED("user-not-allowed"),
     EMAIL_NOT_ALLOWED("email-not-allowed"),
     CLAIM_MISMATCH("claim-mismatch"),
+    /** The token grants none of the scopes the rule asks for (answered with RFC 6750's insufficient_scope). */
+    SCOPE_MISSING("scope-missing"),
     METHOD_NOT_ALLOWED("method-not-allowed"),
     PATH_NOT_ALLOWED("path-not-allowed"),
     NOT_AUTHENTICATED("not-authenticated"),

@@ -24,7 +24,8 @@ public final class Rule {
                 ? new Decision(false, Reason.DENY_RULE_MATCHED, policy, name, "deny rule " + name + " matched", enforced)
                 : new Decision(true, Reason.RULE_MATCHED, policy, name, null, enforced);
         this.failures = Stream.of(this.criteria)
-                .map(c -> new Decision(false, c.failure(), policy, null, name + " requires " + c.requirement(), enforced))
+                .map(c -> new Decision(false, c.failure(), policy, null, name + " requires " + c.requirement(), enforced,
+                        c instanceof ScopeCriterion scope ? scope.scopes() : List.of()))
                 .toArray(Decision[]::new);
     }
 

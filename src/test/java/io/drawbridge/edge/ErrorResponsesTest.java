@@ -36,7 +36,7 @@ class ErrorResponsesTest {
         }
         for (Reason r : List.of(Reason.NO_POLICY, Reason.DENY_RULE_MATCHED, Reason.NO_RULE_MATCHED,
                 Reason.GROUP_MISSING, Reason.USER_NOT_ALLOWED, Reason.EMAIL_NOT_ALLOWED, Reason.CLAIM_MISMATCH,
-                Reason.METHOD_NOT_ALLOWED, Reason.PATH_NOT_ALLOWED, Reason.CSRF_REJECTED)) {
+                Reason.SCOPE_MISSING, Reason.METHOD_NOT_ALLOWED, Reason.PATH_NOT_ALLOWED, Reason.CSRF_REJECTED)) {
             STATUS.put(r, 403);
         }
         STATUS.put(Reason.ISSUER_UNAVAILABLE, 503);
@@ -142,6 +142,15 @@ class ErrorResponsesTest {
         } finally {
             response.release();
         }
+    }
+
+    @Test
+    void aMissingScopeIsChallengedWithInsufficientScopeNamingTheScopesThatWouldDo() {
+        var headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
+        ErrorResponses.insufficientScope(headers, List.of("read:x", "admin:x"));
+
+        assertThat(headers.getAll(HttpHeaderNames.WWW_AUTHENTICATE)).containsExactly(
+                "Bearer realm=\"drawbridge\", error=\"insufficient_scope\", scope=\"read:x admin:x\"");
     }
 
     @Test

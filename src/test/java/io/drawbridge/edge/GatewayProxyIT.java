@@ -64,10 +64,14 @@ class GatewayProxyIT {
                         groups: [sre]
                   open:
                     public: true
+                  reader:
+                    allow:
+                      - scopes: [read:x]
                 """;
         var routes = new java.util.HashMap<String, String>(Map.of(
                 "echo.yaml", route("echo", "gateway:/echo", true, "sre", "{{upstream.echo}}&stripPrefix=true"),
                 "app.yaml", route("app", "gateway:/app", true, "sre", "{{upstream.test}}&stripPrefix=true"),
+                "scoped.yaml", route("scoped", "gateway:/scoped", true, "reader", "{{upstream.echo}}&stripPrefix=true"),
                 "open.yaml", route("open", "gateway:/open", false, "open", "{{upstream.test}}&stripPrefix=true"),
                 "openecho.yaml", route("openecho", "gateway:/openecho", false, "open",
                         "{{upstream.echo}}&stripPrefix=true"),
@@ -75,12 +79,12 @@ class GatewayProxyIT {
                         "{{upstream.test}}&stripPrefix=true&responseTimeout=300ms"),
                 "dead.yaml", route("dead", "gateway:/dead", false, "open", "http://127.0.0.1:{{dead.port}}"),
                 "tools.yaml", route("tools", "gateway:/?host=tools.example.com", false, "open", "{{upstream.echo}}"),
-                "plainws.yaml", route("plainws", "gateway:/plainws", false, "open",
-                        "{{upstream.test}}&stripPrefix=true"),
                 "ownhost.yaml", route("ownhost", "gateway:/ownhost", false, "open",
                         "{{upstream.echo}}&stripPrefix=true&preserveHost=false"),
                 "ws.yaml", route("ws", "gateway:/wsapp?websocket=true", false, "open",
                         "{{upstream.test}}&stripPrefix=true")));
+        routes.put("plainws.yaml", route("plainws", "gateway:/plainws", false, "open",
+                "{{upstream.test}}&stripPrefix=true"));
         routes.put("authws.yaml", route("authws", "gateway:/authws?websocket=true", true, "sre",
                 "{{upstream.test}}&stripPrefix=true"));
         routes.putAll(Map.of(
@@ -390,6 +394,41 @@ class GatewayProxyIT {
         assertThat(audit.path("decision").asText()).isEqualTo("deny");
         assertThat(audit.path("reason").asText()).isEqualTo("group-missing");
         assertThat(audit.path("subject").asText()).isEqualTo("bob");
+    }
+
+    @Test
+    void bodiesTheGatewayWritesItselfAreCountedInBytesOut() {
+        var unauthenticated = get("/echo/");
+        var denied = get("/app/private", "Authorization: Bearer " + bob);
+        var noRoute = get("/nowhere");
+        var local = get("/local");
+        for (var response : List.of(unauthenticated, denied, noRoute, local)) {
+            assertThat(response.body()).isNotEmpty();
+            assertThat(gateway.audit(response.header("X-Request-Id")).path("bytesOut").asLong())
+                    .as("bytesOut of the %d response", response.status())
+                    .isEqualTo(response.body().length);
+        }
+    }
+
+    @Test
+    void aSpaceDelimitedScopeClaimGrantsEachOfItsScopes() {
+        String reader = minter.token("carol", List.of(), b -> b.claim("scope", "openid read:x write:x"));
+        var response = get("/scoped/x", "Authorization: Bearer " + reader);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(gateway.audit(response.header("X-Request-Id")).path("reason").asText()).isEqualTo("rule-matched");
+    }
+
+    @Test
+    void aMissingScopeIs403WithAnInsufficientScopeChallenge() {
+        String writer = minter.token("carol", List.of(), b -> b.claim("scope", "openid write:x"));
+        var response = get("/scoped/x", "Authorization: Bearer " + writer);
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.header("WWW-Authenticate"))
+                .isEqualTo("Bearer realm=\"drawbridge\", error=\"insufficient_scope\", scope=\"read:x\"");
+        JsonNode audit = gateway.audit(response.header("X-Request-Id"));
+        assertThat(audit.path("decision").asText()).isEqualTo("deny");
+        assertThat(audit.path("reason").asText()).isEqualTo("scope-missing");
+        assertThat(audit.path("subject").asText()).isEqualTo("carol");
     }
 
     @Test

@@ -625,6 +625,9 @@ class BrowserLoginTest {
         assertThat(landing.statusCode()).isEqualTo(200);
         assertThat(landing.body()).contains("You are signed out").doesNotContain("sign-out\"");
         assertThat(browser.get(gateway.url("/app/")).statusCode()).isEqualTo(302);
+        JsonNode audit = gateway.audit(requestId(response));
+        assertThat(audit.path("subject").asText(null)).as("who signed out").isEqualTo("alice");
+        assertThat(audit.path("issuer").asText(null)).isEqualTo("corp");
     }
 
     @Test
