@@ -40,6 +40,11 @@ public final class ExchangeKeys {
      * sign-out); a streaming response or WebSocket is cut when it ends. Set by the authenticate step.
      */
     public static final String STREAM_PERMIT = "drawbridge.streamPermit";
+    /**
+     * {@code List<String>}: names of the gateway's own cookies the upstream tried to set, removed from its
+     * response (for the audit record's detail).
+     */
+    public static final String UPSTREAM_COOKIES_REMOVED = "drawbridge.upstreamCookiesRemoved";
     /** {@code ClientRequest}: the edge's handle on the client connection, for streaming and upgrades. */
     public static final String CLIENT_REQUEST = "drawbridge.clientRequest";
 

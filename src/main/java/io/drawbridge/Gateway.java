@@ -28,8 +28,10 @@ import io.drawbridge.ops.GatewayMetrics;
 import io.drawbridge.ops.ConfigMapRoutes;
 import io.drawbridge.ops.HotReload;
 import io.drawbridge.ops.KubernetesConnection;
+import io.drawbridge.ops.GatewayLog;
 import io.drawbridge.config.ConfigMapRef;
 import io.drawbridge.proxy.ServiceDiscovery;
+import io.drawbridge.proxy.UpstreamTls;
 import io.drawbridge.ops.RouteFileReloader;
 import io.drawbridge.policy.PolicyCheck;
 import io.drawbridge.ops.ManagementServer;
@@ -92,6 +94,17 @@ public final class Gateway implements AutoCloseable {
      * @param builders   routes written in Java, on top of the configured route files
      * @param resources  things to close after the gateway (e.g. dev-mode helpers)
      */
+    /** The upstream client; TLS files the configuration check passed but that cannot be used refuse the start. */
+    private static UpstreamClient upstreamClient(GatewayConfig config, EventLoops loops) {
+        try {
+            return new UpstreamClient(loops, config.upstreams());
+        } catch (UpstreamTls.Unusable e) {
+            loops.close();
+            throw new InvalidConfiguration(List.of(new ConfigProblem(String.valueOf(config.source()), 0, e.field(),
+                    e.getMessage())));
+        }
+    }
+
     public static Gateway start(GatewayConfig config, Map<String, String> properties, List<RoutesBuilder> builders,
                                 List<AutoCloseable> resources) {
         return start(config, UnaryOperator.identity(), properties, builders, resources);
@@ -108,6 +121,7 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayConfig config, UnaryOperator<GatewayConfig> changes,
                                 Map<String, String> properties, List<RoutesBuilder> builders,
                                 List<AutoCloseable> resources) {
+        GatewayLog.apply(config.logging()); // first, so that every line the gateway logs has the configured format
         Policies policies = Policies.compile(config.policies(), (field, message) -> {
             throw new InvalidConfiguration(List.of(new ConfigProblem(String.valueOf(config.source()), 0, field,
                     message)));
@@ -145,7 +159,10 @@ public final class Gateway implements AutoCloseable {
         Catalog catalog = config.catalog() == null ? null : Catalog.of(config.catalog());
         RoleSource roles = catalog == null ? null : new CatalogRoleSource(catalog,
                 CatalogRoleSource.Options.of(config.catalog()), catalogExecutor, java.time.Clock.systemUTC());
-        IssuerRegistry issuers = IssuerRegistry.of(config.issuers());
+        IssuerRegistry issuers = IssuerRegistry.of(config.issuers().stream()
+                .map(issuer -> config.login() != null && issuer.name().equals(config.login().issuer())
+                        ? issuer.withAuthorizedParty(config.login().clientId()) : issuer)
+                .toList());
         var assertions = new AssertionSigner(config.assertion().issuer(),
                 config.assertion().keyFile() == null ? null : Path.of(config.assertion().keyFile()),
                 config.assertion().lifetime(), java.time.Clock.systemUTC());
@@ -154,7 +171,7 @@ public final class Gateway implements AutoCloseable {
                 config.server().tls() != null, java.time.Clock.systemUTC());
         var services = new ServiceDiscovery(kubernetes::client, kubernetes::namespace, Duration.ofSeconds(10));
         var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, currentPolicies::get,
-                new UpstreamClient(loops, config.upstreams()), new IdentityHeaders(config.identityHeaders()),
+                upstreamClient(config, loops), new IdentityHeaders(config.identityHeaders()),
                 assertions, roles, login, services);
 
         Main main = new Main();
@@ -290,7 +307,7 @@ public final class Gateway implements AutoCloseable {
         }
         if (config.management().enabled()) {
             var management = new ManagementServer(config.management(), readiness, metrics::scrape,
-                    Path.of(".drawbridge"));
+                    Path.of(".drawbridge"), audit);
             resources.add(management);
             management.start();
             this.management = management;

@@ -35,6 +35,9 @@ import java.util.List;
  *                   {@code null} for events that are not requests
  * @param instance   the gateway instance that wrote the record ({@code audit.instance}); stamped by the sink, so
  *                   {@code null} until then
+ * @param target     the request target as the client sent it, before any normalization, without its query (which
+ *                   may hold secrets), cut to {@value #MAX_TARGET} characters; {@code null} for events that are
+ *                   not requests. What {@code path} was normalized from, for investigations
  */
 public record AuditRecord(
         Instant time,
@@ -60,7 +63,22 @@ public record AuditRecord(
         String userAgent,
         String catalog,
         String traceId,
-        String instance) {
+        String instance,
+        String target) {
+
+    /** The longest raw target kept, in characters; longer ones are cut and end in {@code ...}. */
+    public static final int MAX_TARGET = 1024;
+
+    /** A record with the instance, before the raw target is known. */
+    public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
+                       String issuer, String clientId, List<String> groups, String route, String policy,
+                       String method, String path, String host, int status, String clientIp, String upstream,
+                       long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog,
+                       String traceId, String instance) {
+        this(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route, policy, method, path,
+                host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent, catalog, traceId, instance,
+                null);
+    }
 
     /** A record before the sink stamps the instance on it. */
     public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
@@ -85,7 +103,20 @@ public record AuditRecord(
     public AuditRecord withInstance(String instance) {
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance);
+                catalog, traceId, instance, target);
+    }
+
+    /** This record with the raw request target: its query removed and cut to {@link #MAX_TARGET} characters. */
+    public AuditRecord withTarget(String raw) {
+        String kept = raw;
+        if (kept != null) {
+            int q = kept.indexOf('?');
+            kept = q >= 0 ? kept.substring(0, q) : kept;
+            kept = kept.length() <= MAX_TARGET ? kept : kept.substring(0, MAX_TARGET) + "...";
+        }
+        return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
+                policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
+                catalog, traceId, instance, kept);
     }
 
     public static final String ALLOW = "allow";

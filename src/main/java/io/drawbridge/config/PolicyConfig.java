@@ -11,12 +11,30 @@ import java.util.Map;
  * @param mode     {@code enforce} (default) or {@code audit-only}: decide and audit, but let every request through
  * @param allow    rules any one of which lets a request in
  * @param deny     rules any one of which keeps a request out, whatever the allow rules say
+ * @param limits   how often each caller may use a route under this policy; default unlimited
  */
 public record PolicyConfig(
         @com.fasterxml.jackson.annotation.JsonProperty("public") Boolean isPublic,
         String mode,
         List<RuleConfig> allow,
-        List<RuleConfig> deny) {
+        List<RuleConfig> deny,
+        LimitsConfig limits) {
+
+    /** As before limits existed. */
+    public PolicyConfig(Boolean isPublic, String mode, List<RuleConfig> allow, List<RuleConfig> deny) {
+        this(isPublic, mode, allow, deny, null);
+    }
+
+    /**
+     * A rate limit per caller and route, counted by each replica on its own: a token bucket that holds
+     * {@code burst} requests and refills at {@code perUser}. The caller is the authenticated subject (per issuer),
+     * or the client's address on a route that lets anonymous callers in.
+     *
+     * @param perUser requests per period, e.g. {@code 100/m} ({@code /s}, {@code /m}, {@code /h})
+     * @param burst   requests a caller may send at once; default one period's worth
+     */
+    public record LimitsConfig(String perUser, Integer burst) {
+    }
 
     public PolicyConfig {
         isPublic = isPublic != null && isPublic;

@@ -58,6 +58,10 @@ public final class DevMode {
      */
     public static Gateway start(GatewayConfig config, UnaryOperator<GatewayConfig> changes, PrintStream out) {
         requireLoopback(config.server().host());
+        if (config.management().enabled()) { // Jolokia and Hawtio without credentials: this machine only
+            requireLoopback(config.management().host());
+        }
+        config = config.withManagement(config.management().inDevMode());
         String issuer = config.issuers().stream().filter(i -> i.name().equals("dev")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("dev mode needs the issuer named 'dev'")).issuer();
         var login = config.login();

@@ -56,6 +56,7 @@ final class AuditRecords {
                 request.bytesOut(),
                 userAgent,
                 exchange == null ? null : exchange.getProperty(ExchangeKeys.CATALOG, String.class),
-                request.span() == null ? null : request.span().getSpanContext().getTraceId());
+                request.span() == null ? null : request.span().getSpanContext().getTraceId())
+                .withTarget(request.head().uri());
     }
 }

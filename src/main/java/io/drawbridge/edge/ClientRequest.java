@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -47,6 +48,7 @@ public final class ClientRequest {
     private final long maxBody;
 
     private GatewayConsumer consumer;
+    private CorsPolicy cors;
     private String matchedPrefix = "/";
     private String upgradeProtocol;
     private String upgradeDropped;
@@ -290,6 +292,18 @@ public final class ClientRequest {
     void route(GatewayConsumer consumer, String prefix) {
         this.consumer = consumer;
         this.matchedPrefix = prefix;
+    }
+
+    /** The route's cross-origin rules; every response to this request gains what they allow its origin. */
+    void cors(CorsPolicy policy) {
+        this.cors = policy;
+    }
+
+    /** Adds the CORS response headers of the route's rules, if it has any, for this request's Origin. */
+    void addCorsHeaders(HttpHeaders response) {
+        if (cors != null) {
+            cors.addResponseHeaders(head.headers().get(HttpHeaderNames.ORIGIN), response);
+        }
     }
 
     /** {@code websocket} when the client asked to upgrade and the route allows it, else {@code null}. */

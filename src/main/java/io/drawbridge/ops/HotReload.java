@@ -243,6 +243,7 @@ public final class HotReload implements AutoCloseable {
         compare(needRestart, "assertion", running.assertion(), next.assertion());
         compare(needRestart, "management", running.management(), next.management());
         compare(needRestart, "kubernetes", running.kubernetes(), next.kubernetes());
+        compare(needRestart, "logging", running.logging(), next.logging());
         if (!needRestart.isEmpty()) {
             LOG.warn("{} changed {}: these take effect at the next restart", configFile, needRestart);
         }

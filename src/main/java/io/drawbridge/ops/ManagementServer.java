@@ -1,5 +1,6 @@
 package io.drawbridge.ops;
 
+import io.drawbridge.audit.AuditSink;
 import io.drawbridge.config.ManagementConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /jolokia}: JMX over HTTP, where Camel's route MBeans are</li>
  *   <li>{@code /hawtio}: the Hawtio console, showing the live routes (when turned on)</li>
  * </ul>
- * Jolokia and Hawtio require HTTP Basic credentials whenever they are configured (and the configuration check
- * requires them off loopback); health and metrics stay open for probes and scrapers.
+ * Jolokia and Hawtio are served only with HTTP Basic credentials (dev mode excepted: loopback, one developer);
+ * health and metrics stay open for probes and scrapers. Requests naming another {@code Host} than the listener's
+ * are refused ({@link ManagementHosts}): no web page reaches the port by DNS rebinding.
  */
 public final class ManagementServer implements AutoCloseable {
 
@@ -49,7 +51,14 @@ public final class ManagementServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
+    /** As {@link #ManagementServer(ManagementConfig, Readiness, Supplier, Path, AuditSink)}, auditing nothing. */
     public ManagementServer(ManagementConfig config, Readiness readiness, Supplier<String> metrics, Path workDir) {
+        this(config, readiness, metrics, workDir, null);
+    }
+
+    /** @param audit where refused {@code Host}s are recorded, or {@code null} */
+    public ManagementServer(ManagementConfig config, Readiness readiness, Supplier<String> metrics, Path workDir,
+                            AuditSink audit) {
         var threads = new QueuedThreadPool(16, 2);
         threads.setName("drawbridge-management");
         threads.setDaemon(true);
@@ -65,7 +74,12 @@ public final class ManagementServer implements AutoCloseable {
                 "/metrics");
         prometheus.setAllowNullPathInContext(true); // /metrics itself, not a redirect to /metrics/
         contexts.addHandler(prometheus);
-        if (config.jolokia()) {
+        boolean consoles = config.consolesAllowed();
+        if (!consoles && (config.jolokia() || config.hawtio())) {
+            LOG.warn("Jolokia and Hawtio are not served: they need management.username and management.password "
+                    + "(a page in a browser on this machine could otherwise reach them)");
+        }
+        if (config.jolokia() && consoles) {
             var jolokia = new ServletContextHandler("/jolokia");
             var agent = new ServletHolder(new AgentServlet());
             agent.setInitParameter("restrictorClass", "org.jolokia.server.core.restrictor.AllowAllRestrictor");
@@ -73,10 +87,11 @@ public final class ManagementServer implements AutoCloseable {
             jolokia.addServlet(agent, "/*");
             contexts.addHandler(jolokia);
         }
-        if (config.hawtio()) {
+        if (config.hawtio() && consoles) {
             contexts.addHandler(hawtio(workDir));
         }
-        server.setHandler(config.username() == null ? contexts : guarded(contexts, config));
+        Handler served = config.username() == null ? contexts : guarded(contexts, config);
+        server.setHandler(new ManagementHosts(config, audit, served));
     }
 
     /** Hawtio's war rides in the jar; Jetty deploys it unpacked in the work folder, less what it must not bring. */

@@ -62,10 +62,20 @@ public final class PolicyCompiler {
         Map<String, String> names = new HashMap<>();
         List<Rule> allow = rules("allow", config.allow(), name, enforced, field, names, counted);
         List<Rule> deny = rules("deny", config.deny(), name, enforced, field, names, counted);
+        RateLimit limit = null;
+        if (config.limits() != null) {
+            try {
+                limit = RateLimit.parse(config.limits().perUser(), config.limits().burst());
+            } catch (IllegalArgumentException e) {
+                counted.add(field + (e.getMessage().startsWith("burst") ? ".limits.burst" : ".limits.perUser"),
+                        e.getMessage());
+            }
+        }
         if (found[0] > 0) {
             return RoutePolicy.NONE;
         }
-        return isPublic ? RoutePolicy.open(name, enforced) : RoutePolicy.of(name, enforced, allow, deny);
+        RoutePolicy policy = isPublic ? RoutePolicy.open(name, enforced) : RoutePolicy.of(name, enforced, allow, deny);
+        return limit == null ? policy : policy.limitedTo(limit);
     }
 
     private static List<Rule> rules(String kind, List<RuleConfig> configs, String policy, boolean enforced,

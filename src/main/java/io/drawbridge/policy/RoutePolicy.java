@@ -21,9 +21,16 @@ public final class RoutePolicy {
     final Decision fixed; // when set, the decision for every request: public policies and NONE
     final Decision notAuthenticated;
     final Decision noRuleMatched;
+    private final RateLimit limit;
 
     private RoutePolicy(String name, boolean isPublic, boolean enforced, List<Rule> allow, List<Rule> deny,
                         Decision fixed) {
+        this(name, isPublic, enforced, allow, deny, fixed, null);
+    }
+
+    private RoutePolicy(String name, boolean isPublic, boolean enforced, List<Rule> allow, List<Rule> deny,
+                        Decision fixed, RateLimit limit) {
+        this.limit = limit;
         this.name = name;
         this.isPublic = isPublic;
         this.enforced = enforced;
@@ -45,6 +52,16 @@ public final class RoutePolicy {
 
     static RoutePolicy of(String name, boolean enforced, List<Rule> allow, List<Rule> deny) {
         return new RoutePolicy(name, false, enforced, allow, deny, null);
+    }
+
+    /** The same policy with a rate limit per caller. */
+    RoutePolicy limitedTo(RateLimit rateLimit) {
+        return new RoutePolicy(name, isPublic, enforced, List.of(allow), List.of(deny), fixed, rateLimit);
+    }
+
+    /** How often one caller may pass, or {@code null} for no limit. */
+    public RateLimit limit() {
+        return limit;
     }
 
     /** The policy's name in configuration, or {@code null} for {@link #NONE}. */
@@ -73,6 +90,6 @@ public final class RoutePolicy {
     @Override
     public String toString() {
         return this == NONE ? "RoutePolicy.NONE" : "RoutePolicy[" + name + (isPublic ? ", public" : "")
-                + (enforced ? "" : ", audit-only") + ", allow=" + allowRules() + ", deny=" + denyRules() + "]";
+                + (enforced ? "" : ", audit-only") + (limit == null ? "" : ", limit " + limit) + ", allow=" + allowRules() + ", deny=" + denyRules() + "]";
     }
 }

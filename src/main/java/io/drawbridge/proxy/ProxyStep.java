@@ -34,7 +34,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
             "x-request-id");
 
     private final Upstream upstream;
-    private final ProxyOptions options;
+    private ProxyOptions options;
     private final boolean stripPrefix;
     private final String rewritePrefix;
     private final boolean preserveHost;
@@ -53,10 +53,23 @@ public final class ProxyStep extends AsyncProcessorSupport {
         this.preserveHost = preserveHost;
         this.options = new ProxyOptions(
                 connectTimeout != null ? connectTimeout : upstreams.defaults().connectTimeout(),
-                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout());
+                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout(),
+                ProxyOptions.DEFAULT_COOKIE, null, false);
         this.upstreams = upstreams;
         this.identityHeaders = identityHeaders;
         this.assertions = assertions;
+    }
+
+    /** Talks TLS to the upstream with these named settings (CA bundle, client certificate, server name). */
+    public ProxyStep usingTls(UpstreamTls tls) {
+        this.options = options.withTls(tls);
+        return this;
+    }
+
+    /** Gzips responses worth it for clients that accept it ({@link ResponseCompression}). */
+    public ProxyStep compressing(boolean compress) {
+        this.options = options.withCompression(compress);
+        return this;
     }
 
     /**
@@ -65,6 +78,12 @@ public final class ProxyStep extends AsyncProcessorSupport {
      */
     public ProxyStep hidingCookies(java.util.function.UnaryOperator<Object> filter) {
         this.cookieFilter = filter;
+        return this;
+    }
+
+    /** The gateway's session cookie name, whose upstream {@code Set-Cookie}s (and its parts') are removed. */
+    public ProxyStep ownCookie(String name) {
+        this.options = options.withOwnCookie(name);
         return this;
     }
 

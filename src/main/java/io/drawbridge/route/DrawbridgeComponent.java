@@ -3,6 +3,7 @@ package io.drawbridge.route;
 import io.drawbridge.authn.TokenVerifier;
 import io.drawbridge.authn.session.BrowserLogin;
 import io.drawbridge.identity.RoleSource;
+import io.drawbridge.limit.RateLimiter;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.proxy.AssertionSigner;
 import io.drawbridge.proxy.IdentityHeaders;
@@ -31,14 +32,23 @@ public final class DrawbridgeComponent extends DefaultComponent {
     /** What the steps need from the rest of the gateway. */
     public record Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
                          Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
-                         AssertionSigner assertions, RoleSource roles, BrowserLogin login, ServiceDiscovery services) {
+                         AssertionSigner assertions, RoleSource roles, BrowserLogin login, ServiceDiscovery services,
+                         RateLimiter limits) {
+
+        /** Without rate limits' buckets of their own (a fresh set). */
+        public Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
+                      Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
+                      AssertionSigner assertions, RoleSource roles, BrowserLogin login, ServiceDiscovery services) {
+            this(issuers, issuerNames, authExecutor, policies, upstreams, identityHeaders, assertions, roles, login,
+                    services, new RateLimiter());
+        }
 
         /** Without browser sign-in or Kubernetes Services. */
         public Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
                       Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
                       AssertionSigner assertions, RoleSource roles) {
             this(issuers, issuerNames, authExecutor, policies, upstreams, identityHeaders, assertions, roles, null,
-                    null);
+                    null, new RateLimiter());
         }
     }
 
@@ -46,7 +56,8 @@ public final class DrawbridgeComponent extends DefaultComponent {
             "authenticate", Set.of("issuers", "forwardToken", "login", "authorization"),
             "authorize", Set.of("policy"),
             "enrich", Set.of(),
-            "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "connectTimeout",
+            "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "tls", "compress",
+                    "connectTimeout",
                     "responseTimeout"));
 
     private final Stages stages;

@@ -6,6 +6,7 @@ import io.drawbridge.identity.EnrichStep;
 import io.drawbridge.proxy.ProxyStep;
 import io.drawbridge.proxy.ServiceAddress;
 import io.drawbridge.proxy.Upstream;
+import io.drawbridge.proxy.UpstreamTls;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -49,6 +50,12 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
             + " apps that compare Origin with Host expect; false to send the upstream URL's host, for upstreams that"
             + " serve several names and know only their own (cloud services, another ingress)")
     private boolean preserveHost = true;
+    @UriParam(description = "proxy: the named TLS settings (upstreams.tls.<name>: CA bundle, client certificate, "
+            + "server name) for an https upstream; default the JDK's trust store and the upstream's host name")
+    private String tls;
+    @UriParam(defaultValue = "false", description = "proxy: gzip text-like responses of 1 KiB or more for clients "
+            + "that accept it (off by default: compressing secrets beside reflected input invites BREACH)")
+    private boolean compress;
     @UriParam(description = "proxy: connect timeout, e.g. 2s; default from upstreams.connectTimeout")
     private String connectTimeout;
     @UriParam(description = "proxy: response timeout, e.g. 30s; default from upstreams.responseTimeout")
@@ -122,7 +129,8 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
                     throw new IllegalArgumentException("drawbridge:authorize names unknown policy '" + policy
                             + "'; configured: " + stages.policies().get().names());
                 }
-                yield AsyncProcessorConverterHelper.convert(new AuthorizeStep(policy, stages.policies()));
+                yield AsyncProcessorConverterHelper.convert(new AuthorizeStep(policy, stages.policies(),
+                        stages.limits()));
             }
             case "proxy" -> {
                 if (upstream == null || upstream.isBlank()) {
@@ -134,7 +142,21 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
                 var proxy = new ProxyStep(target, stripPrefix, rewritePrefix, preserveHost,
                         duration("connectTimeout", connectTimeout), duration("responseTimeout", responseTimeout),
                         stages.upstreams(), stages.identityHeaders(), stages.assertions());
-                yield stages.login() == null ? proxy : proxy.hidingCookies(stages.login().cookies()::withoutOurs);
+                proxy.compressing(compress);
+                if (tls != null) {
+                    UpstreamTls settings = stages.upstreams().tls(tls);
+                    if (settings == null) {
+                        throw new IllegalArgumentException("drawbridge:proxy names unknown TLS settings tls=" + tls
+                                + "; define them under upstreams.tls");
+                    }
+                    if (!upstream.startsWith("https://")) {
+                        throw new IllegalArgumentException("drawbridge:proxy tls=" + tls + " needs an https:// "
+                                + "upstream, not " + upstream);
+                    }
+                    proxy.usingTls(settings);
+                }
+                yield stages.login() == null ? proxy : proxy.hidingCookies(stages.login().cookies()::withoutOurs)
+                        .ownCookie(stages.login().cookies().name());
             }
             default -> throw new IllegalStateException(step);
         };
@@ -213,6 +235,22 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
 
     public void setPolicy(String policy) {
         this.policy = policy;
+    }
+
+    public boolean isCompress() {
+        return compress;
+    }
+
+    public void setCompress(boolean compress) {
+        this.compress = compress;
+    }
+
+    public String getTls() {
+        return tls;
+    }
+
+    public void setTls(String tls) {
+        this.tls = tls;
     }
 
     public String getUpstream() {

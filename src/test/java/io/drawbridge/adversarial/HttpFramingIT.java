@@ -279,6 +279,66 @@ class HttpFramingIT {
         }
     }
 
+    // ---- one reading of each request --------------------------------------------------------------------------
+
+    static Stream<Arguments> headsServersReadDifferently() {
+        return Stream.of(
+                Arguments.of("identity header folded", "GET /app/x HTTP/1.1\r\nHost: 127.0.0.1\r\n@TOKEN@\r\n"
+                        + "X-Forwarded-User: alice\r\n admin-bob\r\n\r\n"),
+                Arguments.of("Authorization folded", "GET /app/x HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer\r\n"
+                        + " @JWT@\r\n\r\n"),
+                Arguments.of("folded with a tab", "GET /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: 1\r\n\t2\r\n\r\n"),
+                Arguments.of("Host folded", "GET /public/x HTTP/1.1\r\nHost:\r\n 127.0.0.1\r\n\r\n"),
+                Arguments.of("first header line folded", "GET /public/x HTTP/1.1\r\n X-A: 1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("method in lower case", "get /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("method in mixed case", "Get /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("delete in lower case", "delete /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("two spaces after the method", "GET  /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("two spaces before the version", "GET /public/x  HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("a tab after the method", "GET\t/public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("a tab before the version", "GET /public/x\tHTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("a space before the method", " GET /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("a space after the version", "GET /public/x HTTP/1.1 \r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("version in lower case", "GET /public/x http/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("version in mixed case", "GET /public/x Http/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("Host port 0", "GET /public/x HTTP/1.1\r\nHost: 127.0.0.1:0\r\n\r\n"),
+                Arguments.of("absolute-form port 0", "GET http://127.0.0.1:0/public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("headsServersReadDifferently")
+    void aHeadServersReadDifferentlyIsRefusedNotRepaired(String name, String head) {
+        try (var http = new RawHttp(gateway.port())) {
+            int before = probe.upstreamCount();
+            http.send(head.replace("@TOKEN@", "Authorization: Bearer " + alice).replace("@JWT@", alice)
+                    + "GET /public/smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            var outcome = probe.outcome(http.read(), before);
+            assertThat(outcome.status()).isEqualTo(400);
+            assertThat(outcome.audit().path("decision").asText()).isEqualTo("error");
+            assertThat(outcome.audit().path("status").asInt()).isEqualTo(400);
+            assertThat(http.closedByServer()).as("connection closed after the refusal").isTrue();
+            assertThat(upstream.received().subList(before, upstream.received().size())).as("upstream").isEmpty();
+        }
+    }
+
+    @Test
+    void theStrictReadingStillServesOrdinaryRequestsAndPipelines() {
+        try (var http = new RawHttp(gateway.port())) {
+            int before = probe.upstreamCount();
+            http.send("\r\nGET /public/a HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nX-A: a b\r\n\r\n"
+                    + "POST /public/b HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\n x\n"
+                    + "GET /public/c HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+            assertThat(http.read().status()).isEqualTo(200);
+            assertThat(http.read().status()).isEqualTo(200);
+            assertThat(http.read().status()).isEqualTo(200);
+            assertThat(upstream.received().subList(before, upstream.received().size()))
+                    .extracting(TestUpstream.Received::method, TestUpstream.Received::uri)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("GET", "/a"),
+                            org.assertj.core.groups.Tuple.tuple("POST", "/b"),
+                            org.assertj.core.groups.Tuple.tuple("GET", "/c"));
+        }
+    }
+
     // ---- upgrades, methods, versions -------------------------------------------------------------------------
 
     static Stream<Arguments> upgrades() {

@@ -607,6 +607,34 @@ class LoginFlowAttacksIT {
                 + enc(alice.state())), alice.browser());
     }
 
+    /** RFC 9207 mix-up: a callback naming another issuer than the one the sign-in was started with. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"shared", "https://evil.test", "trailing slash", "empty"})
+    void aCallbackNamingAnotherIssuerIsRefused(String iss) {
+        String corp = idp.issuerUrl("corp").toString();
+        String other = switch (iss) {
+            case "shared" -> idp.issuerUrl("shared").toString();
+            case "trailing slash" -> corp.endsWith("/") ? corp.substring(0, corp.length() - 1) : corp + "/";
+            case "empty" -> "";
+            default -> iss;
+        };
+        var browser = new Browser();
+        Attempt attempt = begin(browser);
+        String target = atIdp(attempt.authorizeUrl(), "alice");
+        assertThat(target).doesNotContain("iss=");
+        assertThat(refusedCallback(callback(browser, target + "&iss=" + enc(other)), browser))
+                .contains("another issuer");
+    }
+
+    @Test
+    void aCallbackNamingItsOwnIssuerSignsIn() {
+        var browser = new Browser();
+        Attempt attempt = begin(browser);
+        String target = atIdp(attempt.authorizeUrl(), "alice") + "&iss=" + enc(idp.issuerUrl("corp").toString());
+        assertThat(callback(browser, target).status()).isEqualTo(303);
+        assertThat(browser.signedIn()).isTrue();
+    }
+
     @Test
     void aReplayedCallbackIsRefusedEvenWithTheLoginCookie() {
         var browser = new Browser();

@@ -177,6 +177,18 @@ class TlsHostAttacksIT {
         allowed.forwarded(200);
     }
 
+    /** The JDK's client offers no ALPN unless told: HTTP/2 spoken anyway is answered 505, as the README says. */
+    @Test
+    void http2OverTlsWithoutAlpnIs505() {
+        int before = probe.upstreamCount();
+        try (var http = new RawHttp(tls(WWW))) {
+            var response = http.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").read();
+            assertThat(response.status()).isEqualTo(505);
+            assertThat(gateway.audit(response.header("X-Request-Id")).path("status").asInt()).isEqualTo(505);
+        }
+        assertThat(probe.upstreamCount()).isEqualTo(before);
+    }
+
     @Test
     void aTrustedProxyChoosesItsOwnServerNameAndIsNotHeldToIt(@TempDir Path dir) throws Exception {
         for (String file : List.of("tls.crt", "tls.key", "jwks.json")) {

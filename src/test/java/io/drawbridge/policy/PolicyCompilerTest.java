@@ -172,6 +172,21 @@ class PolicyCompilerTest {
     }
 
     @Test
+    void compilesARateLimitAndReportsABadOneByItsField() {
+        RoutePolicy limited = PolicyCompiler.compile("p", config("{allow: [{groups: [sre]}], limits: {perUser: 100/m,"
+                + " burst: 20}}"), (field, message) -> { throw new AssertionError(field + ": " + message); });
+        assertThat(limited.limit()).isEqualTo(new RateLimit(100, java.time.Duration.ofMinutes(1), 20));
+        assertThat(PolicyCompiler.compile("q", config("{allow: [{groups: [sre]}]}"), (f, m) -> { }).limit()).isNull();
+
+        List<String> problems = new ArrayList<>();
+        RoutePolicy bad = PolicyCompiler.compile("p", config("{allow: [{groups: [sre]}], limits: {perUser: lots}}"),
+                (field, message) -> problems.add(field + ": " + message));
+        assertThat(problems).containsExactly("policies.p.limits.perUser: must be a number of requests per s, m or h,"
+                + " e.g. 100/m, not 'lots'");
+        assertThat(bad).isSameAs(RoutePolicy.NONE);
+    }
+
+    @Test
     void compilesAPolicyWithAProblemToOneThatDeniesEverything() {
         List<String> problems = new ArrayList<>();
 
