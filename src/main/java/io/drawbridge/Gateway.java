@@ -157,6 +157,14 @@ public final class Gateway implements AutoCloseable {
         ThreadPoolExecutor authExecutor = boundedExecutor("drawbridge-keys");
         ThreadPoolExecutor catalogExecutor = boundedExecutor("drawbridge-catalog");
         Catalog catalog = config.catalog() == null ? null : Catalog.of(config.catalog());
+        // Refusal pages name a route's owners from the catalog, read in the background.
+        var owners = catalog == null ? null
+                : new io.drawbridge.route.RouteOwners(catalog).start(config.catalog().pollInterval());
+        listener.pages(new io.drawbridge.page.PageSettings("Drawbridge",
+                config.login() == null ? null : config.login().logoutPath(),
+                config.catalog() == null || config.catalog().backstage() == null ? null
+                        : config.catalog().backstage().portalUrl(),
+                owners == null ? null : owners::of));
         RoleSource roles = catalog == null ? null : new CatalogRoleSource(catalog,
                 CatalogRoleSource.Options.of(config.catalog()), catalogExecutor, java.time.Clock.systemUTC());
         IssuerRegistry issuers = IssuerRegistry.of(config.issuers().stream()
@@ -200,6 +208,9 @@ public final class Gateway implements AutoCloseable {
         main.bind("gateway", new GatewayComponent(listener));
         main.bind("drawbridge", new DrawbridgeComponent(stages));
         List<AutoCloseable> owned = new ArrayList<>(resources);
+        if (owners != null) {
+            owned.add(owners);
+        }
         owned.addAll(configMaps);
         owned.add(services);
         owned.add(kubernetes);
@@ -215,6 +226,14 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             String where = RouteLocations.describe(main.getCamelContext(), e);
             gateway.close();
+            if (where != null) {
+                // Camel stops at the first bad route: list every problem of every route file, as check does.
+                // Offline: a k8s:// Service is not looked up again (its failure stays a startup failure).
+                List<ConfigProblem> problems = RouteProblems.find(config, properties, routeLocations);
+                if (!problems.isEmpty()) {
+                    throw new InvalidConfiguration(problems);
+                }
+            }
             throw new StartupFailure(where, e);
         }
         listener.start(); // also when no route listens yet: the port is the gateway's promise
@@ -228,7 +247,8 @@ public final class Gateway implements AutoCloseable {
             CatalogReadiness catalogReady = catalog == null ? null : new CatalogReadiness(catalog, catalogExecutor,
                     discovered == null ? null : discovered::reached,
                     () -> CatalogReadiness.anyRouteEnriches(main.getCamelContext()));
-            gateway.startOperations(issuers, authExecutor, discovered, catalogReady, configMaps);
+            gateway.startOperations(issuers, authExecutor, discovered, catalogReady, configMaps,
+                    gateway.explainer(currentPolicies::get, roles, catalog));
         } catch (RuntimeException e) {
             gateway.close();
             throw new StartupFailure(e.getMessage(), e);
@@ -270,8 +290,35 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Metrics, readiness and the management port; and the issuers' keys fetched before the first request. */
+    /** {@code POST /explain}: the live routes (catalog-declared ones read afresh), policies and catalog. */
+    private io.drawbridge.explain.ExplainEndpoint explainer(java.util.function.Supplier<Policies> policies,
+                                                            RoleSource roles, Catalog catalog) {
+        return new io.drawbridge.explain.ExplainEndpoint(() -> {
+            CamelContext camel = camelContext();
+            List<io.drawbridge.explain.ServedRoute> routes = new ArrayList<>();
+            for (var definition : ((org.apache.camel.model.ModelCamelContext) camel).getRouteDefinitions()) {
+                if (definition.getRouteId() != null && definition.getRouteId().startsWith(CatalogRoutes.ROUTE_PREFIX)) {
+                    continue; // read from the catalog below, with their policies
+                }
+                var route = io.drawbridge.explain.ServedRoute.of(definition, camel::resolvePropertyPlaceholders);
+                if (route != null) {
+                    routes.add(route);
+                }
+            }
+            if (catalog != null) {
+                try {
+                    routes.addAll(io.drawbridge.explain.ServedRoute.declaredIn(catalog));
+                } catch (io.drawbridge.identity.CatalogUnavailable e) {
+                    LOG.warn("explain: catalog-declared routes not read: {}", e.getMessage());
+                }
+            }
+            return routes;
+        }, policies, roles, config.issuers().isEmpty() ? null : config.issuers().get(0).name());
+    }
+
     private void startOperations(IssuerRegistry issuers, ThreadPoolExecutor keyFetchers, CatalogRoutes discovered,
-                                 CatalogReadiness catalogReady, List<ConfigMapRoutes> configMaps) {
+                                 CatalogReadiness catalogReady, List<ConfigMapRoutes> configMaps,
+                                 io.drawbridge.explain.ExplainEndpoint explain) {
         var metrics = new GatewayMetrics();
         configMaps.forEach(metrics::bindConfigMap);
         metrics.bindIssuers(issuers);
@@ -309,6 +356,7 @@ public final class Gateway implements AutoCloseable {
             var management = new ManagementServer(config.management(), readiness, metrics::scrape,
                     Path.of(".drawbridge"), audit);
             resources.add(management);
+            management.explain(explain::handle);
             management.start();
             this.management = management;
         }

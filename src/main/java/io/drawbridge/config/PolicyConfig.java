@@ -11,6 +11,9 @@ import java.util.Map;
  * @param mode     {@code enforce} (default) or {@code audit-only}: decide and audit, but let every request through
  * @param allow    rules any one of which lets a request in
  * @param deny     rules any one of which keeps a request out, whatever the allow rules say
+ * @param explain  how much a refused caller is told: {@code none} (only the request id), {@code requirement}
+ *                 (default: what the policy asks for, and what the caller has of it) or {@code full} (also the
+ *                 rule and the missing claim). Never shown: other users' values, deny rules' internals, upstreams
  * @param limits   how often each caller may use a route under this policy; default unlimited
  */
 public record PolicyConfig(
@@ -18,11 +21,26 @@ public record PolicyConfig(
         String mode,
         List<RuleConfig> allow,
         List<RuleConfig> deny,
+        String explain,
         LimitsConfig limits) {
 
-    /** As before limits existed. */
+    public PolicyConfig {
+        isPublic = isPublic != null && isPublic;
+        explain = explain == null ? "requirement" : explain;
+        mode = mode == null ? "enforce" : mode;
+        allow = allow == null ? List.of() : List.copyOf(allow);
+        deny = deny == null ? List.of() : List.copyOf(deny);
+    }
+
+    /** A policy that explains refusals at the default level ({@code requirement}), without a rate limit. */
     public PolicyConfig(Boolean isPublic, String mode, List<RuleConfig> allow, List<RuleConfig> deny) {
-        this(isPublic, mode, allow, deny, null);
+        this(isPublic, mode, allow, deny, null, null);
+    }
+
+    /** A policy without a rate limit. */
+    public PolicyConfig(Boolean isPublic, String mode, List<RuleConfig> allow, List<RuleConfig> deny,
+                        String explain) {
+        this(isPublic, mode, allow, deny, explain, null);
     }
 
     /**
@@ -34,13 +52,6 @@ public record PolicyConfig(
      * @param burst   requests a caller may send at once; default one period's worth
      */
     public record LimitsConfig(String perUser, Integer burst) {
-    }
-
-    public PolicyConfig {
-        isPublic = isPublic != null && isPublic;
-        mode = mode == null ? "enforce" : mode;
-        allow = allow == null ? List.of() : List.copyOf(allow);
-        deny = deny == null ? List.of() : List.copyOf(deny);
     }
 
     /**

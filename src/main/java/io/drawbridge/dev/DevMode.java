@@ -70,7 +70,7 @@ public final class DevMode {
         EchoUpstream echo = EchoUpstream.start();
         UnaryOperator<GatewayConfig> withDemo = changes;
         if (config.catalog() == null) { // and so whenever the file is read again without one
-            CatalogConfig demo = demoCatalog(echo.url());
+            CatalogConfig demo = demoCatalog(echo.url(), STATE.resolve("catalog"));
             withDemo = c -> {
                 GatewayConfig changed = changes.apply(c);
                 return changed.catalog() == null ? changed.withCatalog(demo) : changed;
@@ -85,6 +85,11 @@ public final class DevMode {
                         .routeId("dev-idp")
                         .to("drawbridge:authorize?policy=dev-idp")
                         .process(devIssuer);
+                // Forward authentication for a front on this machine, deciding for the dev routes: 302 to sign
+                // in (Caddy, Traefik, Envoy), or 401 with the sign-in page in Location (nginx auth_request).
+                from("gateway:/.drawbridge/auth").routeId("dev-forward-auth").to("drawbridge:decide");
+                from("gateway:/.drawbridge/auth-request").routeId("dev-forward-auth-request")
+                        .to("drawbridge:decide?signIn=status");
             }
         };
         Gateway gateway = Gateway.start(config, withDemo, Map.of("upstream.echo", echo.url()), List.of(devIdp),
@@ -94,15 +99,23 @@ public final class DevMode {
     }
 
     /**
+     * The configuration as dev mode runs it: with the demo catalog, written to {@code folder} (not dev mode's own,
+     * which a running dev gateway watches), unless it names its own.
+     */
+    public static GatewayConfig withDemoCatalogIfNone(GatewayConfig config, String echoUrl, Path folder) {
+        return config.catalog() == null ? config.withCatalog(demoCatalog(echoUrl, folder)) : config;
+    }
+
+    /**
      * The demo catalog (alice in sre, sre under platform, a Component declaring a route for its owners), written
      * to {@code .drawbridge/catalog/} with the echo upstream's address, since catalog data is never run through
      * property placeholders.
      */
-    private static CatalogConfig demoCatalog(String echoUrl) {
+    private static CatalogConfig demoCatalog(String echoUrl, Path folder) {
         try (InputStream demo = DevMode.class.getClassLoader().getResourceAsStream(DEMO_CATALOG)) {
             String yaml = new String(demo.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
                     .replace("{{upstream.echo}}", echoUrl);
-            Path file = Files.createDirectories(STATE.resolve("catalog")).resolve("catalog-info.yaml");
+            Path file = Files.createDirectories(folder).resolve("catalog-info.yaml");
             Files.writeString(file, yaml);
             return new CatalogConfig(null, file.toString(), null, null, null, null, null,
                     java.time.Duration.ofSeconds(5), null, true); // the demo shows route discovery

@@ -28,7 +28,7 @@ final class AuditRecords {
         Identity identity = exchange == null ? null : exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class);
         Decision decision = exchange == null ? null : exchange.getProperty(ExchangeKeys.DECISION, Decision.class);
         String upstream = exchange == null ? null : exchange.getProperty(ExchangeKeys.UPSTREAM, String.class);
-        String route = request.consumer() == null ? null : request.consumer().getRouteId();
+        String route = request.routeId();
         String userAgent = request.head().headers().get("User-Agent");
         if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
             userAgent = userAgent.substring(0, MAX_USER_AGENT);

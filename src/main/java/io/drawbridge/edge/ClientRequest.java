@@ -50,6 +50,10 @@ public final class ClientRequest {
     private GatewayConsumer consumer;
     private CorsPolicy cors;
     private String matchedPrefix = "/";
+    /** The request a front asked about, when this one is a decision request ({@link DecideStep}). */
+    private String decidedMethod;
+    private RequestTarget decidedTarget;
+    private String decidedRoute;
     private String upgradeProtocol;
     private String upgradeDropped;
     private StreamPermit.Ended streamEnded;
@@ -224,16 +228,33 @@ public final class ClientRequest {
         return head;
     }
 
+    /** The method; for a front's decision request, the method of the request it asks about. */
     public String method() {
-        return head.method().name();
+        return decidedMethod != null ? decidedMethod : head.method().name();
     }
 
     public HttpVersion protocolVersion() {
         return head.protocolVersion();
     }
 
+    /** The normalized target; for a front's decision request, the target of the request it asks about. */
     public RequestTarget target() {
-        return target;
+        return decidedTarget != null ? decidedTarget : target;
+    }
+
+    /**
+     * From now on this request stands for the one a front asked about: its method, target and route are what the
+     * steps and the audit record see. The connection's own facts (peer, route that listens) stay.
+     */
+    void decideFor(String method, RequestTarget target, String routeId) {
+        this.decidedMethod = method;
+        this.decidedTarget = target;
+        this.decidedRoute = routeId;
+    }
+
+    /** The route the audit record names: the route that took the request, or the one a front asked about. */
+    String routeId() {
+        return decidedRoute != null ? decidedRoute : consumer == null ? null : consumer.getRouteId();
     }
 
     public String requestId() {

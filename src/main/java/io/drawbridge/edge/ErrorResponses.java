@@ -13,8 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The one place where failures become HTTP: the status for each reason, and a body that tells the client only
- * the status and the request id. The precise reason is for the audit record, never for the client.
+ * The one place where failures become HTTP: the status for each reason, and a body that tells the client the
+ * status, the request id and, when the policy's {@code explain} level allows, the stable reason code. The detail
+ * (which rule, which claim) is for the audit record. People get an HTML page instead ({@link #page}).
  */
 public final class ErrorResponses {
 
@@ -37,6 +38,7 @@ public final class ErrorResponses {
             case RATE_LIMITED -> 429;
             case CLIENT_TIMEOUT -> 408;
             case MISDIRECTED_REQUEST -> 421;
+            case UNTRUSTED_FRONT -> 403;
             case BAD_REQUEST, PATH_REJECTED -> 400;
             case UPSTREAM_UNREACHABLE, UPSTREAM_RESET, UPSTREAM_INVALID -> 502;
             case UPSTREAM_TIMEOUT -> 504;
@@ -49,14 +51,37 @@ public final class ErrorResponses {
         return status == 401;
     }
 
+    /** JSON without the reason code, as for a policy with {@code explain: none}. */
     public static FullHttpResponse build(int status, Reason reason, String requestId) {
+        return build(status, reason, requestId, false);
+    }
+
+    /** @param withReason whether the body names the reason code ({@code "reason":"group-missing"}) */
+    public static FullHttpResponse build(int status, Reason reason, String requestId, boolean withReason) {
         HttpResponseStatus s = HttpResponseStatus.valueOf(status);
-        String json = "{\"status\":" + status + ",\"error\":\"" + s.reasonPhrase() + "\",\"requestId\":\""
-                + requestId + "\"}\n";
-        ByteBuf body = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
+        String json = "{\"status\":" + status + ",\"error\":\"" + s.reasonPhrase() + "\""
+                + (withReason ? ",\"reason\":\"" + reason.code() + "\"" : "") + ",\"requestId\":\"" + requestId
+                + "\"}\n";
+        return respond(status, reason, Unpooled.copiedBuffer(json, StandardCharsets.UTF_8), "application/json");
+    }
+
+    /** An HTML page for a person, under the page's strict Content-Security-Policy. */
+    public static FullHttpResponse page(int status, Reason reason, String html) {
+        FullHttpResponse response = respond(status, reason, Unpooled.copiedBuffer(html, StandardCharsets.UTF_8),
+                "text/html; charset=utf-8");
+        response.headers()
+                .set("Content-Security-Policy", io.drawbridge.page.HtmlPage.CONTENT_SECURITY_POLICY)
+                .set("X-Content-Type-Options", "nosniff")
+                .set("Referrer-Policy", "no-referrer")
+                .set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT);
+        return response;
+    }
+
+    private static FullHttpResponse respond(int status, Reason reason, ByteBuf body, String contentType) {
+        HttpResponseStatus s = HttpResponseStatus.valueOf(status);
         var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, s, body);
         response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         if (status == 401) {

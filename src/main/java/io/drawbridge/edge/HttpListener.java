@@ -48,6 +48,7 @@ public final class HttpListener implements AutoCloseable {
             new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
     private volatile boolean refuseWhenAuditBehind;
+    private volatile io.drawbridge.page.PageSettings pages = io.drawbridge.page.PageSettings.DEFAULT;
     private HttpsRedirectListener redirect;
 
     public HttpListener(ServerConfig config, IdentityHeadersConfig identityHeaders, EventLoops loops, AuditSink audit) {
@@ -71,6 +72,15 @@ public final class HttpListener implements AutoCloseable {
     }
 
     /** Spans and trace ids for requests; set before {@link #start()}. */
+    /** What refusal pages show beyond the request: the sign-out path, the portal, route owners. */
+    public void pages(io.drawbridge.page.PageSettings pages) {
+        this.pages = pages;
+    }
+
+    io.drawbridge.page.PageSettings pages() {
+        return pages;
+    }
+
     public void tracing(RequestTracing tracing) {
         this.tracing = tracing;
     }

@@ -97,7 +97,7 @@ final class ResponseWriter {
         request.outcome(kind, reason, detail);
         request.discardBody();
         FullHttpResponse response = failure instanceof Redirect redirect
-                ? redirect(redirect) : ErrorResponses.build(status, reason, request.requestId());
+                ? redirect(redirect) : Refusals.response(request, exchange, status, reason);
         if (failure instanceof AccessDenied denied && reason == Reason.SCOPE_MISSING) {
             ErrorResponses.insufficientScope(response.headers(), denied.decision().scopes());
         }

@@ -50,6 +50,7 @@ public final class ManagementServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final ContextHandlerCollection contexts = new ContextHandlerCollection();
 
     /** As {@link #ManagementServer(ManagementConfig, Readiness, Supplier, Path, AuditSink)}, auditing nothing. */
     public ManagementServer(ManagementConfig config, Readiness readiness, Supplier<String> metrics, Path workDir) {
@@ -68,7 +69,6 @@ public final class ManagementServer implements AutoCloseable {
         connector.setPort(config.port());
         server.addConnector(connector);
 
-        var contexts = new ContextHandlerCollection();
         contexts.addHandler(new ContextHandler(new Health(readiness), "/health"));
         var prometheus = new ContextHandler(new Text(metrics, "text/plain; version=0.0.4; charset=utf-8"),
                 "/metrics");
@@ -125,12 +125,24 @@ public final class ManagementServer implements AutoCloseable {
         var security = new SecurityHandler.PathMapped();
         security.put("/jolokia/*", Constraint.ANY_USER);
         security.put("/hawtio/*", Constraint.ANY_USER);
+        security.put("/explain", Constraint.ANY_USER);
+        security.put("/explain/*", Constraint.ANY_USER);
         security.put("/health/*", Constraint.ALLOWED);
         security.put("/metrics", Constraint.ALLOWED);
         security.setLoginService(login);
         security.setAuthenticator(new BasicAuthenticator());
         security.setHandler(contexts);
         return security;
+    }
+
+    /**
+     * {@code POST /explain}: a JSON request answered with JSON, behind the same credentials as Jolokia (before
+     * {@link #start}). The handler's {@link IllegalArgumentException} is the caller's mistake: 400.
+     */
+    public void explain(java.util.function.UnaryOperator<String> handler) {
+        var explain = new ContextHandler(new Post(handler), "/explain");
+        explain.setAllowNullPathInContext(true);
+        contexts.addHandler(explain);
     }
 
     public void start() {
@@ -189,6 +201,43 @@ public final class ManagementServer implements AutoCloseable {
                 return true;
             }
             return false;
+        }
+    }
+
+    private static final class Post extends Handler.Abstract {
+        private static final int MAX_BODY = 64 * 1024;
+        private final java.util.function.UnaryOperator<String> handler;
+
+        Post(java.util.function.UnaryOperator<String> handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            if (!"POST".equals(request.getMethod())) {
+                response.setStatus(405);
+                response.getHeaders().put(HttpHeader.ALLOW, "POST");
+                Content.Sink.write(response, true, "{\"status\":405,\"error\":\"POST a JSON request\"}\n", callback);
+                return true;
+            }
+            String body = Content.Source.asString(request, java.nio.charset.StandardCharsets.UTF_8);
+            if (body.length() > MAX_BODY) {
+                response.setStatus(413);
+                Content.Sink.write(response, true, "{\"status\":413,\"error\":\"request too large\"}\n", callback);
+                return true;
+            }
+            String answer;
+            try {
+                answer = handler.apply(body);
+            } catch (IllegalArgumentException e) {
+                response.setStatus(400);
+                answer = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("status", 400)
+                        .put("error", String.valueOf(e.getMessage())).toString();
+            }
+            Content.Sink.write(response, true, answer + "\n", callback);
+            return true;
         }
     }
 

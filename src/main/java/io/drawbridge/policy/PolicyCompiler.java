@@ -54,6 +54,11 @@ public final class PolicyCompiler {
         if (!ENFORCE.equals(config.mode()) && !AUDIT_ONLY.equals(config.mode())) {
             counted.add(field + ".mode", "unknown mode '" + config.mode() + "'; use enforce (the default) or audit-only");
         }
+        Explain explain = Explain.parse(config.explain());
+        if (explain == null) {
+            counted.add(field + ".explain", "unknown level '" + config.explain() + "'; use none, requirement (the"
+                    + " default) or full");
+        }
         boolean isPublic = Boolean.TRUE.equals(config.isPublic());
         if (isPublic && (!config.allow().isEmpty() || !config.deny().isEmpty())) {
             counted.add(field + ".public", "a public policy lets everyone in without signing in, so it cannot have"
@@ -74,7 +79,8 @@ public final class PolicyCompiler {
         if (found[0] > 0) {
             return RoutePolicy.NONE;
         }
-        RoutePolicy policy = isPublic ? RoutePolicy.open(name, enforced) : RoutePolicy.of(name, enforced, allow, deny);
+        RoutePolicy policy = isPublic ? RoutePolicy.open(name, enforced)
+                : RoutePolicy.of(name, enforced, allow, deny, explain);
         return limit == null ? policy : policy.limitedTo(limit);
     }
 

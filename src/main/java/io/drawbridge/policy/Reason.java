@@ -96,6 +96,8 @@ public enum Reason {
     CLIENT_TIMEOUT("client-timeout"),
     /** Over TLS, the request names another host than the server name (SNI) the connection was opened for. */
     MISDIRECTED_REQUEST("misdirected-request"),
+    /** A decision endpoint ({@code drawbridge:decide}) was asked by a peer outside {@code server.trustedProxies}. */
+    UNTRUSTED_FRONT("untrusted-front"),
     // front-door features (cors, rate limits)
     CORS_REFUSED("cors-refused"),
     RATE_LIMITED("rate-limited"),

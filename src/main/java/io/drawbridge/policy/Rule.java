@@ -34,6 +34,11 @@ public final class Rule {
         return name;
     }
 
+    /** The compiled criteria, in the order they are tested; for explanations. */
+    List<Criterion> criteria() {
+        return List.of(criteria);
+    }
+
     boolean matches(RequestFacts request, Identity identity) {
         return firstFailure(request, identity) < 0;
     }

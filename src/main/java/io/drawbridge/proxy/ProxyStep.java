@@ -106,6 +106,11 @@ public final class ProxyStep extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
+        if (Boolean.TRUE.equals(exchange.getProperty(ExchangeKeys.DECIDE_ONLY))) {
+            answerFront(exchange);
+            callback.done(true);
+            return true;
+        }
         if (client.channel().eventLoop().inEventLoop()) {
             startCall(exchange, client, callback);
         } else {
@@ -127,6 +132,29 @@ public final class ProxyStep extends AsyncProcessorSupport {
             exchange.setException(e);
             callback.done(false);
         }
+    }
+
+    /**
+     * For a front's decision request ({@code drawbridge:decide}): 200 with what the upstream would have been told
+     * about the caller, the identity headers and the assertion, for the front to set on the request it passes on.
+     * An {@code Authorization} a step set (forwardToken) stays; the client's own is never echoed.
+     */
+    private void answerFront(Exchange exchange) {
+        HttpHeaders answer = new DefaultHttpHeaders();
+        Identity identity = exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class);
+        identityHeaders.apply(identity, answer);
+        if (identity != null && assertions != null) {
+            answer.set(AssertionSigner.HEADER, assertions.assertionFor(identity,
+                    exchange.getProperty(ExchangeKeys.ROUTE_ID, String.class)));
+        }
+        var message = exchange.getMessage();
+        message.getHeaders().keySet().removeIf(name -> !name.equalsIgnoreCase("Authorization"));
+        for (Map.Entry<String, String> header : answer) {
+            message.setHeader(header.getKey(), header.getValue());
+        }
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        message.setBody(null);
+        exchange.setProperty(ExchangeKeys.FRONT_ANSWERED, Boolean.TRUE);
     }
 
     /** A body the route put on the message replaces the client's (streamed) one. */

@@ -55,6 +55,7 @@ public final class AuthorizeStep implements Processor {
         Identity identity = exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class);
         Decision decision = PolicyEvaluator.evaluate(policy, facts, identity);
         exchange.setProperty(ExchangeKeys.DECISION, decision);
+        exchange.setProperty(ExchangeKeys.POLICY, policy);
         if (!decision.proceeds()) {
             exchange.setException(new AccessDenied(decision));
             return;

@@ -23,6 +23,7 @@ import org.apache.camel.support.DefaultComponent;
  *   drawbridge:authenticate[?issuers=corp,partners&amp;forwardToken=false&amp;login=browser&amp;authorization=upstream]
  *   drawbridge:enrich                  (roles from the catalog: group refs, parents included)
  *   drawbridge:authorize[?policy=name]
+ *   drawbridge:decide[?signIn=redirect|status]   (a front's decision endpoint: runs the route it asks about)
  *   drawbridge:proxy?upstream=http://host:port[/base] or k8s://service.namespace:port[/base][&amp;stripPrefix=true&amp;rewritePrefix=/x&amp;preserveHost=false
  *                     &amp;connectTimeout=2s&amp;responseTimeout=30s]
  * </pre>
@@ -56,6 +57,7 @@ public final class DrawbridgeComponent extends DefaultComponent {
             "authenticate", Set.of("issuers", "forwardToken", "login", "authorization"),
             "authorize", Set.of("policy"),
             "enrich", Set.of(),
+            "decide", Set.of("signIn"),
             "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "tls", "compress",
                     "connectTimeout",
                     "responseTimeout"));
@@ -75,7 +77,7 @@ public final class DrawbridgeComponent extends DefaultComponent {
         Set<String> allowed = PARAMETERS.get(remaining);
         if (allowed == null) {
             throw new IllegalArgumentException("unknown drawbridge step '" + remaining
-                    + "' in " + uri + ": use authenticate, enrich, authorize or proxy");
+                    + "' in " + uri + ": use authenticate, enrich, authorize, proxy or decide");
         }
         for (String name : parameters.keySet()) {
             if (!allowed.contains(name)) {

@@ -61,6 +61,11 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
     @UriParam(description = "proxy: response timeout, e.g. 30s; default from upstreams.responseTimeout")
     private String responseTimeout;
 
+    @UriParam(defaultValue = "redirect", enums = "redirect,status", description = "decide: how a browser that must"
+            + " sign in is answered: redirect (302 to the sign-in page, for Caddy, Traefik and Envoy) or status (401"
+            + " with the sign-in page in Location, for nginx auth_request, which accepts only 2xx, 401 and 403)")
+    private String signIn = "redirect";
+
     private AsyncProcessor processor;
 
     DrawbridgeEndpoint(String uri, DrawbridgeComponent component, String step) {
@@ -157,6 +162,13 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
                 }
                 yield stages.login() == null ? proxy : proxy.hidingCookies(stages.login().cookies()::withoutOurs)
                         .ownCookie(stages.login().cookies().name());
+            }
+            case "decide" -> {
+                if (!signIn.equals("redirect") && !signIn.equals("status")) {
+                    throw new IllegalArgumentException("drawbridge:decide signIn must be redirect or status, not '"
+                            + signIn + "'");
+                }
+                yield new io.drawbridge.edge.DecideStep(signIn.equals("status"));
             }
             default -> throw new IllegalStateException(step);
         };
@@ -291,6 +303,14 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
 
     public void setConnectTimeout(String connectTimeout) {
         this.connectTimeout = connectTimeout;
+    }
+
+    public String getSignIn() {
+        return signIn;
+    }
+
+    public void setSignIn(String signIn) {
+        this.signIn = signIn;
     }
 
     public String getResponseTimeout() {

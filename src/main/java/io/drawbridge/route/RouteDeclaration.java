@@ -86,7 +86,7 @@ public record RouteDeclaration(String entity, String routeId, String path, Strin
             throw new Invalid("drawbridge.io/authorization: upstream needs drawbridge.io/login: browser (the"
                     + " session cookie is then the only way in)");
         }
-        String id = "catalog-" + entity.ref().replaceAll("[^a-z0-9-]+", "-");
+        String id = routeIdOf(entity.ref());
         return new RouteDeclaration(entity.ref(), id, path, upstream, Set.copyOf(allowed), login, authorization);
     }
 
@@ -106,6 +106,11 @@ public record RouteDeclaration(String entity, String routeId, String path, Strin
             throw new Invalid(name + ": must be " + String.join(" or ", values) + ", not '" + value.trim() + "'");
         }
         return v;
+    }
+
+    /** The Camel route id of the route an entity declares: {@code catalog-component-default-echo}. */
+    public static String routeIdOf(String entityRef) {
+        return "catalog-" + entityRef.replaceAll("[^a-z0-9-]+", "-");
     }
 
     /** The policy: one allow rule naming the allowed refs, matched against the caller's catalog roles. */

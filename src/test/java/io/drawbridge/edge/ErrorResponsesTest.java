@@ -52,6 +52,7 @@ class ErrorResponsesTest {
         STATUS.put(Reason.BODY_TOO_LARGE, 413);
         STATUS.put(Reason.CLIENT_TIMEOUT, 408);
         STATUS.put(Reason.MISDIRECTED_REQUEST, 421);
+        STATUS.put(Reason.UNTRUSTED_FRONT, 403);
         STATUS.put(Reason.BAD_REQUEST, 400);
         STATUS.put(Reason.PATH_REJECTED, 400);
         STATUS.put(Reason.UPSTREAM_UNREACHABLE, 502);
