@@ -125,7 +125,7 @@ public final class DevMode {
             Path file = Files.createDirectories(folder).resolve("catalog-info.yaml");
             Files.writeString(file, yaml);
             return new CatalogConfig(null, file.toString(), null, null, null, null, null,
-                    java.time.Duration.ofSeconds(5), null);
+                    java.time.Duration.ofSeconds(5), null, true); // the demo shows route discovery
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo catalog", e);
         }

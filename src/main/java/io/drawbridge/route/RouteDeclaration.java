@@ -19,6 +19,10 @@ import java.util.Set;
  *   drawbridge.io/upstream: http://grafana.internal:3000     where to proxy (an http(s) URL)
  *   drawbridge.io/path:     /grafana                         the path prefix on the gateway
  *   drawbridge.io/allow:    owners, group:default/sre        who may pass, comma-separated
+ *   drawbridge.io/login:    browser                          optional: none (default, bearer tokens only) or
+ *                                                            browser (the session cookie too; needs login)
+ *   drawbridge.io/authorization: upstream                    optional: gateway (default) or upstream (the
+ *                                                            Authorization header is the app's; needs browser)
  * </pre>
  * {@code owners} means the entity's owner: the members of the owning group (members of its child groups too, as
  * for any group ref), or the owning user. Other terms are {@code group:} and {@code user:} entity refs.
@@ -28,8 +32,11 @@ import java.util.Set;
  * @param path     the normalized path prefix
  * @param upstream the upstream URL as written
  * @param allowed  the entity refs the policy lets in
+ * @param login    the authenticate step's {@code login}: {@code none} or {@code browser}
+ * @param authorization the authenticate step's {@code authorization}: {@code gateway} or {@code upstream}
  */
-public record RouteDeclaration(String entity, String routeId, String path, String upstream, Set<String> allowed) {
+public record RouteDeclaration(String entity, String routeId, String path, String upstream, Set<String> allowed,
+                               String login, String authorization) {
 
     /** Why an entity's declaration is not a route. */
     public static final class Invalid extends Exception {
@@ -73,8 +80,32 @@ public record RouteDeclaration(String entity, String routeId, String path, Strin
         if (allowed.isEmpty()) {
             throw new Invalid("drawbridge.io/allow names no one");
         }
+        String login = choice(a, "drawbridge.io/login", "none", "browser");
+        String authorization = choice(a, "drawbridge.io/authorization", "gateway", "upstream");
+        if (authorization.equals("upstream") && !login.equals("browser")) {
+            throw new Invalid("drawbridge.io/authorization: upstream needs drawbridge.io/login: browser (the"
+                    + " session cookie is then the only way in)");
+        }
         String id = routeIdOf(entity.ref());
-        return new RouteDeclaration(entity.ref(), id, path, upstream, Set.copyOf(allowed));
+        return new RouteDeclaration(entity.ref(), id, path, upstream, Set.copyOf(allowed), login, authorization);
+    }
+
+    /** The authenticate step's parameters, as the route's URI query. */
+    public String authenticateQuery() {
+        return "login=" + login + "&authorization=" + authorization;
+    }
+
+    /** An optional annotation with a fixed set of values; absent means the first. */
+    private static String choice(Map<String, String> annotations, String name, String... values) throws Invalid {
+        String value = annotations.get(name);
+        if (value == null) {
+            return values[0];
+        }
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (!List.of(values).contains(v)) {
+            throw new Invalid(name + ": must be " + String.join(" or ", values) + ", not '" + value.trim() + "'");
+        }
+        return v;
     }
 
     /** The Camel route id of the route an entity declares: {@code catalog-component-default-echo}. */
