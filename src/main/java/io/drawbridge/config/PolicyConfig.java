@@ -38,6 +38,11 @@ public record PolicyConfig(
      * @param methods the request method is one of these
      * @param paths   the request path matches one of these patterns: {@code /api/**} (any depth), {@code /api/*}
      *                (one segment), or an exact path
+     * @param mcpMethods on an MCP route, the JSON-RPC method matches one of these (exact, or {@code *} and
+     *                {@code ?} globs); in allow rules discovery ({@code initialize}, {@code ping},
+     *                {@code tools/list}, notifications) always passes
+     * @param mcpTools on an MCP route, a {@code tools/call} names one of these tools (exact or glob); in allow rules
+     *                discovery always passes, other methods never do
      */
     public record RuleConfig(
             String name,
@@ -46,7 +51,14 @@ public record PolicyConfig(
             List<String> emails,
             Map<String, List<String>> claims,
             List<String> methods,
-            List<String> paths) {
+            List<String> paths,
+            List<String> mcpMethods,
+            List<String> mcpTools) {
+
+        public RuleConfig(String name, List<String> groups, List<String> users, List<String> emails,
+                          Map<String, List<String>> claims, List<String> methods, List<String> paths) {
+            this(name, groups, users, emails, claims, methods, paths, null, null);
+        }
 
         public RuleConfig {
             groups = groups == null ? List.of() : List.copyOf(groups);
@@ -55,6 +67,8 @@ public record PolicyConfig(
             claims = claims == null ? Map.of() : Map.copyOf(claims);
             methods = methods == null ? List.of() : List.copyOf(methods);
             paths = paths == null ? List.of() : List.copyOf(paths);
+            mcpMethods = mcpMethods == null ? List.of() : List.copyOf(mcpMethods);
+            mcpTools = mcpTools == null ? List.of() : List.copyOf(mcpTools);
         }
     }
 }

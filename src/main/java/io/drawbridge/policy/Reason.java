@@ -73,7 +73,15 @@ public enum Reason {
     CLIENT_TIMEOUT("client-timeout"),
     /** Over TLS, the request names another host than the server name (SNI) the connection was opened for. */
     MISDIRECTED_REQUEST("misdirected-request"),
-    INTERNAL_ERROR("internal-error");
+    INTERNAL_ERROR("internal-error"),
+
+    // MCP routes (the Model Context Protocol)
+    /** A {@code tools/call} for a tool no rule lets this caller call. */
+    MCP_TOOL_NOT_ALLOWED("mcp-tool-not-allowed"),
+    /** A JSON-RPC method no rule lets this caller use. */
+    MCP_METHOD_NOT_ALLOWED("mcp-method-not-allowed"),
+    /** The body of a request to an MCP route is not JSON-RPC the gateway can judge (or a batch too long). */
+    MCP_REQUEST_INVALID("mcp-request-invalid");
 
     private final String code;
 
