@@ -35,6 +35,10 @@ import java.util.List;
  *                   {@code null} for events that are not requests
  * @param instance   the gateway instance that wrote the record ({@code audit.instance}); stamped by the sink, so
  *                   {@code null} until then
+ * @param mcpMethod  on an MCP route, the JSON-RPC method of the request's (first) call; {@code null} elsewhere
+ * @param mcpTool    for {@code tools/call}, the tool's name; {@code null} otherwise
+ * @param mcpArguments the call's arguments as JSON, only when {@code audit.mcpArguments} is on (they may hold
+ *                   anything the agent sends); {@code null} otherwise
  */
 public record AuditRecord(
         Instant time,
@@ -60,7 +64,21 @@ public record AuditRecord(
         String userAgent,
         String catalog,
         String traceId,
-        String instance) {
+        String instance,
+        String mcpMethod,
+        String mcpTool,
+        String mcpArguments) {
+
+    /** A record with its instance, of a request to a route that is not an MCP route. */
+    public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
+                       String issuer, String clientId, List<String> groups, String route, String policy,
+                       String method, String path, String host, int status, String clientIp, String upstream,
+                       long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog,
+                       String traceId, String instance) {
+        this(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route, policy, method, path,
+                host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent, catalog, traceId, instance,
+                null, null, null);
+    }
 
     /** A record before the sink stamps the instance on it. */
     public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
@@ -85,7 +103,14 @@ public record AuditRecord(
     public AuditRecord withInstance(String instance) {
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance);
+                catalog, traceId, instance, mcpMethod, mcpTool, mcpArguments);
+    }
+
+    /** This record with the MCP call it was about. */
+    public AuditRecord withMcp(String mcpMethod, String mcpTool, String mcpArguments) {
+        return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
+                policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
+                catalog, traceId, instance, mcpMethod, mcpTool, mcpArguments);
     }
 
     public static final String ALLOW = "allow";

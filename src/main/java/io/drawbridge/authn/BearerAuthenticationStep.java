@@ -8,6 +8,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -35,6 +36,7 @@ public final class BearerAuthenticationStep extends AsyncProcessorSupport {
     private final Executor executor;
     private final Set<String> allowedIssuers;
     private final boolean forwardToken;
+    private List<String> boundAudiences;
 
     /**
      * @param verifier       the trusted issuers
@@ -86,7 +88,19 @@ public final class BearerAuthenticationStep extends AsyncProcessorSupport {
         }
     }
 
+    /**
+     * Binds the route's tokens to these audiences (RFC 8707): a token whose {@code aud} names none of them fails
+     * with {@link Reason#AUDIENCE_MISMATCH}. Without this, an MCP route binds them to its resource URL.
+     */
+    public BearerAuthenticationStep bindAudiences(Collection<String> audiences) {
+        this.boundAudiences = audiences == null || audiences.isEmpty() ? null : List.copyOf(audiences);
+        return this;
+    }
+
     private void accept(Exchange exchange, Identity identity) {
+        String resource = exchange.getProperty(ExchangeKeys.MCP_RESOURCE, String.class);
+        AudienceBinding.require(identity, boundAudiences != null ? boundAudiences
+                : resource != null ? List.of(resource) : null);
         exchange.setProperty(ExchangeKeys.IDENTITY, identity);
         if (!forwardToken) {
             exchange.getMessage().removeHeader(AUTHORIZATION);

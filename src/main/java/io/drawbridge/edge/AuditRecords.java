@@ -26,7 +26,7 @@ final class AuditRecords {
         if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
             userAgent = userAgent.substring(0, MAX_USER_AGENT);
         }
-        return new AuditRecord(
+        AuditRecord record = new AuditRecord(
                 request.startTime(),
                 request.requestId(),
                 request.outcomeKind(),
@@ -50,5 +50,11 @@ final class AuditRecords {
                 userAgent,
                 exchange == null ? null : exchange.getProperty(ExchangeKeys.CATALOG, String.class),
                 request.span() == null ? null : request.span().getSpanContext().getTraceId());
+        McpRequest mcp = exchange == null ? null : exchange.getProperty(ExchangeKeys.MCP_REQUEST, McpRequest.class);
+        if (mcp == null) {
+            return record;
+        }
+        boolean withArguments = request.connection() != null && request.connection().listener().auditsMcpArguments();
+        return record.withMcp(mcp.first().method(), mcp.first().tool(), withArguments ? mcp.arguments() : null);
     }
 }

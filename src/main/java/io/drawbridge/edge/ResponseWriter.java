@@ -93,6 +93,7 @@ final class ResponseWriter {
         request.discardBody();
         FullHttpResponse response = failure instanceof Redirect redirect
                 ? redirect(redirect) : ErrorResponses.build(status, reason, request.requestId());
+        response = McpResponses.adapt(request, exchange, reason, response); // MCP routes answer in JSON-RPC
         addResponseCookies(exchange, response.headers());
         write(request, response);
     }

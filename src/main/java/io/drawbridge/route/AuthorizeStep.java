@@ -1,7 +1,9 @@
 package io.drawbridge.route;
 
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.edge.McpRequest;
 import io.drawbridge.identity.Identity;
+import io.drawbridge.policy.McpCall;
 import io.drawbridge.policy.AccessDenied;
 import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Policies;
@@ -46,9 +48,31 @@ public final class AuthorizeStep implements Processor {
         RoutePolicy policy = fixed != null ? fixed : name == null ? RoutePolicy.NONE : policies.get().get(name);
         Identity identity = exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class);
         Decision decision = PolicyEvaluator.evaluate(policy, facts, identity);
+        McpRequest mcp = exchange.getProperty(ExchangeKeys.MCP_REQUEST, McpRequest.class);
+        if (mcp != null) {
+            decision = mcpDecision(policy, facts, identity, mcp, decision);
+            exchange.setProperty(ExchangeKeys.MCP_CALL_REFUSED, !decision.allowed() && admitted(policy, facts, identity));
+        }
         exchange.setProperty(ExchangeKeys.DECISION, decision);
         if (!decision.proceeds()) {
             exchange.setException(new AccessDenied(decision));
         }
+    }
+
+    /** A batch is judged call by call, and the first call denied decides: one forbidden call refuses them all. */
+    private static Decision mcpDecision(RoutePolicy policy, RequestFacts facts, Identity identity, McpRequest mcp,
+                                        Decision first) {
+        for (int i = 1; i < mcp.calls().size() && first.allowed(); i++) {
+            Decision next = PolicyEvaluator.evaluate(policy, facts.withMcp(mcp.calls().get(i)), identity);
+            if (!next.allowed()) {
+                return next;
+            }
+        }
+        return first;
+    }
+
+    /** Whether the policy admits the caller to the MCP route at all (discovery), whatever the call. */
+    private static boolean admitted(RoutePolicy policy, RequestFacts facts, Identity identity) {
+        return PolicyEvaluator.evaluate(policy, facts.withMcp(McpCall.NO_CALL), identity).allowed();
     }
 }

@@ -43,7 +43,7 @@ public final class DrawbridgeComponent extends DefaultComponent {
     }
 
     private static final Map<String, Set<String>> PARAMETERS = Map.of(
-            "authenticate", Set.of("issuers", "forwardToken", "login"),
+            "authenticate", Set.of("issuers", "forwardToken", "login", "audience"),
             "authorize", Set.of("policy"),
             "enrich", Set.of(),
             "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "connectTimeout",

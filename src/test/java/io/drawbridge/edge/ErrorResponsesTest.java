@@ -57,6 +57,10 @@ class ErrorResponsesTest {
         STATUS.put(Reason.UPSTREAM_UNAVAILABLE, 503);
         STATUS.put(Reason.AUDIT_BEHIND, 503);
         STATUS.put(Reason.UPSTREAM_TIMEOUT, 504);
+        // MCP routes: the body of these is a JSON-RPC error (McpResponses), the status the same table's
+        STATUS.put(Reason.MCP_TOOL_NOT_ALLOWED, 403);
+        STATUS.put(Reason.MCP_METHOD_NOT_ALLOWED, 403);
+        STATUS.put(Reason.MCP_REQUEST_INVALID, 400);
         // Not failures a client caused or an upstream had: the default.
         for (Reason r : List.of(Reason.RULE_MATCHED, Reason.PUBLIC_ROUTE, Reason.AUDIT_ONLY, Reason.CLIENT_ABORTED,
                 Reason.INTERNAL_ERROR)) {
