@@ -9,6 +9,7 @@ write_gateway_config() {
 server:
   host: 127.0.0.1
   port: $port
+  trustedProxies: [127.0.0.1]   # the row "forward": nginx on loopback asks /.drawbridge/auth-request
 issuers:
   - name: bench
     issuer: http://127.0.0.1:18080
@@ -33,5 +34,13 @@ YAML
         - to: drawbridge:authenticate
         - to: drawbridge:authorize?policy=sre
         - to: drawbridge:proxy?upstream={{upstream.app}}
+YAML
+  cat > "$db/routes/forward-auth.yaml" <<'YAML'
+- route:
+    id: forward-auth-request
+    from:
+      uri: gateway:/.drawbridge/auth-request
+      steps:
+        - to: drawbridge:decide?signIn=status
 YAML
 }

@@ -6,14 +6,16 @@
 #                              Debian's chromedriver so that no tool downloads a browser of its own
 #   g++, make, python3         node-gyp compiles better-sqlite3 for the Backstage fixture (no prebuilt binaries)
 #   curl, unzip                the Keycloak fixture's start script
+#   nginx, caddy, haproxy      the fronts the forward-authentication tests put before the gateway (NginxFrontIT,
+#                              CaddyFrontIT, HaproxyFrontIT) and bench/run.sh's nginx auth_request row
 # As root it runs apt-get; otherwise through `sudo -n` when that needs no password. When it can do neither, it
 # names what to install and fails: a test that cannot run must never pass in silence.
 set -euo pipefail
 
 declare -A package_of=([chromium]=chromium [chromedriver]=chromium-driver [g++]=g++ [make]=make [python3]=python3
-                       [curl]=curl [unzip]=unzip)
+                       [curl]=curl [unzip]=unzip [nginx]=nginx [caddy]=caddy [haproxy]=haproxy)
 missing=()
-for tool in chromium chromedriver g++ make python3 curl unzip; do
+for tool in chromium chromedriver g++ make python3 curl unzip nginx caddy haproxy; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${package_of[$tool]}")
 done
 [ ${#missing[@]} -eq 0 ] && { echo "test tools: all present"; exit 0; }

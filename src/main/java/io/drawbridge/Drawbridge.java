@@ -12,24 +12,55 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar drawbridge.jar [--dev] [--config drawbridge.yaml]}: loads the configuration, starts the
- * gateway, and stops it cleanly on SIGTERM or Ctrl-C. Exit status 2 means the configuration was refused.
+ * gateway, and stops it cleanly on SIGTERM or Ctrl-C. Exit status 2 means the configuration was refused. The
+ * commands {@code check}, {@code explain} and {@code diff} run instead when named first ({@code --help}).
  */
 public final class Drawbridge {
 
     private static final String USAGE = """
-            usage: java -jar drawbridge.jar [--config FILE]   run with FILE (default ./drawbridge.yaml)
-                   java -jar drawbridge.jar --dev             run the embedded development setup on 127.0.0.1
-            add --hawtio to serve the Hawtio console on the management port (http://127.0.0.1:8081/hawtio/)
+            usage: java -jar drawbridge.jar [COMMAND] [OPTIONS]
+
+              --config FILE              run the gateway with FILE (default ./drawbridge.yaml)
+              --dev                      run the development setup on 127.0.0.1 (demo users, echo upstream, catalog)
+              --dev --config FILE        dev mode's issuer, echo upstream and demo catalog around FILE
+              --hawtio                   with either: serve the Hawtio console on the management port (/hawtio/)
+              check --config FILE        every problem of FILE, its routes, policies, catalog files; exit 0 or 2
+              explain --config FILE --user U [--group G]... METHOD URL   which route and rule decide it, and why
+              diff --config FILE --audit FILE [--since 7d]   recorded decisions FILE would change; exit 1 if any
+              --version                  print the version
+              -h, --help                 print this help
+
+            check, explain and diff take --dev instead of --config; explain also --email E, --claim k=v,
+            --token FILE, --offline and --json; diff also --json. Exit 2: a usage or configuration problem.
             """;
 
     private Drawbridge() {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && java.util.List.of("check", "explain", "diff").contains(args[0])) {
+            quietLogs(); // a command's output is its answer; the stages' start-up notes would drown it
+        }
+        if (args.length > 0) {
+            java.util.List<String> rest = java.util.Arrays.asList(args).subList(1, args.length);
+            switch (args[0]) {
+                case "check" -> exitQuietly(io.drawbridge.cli.CheckCommand.run(rest, System.out, System.err,
+                        System::getenv));
+                case "explain" -> exitQuietly(io.drawbridge.cli.ExplainCommand.run(rest, System.out, System.err,
+                        System::getenv));
+                case "diff" -> exitQuietly(io.drawbridge.cli.DiffCommand.run(rest, System.out, System.err,
+                        System::getenv));
+                case "--version", "version" -> exit(0, "drawbridge " + version());
+                default -> {
+                    // the gateway itself, below
+                }
+            }
+        }
         boolean dev = false;
         boolean hawtio = false;
         Path configFile = null;
@@ -44,6 +75,7 @@ public final class Drawbridge {
                     configFile = Path.of(args[++i]);
                 }
                 case "-h", "--help" -> exit(0, USAGE);
+                case "--version" -> exit(0, "drawbridge " + version());
                 default -> exit(2, "unknown argument " + args[i] + "\n" + USAGE);
             }
         }
@@ -108,13 +140,33 @@ public final class Drawbridge {
         if (!Files.exists(file)) {
             throw new NoConfiguration("no configuration: " + file + " does not exist");
         }
-        GatewayConfig config = withHawtio(loader.load(file), hawtio);
-        return dev ? DevMode.start(config, System.out) : Gateway.start(config, java.util.Map.of(), List.of(),
-                List.of());
+        UnaryOperator<GatewayConfig> changes = c -> withHawtio(c, hawtio); // made again on every reload of the file
+        GatewayConfig config = changes.apply(loader.load(file));
+        return dev ? DevMode.start(config, changes, System.out) : Gateway.start(config, changes, java.util.Map.of(),
+                List.of(), List.of());
     }
 
     private static GatewayConfig withHawtio(GatewayConfig config, boolean hawtio) {
         return hawtio ? config.withManagement(config.management().withHawtio(true)) : config;
+    }
+
+    /** The jar's version (its manifest), or "development build" when run from classes. */
+    static String version() {
+        String version = Drawbridge.class.getPackage().getImplementationVersion();
+        return version != null ? version : "development build";
+    }
+
+    private static void quietLogs() {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+            for (String name : java.util.List.of("io.drawbridge", "org.apache.camel")) {
+                logs.getLogger(name).setLevel(ch.qos.logback.classic.Level.WARN);
+            }
+        }
+    }
+
+    private static void exitQuietly(int status) {
+        System.out.flush();
+        System.exit(status);
     }
 
     private static void exit(int status, String message) {

@@ -35,6 +35,20 @@ public final class ExchangeKeys {
      * stops the route; it is no error for Camel to handle or log.
      */
     public static final String REDIRECT = "drawbridge.redirect";
+    /**
+     * {@code List<String>}: names of the gateway's own cookies the upstream tried to set, removed from its
+     * response (for the audit record's detail).
+     */
+    public static final String UPSTREAM_COOKIES_REMOVED = "drawbridge.upstreamCookiesRemoved";
+    /**
+     * {@code Boolean}: the route runs for a front's decision request ({@code drawbridge:decide}); its proxy step
+     * answers 200 with the identity headers and the assertion instead of calling the upstream.
+     */
+    public static final String DECIDE_ONLY = "drawbridge.decideOnly";
+    /** {@code Boolean}: the proxy step answered a front's decision request (200 with the identity headers). */
+    public static final String FRONT_ANSWERED = "drawbridge.frontAnswered";
+    /** {@code RoutePolicy}: the policy the authorize step applied, for the refusal page's explanation. */
+    public static final String POLICY = "drawbridge.policy";
     /** {@code ClientRequest}: the edge's handle on the client connection, for streaming and upgrades. */
     public static final String CLIENT_REQUEST = "drawbridge.clientRequest";
 

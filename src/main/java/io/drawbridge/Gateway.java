@@ -28,8 +28,10 @@ import io.drawbridge.ops.GatewayMetrics;
 import io.drawbridge.ops.ConfigMapRoutes;
 import io.drawbridge.ops.HotReload;
 import io.drawbridge.ops.KubernetesConnection;
+import io.drawbridge.ops.GatewayLog;
 import io.drawbridge.config.ConfigMapRef;
 import io.drawbridge.proxy.ServiceDiscovery;
+import io.drawbridge.proxy.UpstreamTls;
 import io.drawbridge.ops.RouteFileReloader;
 import io.drawbridge.policy.PolicyCheck;
 import io.drawbridge.ops.ManagementServer;
@@ -45,6 +47,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.main.Main;
@@ -90,8 +93,34 @@ public final class Gateway implements AutoCloseable {
      * @param builders   routes written in Java, on top of the configured route files
      * @param resources  things to close after the gateway (e.g. dev-mode helpers)
      */
+    /** The upstream client; TLS files the configuration check passed but that cannot be used refuse the start. */
+    private static UpstreamClient upstreamClient(GatewayConfig config, EventLoops loops) {
+        try {
+            return new UpstreamClient(loops, config.upstreams());
+        } catch (UpstreamTls.Unusable e) {
+            loops.close();
+            throw new InvalidConfiguration(List.of(new ConfigProblem(String.valueOf(config.source()), 0, e.field(),
+                    e.getMessage())));
+        }
+    }
+
     public static Gateway start(GatewayConfig config, Map<String, String> properties, List<RoutesBuilder> builders,
                                 List<AutoCloseable> resources) {
+        return start(config, UnaryOperator.identity(), properties, builders, resources);
+    }
+
+    /**
+     * Starts a gateway whose configuration is its file's with some changes made on start (Hawtio turned on, dev
+     * mode's demo catalog): hot reload makes them again to each new reading of the file, so that they are not
+     * taken for edits of it.
+     *
+     * @param config      the validated configuration, {@code changes} applied
+     * @param changes     what was changed in the file's configuration on start
+     */
+    public static Gateway start(GatewayConfig config, UnaryOperator<GatewayConfig> changes,
+                                Map<String, String> properties, List<RoutesBuilder> builders,
+                                List<AutoCloseable> resources) {
+        GatewayLog.apply(config.logging()); // first, so that every line the gateway logs has the configured format
         Policies policies = Policies.compile(config.policies(), (field, message) -> {
             throw new InvalidConfiguration(List.of(new ConfigProblem(String.valueOf(config.source()), 0, field,
                     message)));
@@ -128,9 +157,20 @@ public final class Gateway implements AutoCloseable {
         ThreadPoolExecutor authExecutor = boundedExecutor("drawbridge-keys");
         ThreadPoolExecutor catalogExecutor = boundedExecutor("drawbridge-catalog");
         Catalog catalog = config.catalog() == null ? null : Catalog.of(config.catalog());
+        // Refusal pages name a route's owners from the catalog, read in the background.
+        var owners = catalog == null ? null
+                : new io.drawbridge.route.RouteOwners(catalog).start(config.catalog().pollInterval());
+        listener.pages(new io.drawbridge.page.PageSettings("Drawbridge",
+                config.login() == null ? null : config.login().logoutPath(),
+                config.catalog() == null || config.catalog().backstage() == null ? null
+                        : config.catalog().backstage().portalUrl(),
+                owners == null ? null : owners::of));
         RoleSource roles = catalog == null ? null : new CatalogRoleSource(catalog,
                 CatalogRoleSource.Options.of(config.catalog()), catalogExecutor, java.time.Clock.systemUTC());
-        IssuerRegistry issuers = IssuerRegistry.of(config.issuers());
+        IssuerRegistry issuers = IssuerRegistry.of(config.issuers().stream()
+                .map(issuer -> config.login() != null && issuer.name().equals(config.login().issuer())
+                        ? issuer.withAuthorizedParty(config.login().clientId()) : issuer)
+                .toList());
         var assertions = new AssertionSigner(config.assertion().issuer(),
                 config.assertion().keyFile() == null ? null : Path.of(config.assertion().keyFile()),
                 config.assertion().lifetime(), java.time.Clock.systemUTC());
@@ -139,7 +179,7 @@ public final class Gateway implements AutoCloseable {
                 config.server().tls() != null, java.time.Clock.systemUTC());
         var services = new ServiceDiscovery(kubernetes::client, kubernetes::namespace, Duration.ofSeconds(10));
         var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, currentPolicies::get,
-                new UpstreamClient(loops, config.upstreams()), new IdentityHeaders(config.identityHeaders()),
+                upstreamClient(config, loops), new IdentityHeaders(config.identityHeaders()),
                 assertions, roles, login, services);
 
         Main main = new Main();
@@ -168,6 +208,9 @@ public final class Gateway implements AutoCloseable {
         main.bind("gateway", new GatewayComponent(listener));
         main.bind("drawbridge", new DrawbridgeComponent(stages));
         List<AutoCloseable> owned = new ArrayList<>(resources);
+        if (owners != null) {
+            owned.add(owners);
+        }
         owned.addAll(configMaps);
         owned.add(services);
         owned.add(kubernetes);
@@ -183,6 +226,14 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             String where = RouteLocations.describe(main.getCamelContext(), e);
             gateway.close();
+            if (where != null) {
+                // Camel stops at the first bad route: list every problem of every route file, as check does.
+                // Offline: a k8s:// Service is not looked up again (its failure stays a startup failure).
+                List<ConfigProblem> problems = RouteProblems.find(config, properties, routeLocations);
+                if (!problems.isEmpty()) {
+                    throw new InvalidConfiguration(problems);
+                }
+            }
             throw new StartupFailure(where, e);
         }
         listener.start(); // also when no route listens yet: the port is the gateway's promise
@@ -193,12 +244,13 @@ public final class Gateway implements AutoCloseable {
             discovered.start(config.catalog().pollInterval());
         }
         try {
-            gateway.startOperations(issuers, authExecutor, discovered, configMaps);
+            gateway.startOperations(issuers, authExecutor, discovered, configMaps,
+                    gateway.explainer(currentPolicies::get, roles, catalog));
         } catch (RuntimeException e) {
             gateway.close();
             throw new StartupFailure(e.getMessage(), e);
         }
-        var reload = new HotReload(config, new ConfigLoader(System::getenv, List.of(new IssuersCheck(),
+        var reload = new HotReload(config, changes, new ConfigLoader(System::getenv, List.of(new IssuersCheck(),
                 new PolicyCheck(), new CatalogCheck())), currentPolicies,
                 new RouteFileReloader(main.getCamelContext(), audit, new RouteFileReloader.SwapWindow() {
                     @Override
@@ -235,8 +287,34 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Metrics, readiness and the management port; and the issuers' keys fetched before the first request. */
+    /** {@code POST /explain}: the live routes (catalog-declared ones read afresh), policies and catalog. */
+    private io.drawbridge.explain.ExplainEndpoint explainer(java.util.function.Supplier<Policies> policies,
+                                                            RoleSource roles, Catalog catalog) {
+        return new io.drawbridge.explain.ExplainEndpoint(() -> {
+            CamelContext camel = camelContext();
+            List<io.drawbridge.explain.ServedRoute> routes = new ArrayList<>();
+            for (var definition : ((org.apache.camel.model.ModelCamelContext) camel).getRouteDefinitions()) {
+                if (definition.getRouteId() != null && definition.getRouteId().startsWith(CatalogRoutes.ROUTE_PREFIX)) {
+                    continue; // read from the catalog below, with their policies
+                }
+                var route = io.drawbridge.explain.ServedRoute.of(definition, camel::resolvePropertyPlaceholders);
+                if (route != null) {
+                    routes.add(route);
+                }
+            }
+            if (catalog != null) {
+                try {
+                    routes.addAll(io.drawbridge.explain.ServedRoute.declaredIn(catalog));
+                } catch (io.drawbridge.identity.CatalogUnavailable e) {
+                    LOG.warn("explain: catalog-declared routes not read: {}", e.getMessage());
+                }
+            }
+            return routes;
+        }, policies, roles, config.issuers().isEmpty() ? null : config.issuers().get(0).name());
+    }
+
     private void startOperations(IssuerRegistry issuers, ThreadPoolExecutor keyFetchers, CatalogRoutes discovered,
-                                 List<ConfigMapRoutes> configMaps) {
+                                 List<ConfigMapRoutes> configMaps, io.drawbridge.explain.ExplainEndpoint explain) {
         var metrics = new GatewayMetrics();
         configMaps.forEach(metrics::bindConfigMap);
         metrics.bindIssuers(issuers);
@@ -272,8 +350,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (config.management().enabled()) {
             var management = new ManagementServer(config.management(), readiness, metrics::scrape,
-                    Path.of(".drawbridge"));
+                    Path.of(".drawbridge"), audit);
             resources.add(management);
+            management.explain(explain::handle);
             management.start();
             this.management = management;
         }

@@ -8,6 +8,7 @@ import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.SendDefinition;
+import org.apache.camel.util.URISupport;
 
 /**
  * Turns Camel's "failed to create route" into {@code file:line: route id, step: what is wrong}, using the source
@@ -16,6 +17,9 @@ import org.apache.camel.model.SendDefinition;
 final class RouteLocations {
 
     private static final Pattern STEP = Pattern.compile(">>> \\w+\\[(.*?)] <<<");
+    private static final Pattern OWN_STEP = Pattern.compile("drawbridge:|kamelet:drawbridge-");
+    private static final Pattern LOGIN = Pattern.compile("[?&]login=([A-Za-z-]+)(?:&|$)");
+    private static final String MASK = "xxxxxx"; // what Camel's URISupport.sanitizeUri puts in a secret's place
 
     private RouteLocations() {
     }
@@ -37,11 +41,14 @@ final class RouteLocations {
         }
         String location = route.getLocation();
         int line = route.getLineNumber();
+        String login = null;
         if (uri != null) {
             for (ProcessorDefinition<?> step : route.getOutputs()) {
-                if (step instanceof SendDefinition<?> send && uri.equals(send.getEndpointUri())) {
+                // Camel's message shows the step sanitized (secrets as xxxxxx): compare it so
+                if (step instanceof SendDefinition<?> send && uri.equals(URISupport.sanitizeUri(send.getEndpointUri()))) {
                     location = step.getLocation() != null ? step.getLocation() : location;
                     line = step.getLineNumber() > 0 ? step.getLineNumber() : line;
+                    login = loginMode(send.getEndpointUri());
                     break;
                 }
             }
@@ -51,8 +58,24 @@ final class RouteLocations {
             root = root.getCause();
         }
         return (location == null ? "" : location + (line > 0 ? ":" + line : "") + ": ")
-                + "route " + routeFailure.getRouteId() + (uri == null ? "" : ", step " + uri) + ": "
-                + root.getMessage();
+                + "route " + routeFailure.getRouteId() + (uri == null ? "" : ", step " + shown(uri, login)) + ": "
+                + shown(root.getMessage(), login);
+    }
+
+    /**
+     * The {@code login} option of one of the gateway's own steps ({@code none} or {@code browser}), which Camel
+     * masks in messages as if it were a password; {@code null} for any other step, whose masking stands.
+     */
+    private static String loginMode(String uri) {
+        if (!OWN_STEP.matcher(uri).lookingAt()) {
+            return null;
+        }
+        Matcher m = LOGIN.matcher(uri);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static String shown(String text, String login) {
+        return login == null || text == null ? text : text.replace("login=" + MASK, "login=" + login);
     }
 
     private static FailedToCreateRouteException find(Throwable failure) {

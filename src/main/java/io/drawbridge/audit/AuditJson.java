@@ -72,6 +72,7 @@ public final class AuditJson {
             optional(g, "policy", r.policy());
             g.writeStringField("method", r.method());
             g.writeStringField("path", r.path());
+            optional(g, "target", r.target());
             g.writeStringField("host", r.host());
             g.writeNumberField("status", r.status());
             g.writeStringField("clientIp", r.clientIp());

@@ -35,6 +35,9 @@ import java.util.List;
  *                   {@code null} for events that are not requests
  * @param instance   the gateway instance that wrote the record ({@code audit.instance}); stamped by the sink, so
  *                   {@code null} until then
+ * @param target     the request target as the client sent it, before any normalization, without its query (which
+ *                   may hold secrets), cut to {@value #MAX_TARGET} characters; {@code null} for events that are
+ *                   not requests. What {@code path} was normalized from, for investigations
  * @param mcpMethod  on an MCP route, the JSON-RPC method of the request's (first) call; {@code null} elsewhere
  * @param mcpTool    for {@code tools/call}, the tool's name; {@code null} otherwise
  * @param mcpArguments the call's arguments as JSON, only when {@code audit.mcpArguments} is on (they may hold
@@ -65,11 +68,26 @@ public record AuditRecord(
         String catalog,
         String traceId,
         String instance,
+        String target,
         String mcpMethod,
         String mcpTool,
         String mcpArguments) {
 
-    /** A record with its instance, of a request to a route that is not an MCP route. */
+    /** A record of a request to a route that is not an MCP route. */
+    public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
+                       String issuer, String clientId, List<String> groups, String route, String policy,
+                       String method, String path, String host, int status, String clientIp, String upstream,
+                       long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog,
+                       String traceId, String instance, String target) {
+        this(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route, policy, method, path,
+                host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent, catalog, traceId, instance,
+                target, null, null, null);
+    }
+
+    /** The longest raw target kept, in characters; longer ones are cut and end in {@code ...}. */
+    public static final int MAX_TARGET = 1024;
+
+    /** A record with the instance, before the raw target is known. */
     public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
                        String issuer, String clientId, List<String> groups, String route, String policy,
                        String method, String path, String host, int status, String clientIp, String upstream,
@@ -77,7 +95,7 @@ public record AuditRecord(
                        String traceId, String instance) {
         this(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route, policy, method, path,
                 host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent, catalog, traceId, instance,
-                null, null, null);
+                null);
     }
 
     /** A record before the sink stamps the instance on it. */
@@ -103,14 +121,27 @@ public record AuditRecord(
     public AuditRecord withInstance(String instance) {
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance, mcpMethod, mcpTool, mcpArguments);
+                catalog, traceId, instance, target, mcpMethod, mcpTool, mcpArguments);
     }
 
     /** This record with the MCP call it was about. */
     public AuditRecord withMcp(String mcpMethod, String mcpTool, String mcpArguments) {
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance, mcpMethod, mcpTool, mcpArguments);
+                catalog, traceId, instance, target, mcpMethod, mcpTool, mcpArguments);
+    }
+
+    /** This record with the raw request target: its query removed and cut to {@link #MAX_TARGET} characters. */
+    public AuditRecord withTarget(String raw) {
+        String kept = raw;
+        if (kept != null) {
+            int q = kept.indexOf('?');
+            kept = q >= 0 ? kept.substring(0, q) : kept;
+            kept = kept.length() <= MAX_TARGET ? kept : kept.substring(0, MAX_TARGET) + "...";
+        }
+        return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
+                policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
+                catalog, traceId, instance, kept, mcpMethod, mcpTool, mcpArguments);
     }
 
     public static final String ALLOW = "allow";

@@ -23,19 +23,20 @@ import java.util.regex.Pattern;
  *   <li>clientId: {@code azp}, else {@code client_id}</li>
  * </ul>
  */
-final class IdentityMapper {
+public final class IdentityMapper {
 
     private static final Pattern SEPARATORS = Pattern.compile("[\\s,]+");
 
     private final String issuerName;
     private final IssuerConfig.ClaimNames names;
 
-    IdentityMapper(String issuerName, IssuerConfig.ClaimNames names) {
+    public IdentityMapper(String issuerName, IssuerConfig.ClaimNames names) {
         this.issuerName = issuerName;
         this.names = names;
     }
 
-    Identity map(JWTClaimsSet claims) {
+    /** @param claims verified claims: this reads them, it does not check them */
+    public Identity map(JWTClaimsSet claims) {
         String subject = claims.getSubject();
         String user = nonBlankString(claims.getClaim(names.user()));
         return new Identity(

@@ -13,8 +13,11 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * One issuer's public keys, held in memory and refreshed from a Nimbus {@link JWKSetSource}.
@@ -47,6 +50,7 @@ final class IssuerKeys implements JWKSource<KeyAccess> {
     private volatile long nextFetchAllowedAt = Long.MIN_VALUE;
     private final java.util.concurrent.atomic.AtomicLong fetched = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Consumer<Set<String>> removed = kids -> { };
 
     private IssuerKeys(String issuerName, JWKSetSource<KeyAccess> source, Duration ttl, Duration minRefreshInterval,
                        Clock clock, Snapshot initial) {
@@ -101,6 +105,21 @@ final class IssuerKeys implements JWKSource<KeyAccess> {
         }
     }
 
+    /**
+     * Told, after a fetch, the {@code kid}s of keys no longer published (or published with other key material);
+     * {@code ""} stands for a key without one.
+     */
+    void onKeysRemoved(Consumer<Set<String>> listener) {
+        this.removed = listener;
+    }
+
+    /** Whether a fetch is due and allowed: the keys in memory are older than the TTL. */
+    boolean refreshDue() {
+        Snapshot seen = snapshot;
+        long now = clock.millis();
+        return seen != null && now >= seen.staleAt() && fetchAllowedAt(now);
+    }
+
     /** JWKS fetches that succeeded and failed since start. */
     long fetchesSucceeded() {
         return fetched.get();
@@ -136,6 +155,12 @@ final class IssuerKeys implements JWKSource<KeyAccess> {
                 snapshot = new Snapshot(keys.toPublicJWKSet(), saturatedAdd(now, ttlMillis));
                 fetched.incrementAndGet();
                 LOG.debug("Fetched {} key(s) of issuer {}", keys.size(), issuerName);
+                Set<String> gone = gone(current, snapshot);
+                if (!gone.isEmpty()) {
+                    LOG.info("Issuer {} no longer publishes key(s) {}: tokens verified with them are refused from now"
+                            + " on", issuerName, gone);
+                    removed.accept(gone);
+                }
             } catch (KeySourceException | RuntimeException e) {
                 failed.incrementAndGet();
                 LOG.warn("Could not fetch the keys of issuer {}: {}; {}", issuerName, e.getMessage(),
@@ -145,6 +170,20 @@ final class IssuerKeys implements JWKSource<KeyAccess> {
         } finally {
             fetching.unlock();
         }
+    }
+
+    /** The kids of the keys in {@code before} that {@code after} does not hold, the same, under the same kid. */
+    private static Set<String> gone(Snapshot before, Snapshot after) {
+        if (before == null) {
+            return Set.of();
+        }
+        Set<String> gone = new TreeSet<>();
+        for (JWK key : before.keys().getKeys()) {
+            if (!after.keys().getKeys().contains(key)) {
+                gone.add(key.getKeyID() == null ? "" : key.getKeyID());
+            }
+        }
+        return gone;
     }
 
     private List<JWK> decide(Snapshot keys, List<JWK> found) throws KeySourceException {

@@ -23,6 +23,7 @@ import java.util.Set;
 public final class IssuerRegistry implements TokenVerifier {
 
     private final Map<String, TrustedIssuer> byIss = new LinkedHashMap<>();
+    private final Map<String, TrustedIssuer> byName = new LinkedHashMap<>();
     private final Set<String> names = new LinkedHashSet<>();
     private final VerifiedTokens verified;
 
@@ -35,6 +36,9 @@ public final class IssuerRegistry implements TokenVerifier {
             if (byIss.putIfAbsent(issuer.issuer(), issuer) != null) {
                 throw new IllegalArgumentException("two issuers with iss " + issuer.issuer());
             }
+            byName.put(issuer.name(), issuer);
+            // a key pulled from the JWKS (compromised, say) stops the tokens verified with it at once
+            issuer.onKeysRemoved(kids -> verified.forget(issuer.name(), kids));
         }
         this.verified = verified;
     }
@@ -81,8 +85,13 @@ public final class IssuerRegistry implements TokenVerifier {
         Optional<Identity> cached = verified.get(key);
         if (cached.isPresent()) {
             requireAllowed(cached.get().issuer(), allowedIssuers);
-            return cached;
+            TrustedIssuer from = byName.get(cached.get().issuer());
+            if (from == null || !from.keysDue()) {
+                return cached;
+            }
+            // the keys are due: verify again, which fetches them, so that a key pulled since is noticed
         }
+        long generation = verified.generation();
         UnverifiedToken unverified = UnverifiedToken.parse(token);
         TrustedIssuer issuer = byIss.get(unverified.issuer());
         if (issuer == null) {
@@ -91,7 +100,7 @@ public final class IssuerRegistry implements TokenVerifier {
         }
         requireAllowed(issuer.name(), allowedIssuers);
         Optional<Identity> identity = issuer.verify(unverified.jwt(), access);
-        identity.ifPresent(id -> verified.put(key, id));
+        identity.ifPresent(id -> verified.put(key, id, unverified.jwt().getHeader().getKeyID(), generation));
         return identity;
     }
 

@@ -52,6 +52,12 @@ public final class IssuersCheck implements ConfigCheck {
             checkDuration(issuer.clockSkew(), true, at + ".clockSkew", problems);
             checkDuration(issuer.keyRefreshRate(), false, at + ".keyRefreshRate", problems);
             checkDuration(issuer.keyCacheTtl(), false, at + ".keyCacheTtl", problems);
+            checkDuration(issuer.maxTokenLifetime(), false, at + ".maxTokenLifetime", problems);
+            for (int j = 0; j < issuer.authorizedParties().size(); j++) {
+                if (isBlank(issuer.authorizedParties().get(j))) {
+                    problems.add(at + ".authorizedParties[" + j + "]", "a client id must not be blank");
+                }
+            }
         }
     }
 

@@ -35,6 +35,7 @@ import java.util.Set;
  * the header's {@code alg} in the allow-list, no {@code crit} header, a signing key ({@code use} absent or
  * {@code sig}) selected by {@code kid} from the issuer's own keys, then the {@link ClaimRules}. Keys come from
  * {@code jwksFile}, else {@code jwksUri}, else the discovery document, fetched lazily (see {@link IssuerKeys}),
+ * and weak keys among them are never used ({@link StrongKeys}),
  * so the gateway starts while the issuer is down. Key locations in the token ({@code jku}, {@code x5u},
  * {@code jwk}, {@code x5c}) are ignored. Failures are {@link AuthenticationFailed} with the precise reason.
  */
@@ -51,6 +52,7 @@ public final class TrustedIssuer {
     private final DefaultJWTProcessor<KeyAccess> processor = new DefaultJWTProcessor<>();
     private final IdentityMapper identities;
     private final IssuerKeys keys;
+    private final StrongKeys strongKeys;
 
     public TrustedIssuer(IssuerConfig config) {
         this(config, Clock.systemUTC());
@@ -72,7 +74,8 @@ public final class TrustedIssuer {
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
                 new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
         this.keys = keys(config, clock);
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
+        this.strongKeys = new StrongKeys(config.name(), new JWSVerificationKeySelector<>(algorithms, keys));
+        processor.setJWSKeySelector(strongKeys);
         processor.setJWTClaimsSetVerifier(new ClaimRules(config, clock));
     }
 
@@ -91,9 +94,24 @@ public final class TrustedIssuer {
         keys.prefetch();
     }
 
+    /** Whether this issuer's keys are due to be fetched again (older than {@code keyCacheTtl}). */
+    boolean keysDue() {
+        return keys.refreshDue();
+    }
+
+    /** Told the {@code kid}s of keys a fetch found gone ({@code ""}: a key without one). */
+    void onKeysRemoved(java.util.function.Consumer<java.util.Set<String>> listener) {
+        keys.onKeysRemoved(listener);
+    }
+
     /** JWKS fetches since start: {succeeded, failed}. */
     public long[] keyFetches() {
         return new long[] {keys.fetchesSucceeded(), keys.fetchesFailed()};
+    }
+
+    /** Tokens refused since start because only a weak key (RSA under 2048 bits, EC off the list) matched. */
+    public long weakKeyRefusals() {
+        return strongKeys.refused();
     }
 
     /** The exact {@code iss} of this issuer's tokens. */
@@ -137,6 +155,8 @@ public final class TrustedIssuer {
             return Optional.empty();
         } catch (IssuerKeys.KeyUnknown e) {
             throw failed(Reason.KEY_UNKNOWN, e.getMessage() + kid(header));
+        } catch (StrongKeys.WeakKey e) {
+            throw failed(Reason.KEY_TOO_WEAK, e.getMessage() + kid(header));
         } catch (IssuerKeys.KeysUnavailable e) {
             throw failed(Reason.ISSUER_UNAVAILABLE, e.getMessage());
         } catch (ClaimRules.Rejected e) {

@@ -11,12 +11,15 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Identities of tokens already verified, so a client's next request with the same token costs a hash and a
  * lookup instead of a signature check. Keyed by the SHA-256 of the token (the token itself is never held),
- * each entry expires at the token's {@code exp}, and an entry's expiry is checked again on every use.
+ * each entry expires at the token's {@code exp}, and an entry's expiry is checked again on every use. Entries
+ * verified with a key its issuer no longer publishes are dropped when a fetch of the issuer's keys shows it.
  * Bounded in size; the least useful entries are evicted first.
  */
 public final class VerifiedTokens {
@@ -24,8 +27,13 @@ public final class VerifiedTokens {
     /** Default bound on the number of entries. */
     public static final long DEFAULT_MAX_SIZE = 100_000;
 
-    private final Cache<String, Identity> cache;
+    /** An identity, and the {@code kid} of the key that verified it ({@code null}: the token named none). */
+    private record Verified(Identity identity, String kid) {
+    }
+
+    private final Cache<String, Verified> cache;
     private final Clock clock;
+    private final AtomicLong generation = new AtomicLong();
 
     public VerifiedTokens() {
         this(DEFAULT_MAX_SIZE, Clock.systemUTC());
@@ -36,8 +44,8 @@ public final class VerifiedTokens {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxSize)
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                .expireAfter(Expiry.<String, Identity>creating((key, identity) ->
-                        Duration.between(clock.instant(), identity.expiresAt())))
+                .expireAfter(Expiry.<String, Verified>creating((key, verified) ->
+                        Duration.between(clock.instant(), verified.identity().expiresAt())))
                 .executor(Runnable::run) // maintenance is cheap; no hop to the common pool
                 .recordStats()
                 .build();
@@ -60,10 +68,11 @@ public final class VerifiedTokens {
 
     /** The identity verified for this key, unless it has expired since. */
     Optional<Identity> get(String key) {
-        Identity identity = cache.getIfPresent(key);
-        if (identity == null) {
+        Verified verified = cache.getIfPresent(key);
+        if (verified == null) {
             return Optional.empty();
         }
+        Identity identity = verified.identity();
         if (!clock.instant().isBefore(identity.expiresAt())) {
             cache.invalidate(key);
             return Optional.empty();
@@ -73,9 +82,35 @@ public final class VerifiedTokens {
 
     /** Remembers a verified identity until its expiry; identities without one are not remembered. */
     void put(String key, Identity identity) {
+        put(key, identity, null, generation());
+    }
+
+    /**
+     * Remembers an identity verified with the key {@code kid}, unless keys were {@link #forget forgotten} since
+     * {@code generation} was read (before the verification began): it may have been made with one of them.
+     */
+    void put(String key, Identity identity, String kid, long generation) {
         if (identity.expiresAt() != null && clock.instant().isBefore(identity.expiresAt())) {
-            cache.put(key, identity);
+            cache.put(key, new Verified(identity, kid));
+            if (this.generation.get() != generation) {
+                cache.invalidate(key);
+            }
         }
+    }
+
+    /** Counts {@link #forget} calls; read it before a verification whose result is to be remembered. */
+    long generation() {
+        return generation.get();
+    }
+
+    /**
+     * Drops the identities an issuer's keys with these {@code kid}s verified ({@code ""}: a key without one), and
+     * those of its tokens that named no key, which any of its keys may have verified.
+     */
+    void forget(String issuer, Set<String> kids) {
+        generation.incrementAndGet();
+        cache.asMap().values().removeIf(v -> v.identity().issuer().equals(issuer)
+                && (v.kid() == null || kids.contains(v.kid())));
     }
 
     /** Hits and misses since start, for metrics: {hits, misses}. */

@@ -70,6 +70,10 @@ public final class CatalogCheck implements ConfigCheck {
             problems.add("catalog.backstage.token", "must not contain white space");
         }
         positive(backstage.timeout(), "catalog.backstage.timeout", problems);
+        if (backstage.portalUrl() != null && !isHttpBaseUrl(backstage.portalUrl())) {
+            problems.add("catalog.backstage.portalUrl", "must be an absolute http(s) URL without credentials, query"
+                    + " or fragment, e.g. https://backstage.example.com");
+        }
     }
 
     static boolean isHttpBaseUrl(String text) {

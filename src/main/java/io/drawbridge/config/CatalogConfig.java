@@ -51,17 +51,24 @@ public record CatalogConfig(
      * @param token   a static external-access token ({@code backend.auth.externalAccess}); required, always an
      *                environment placeholder such as {@code ${BACKSTAGE_TOKEN}}
      * @param timeout how long one catalog request may take, connection included; default 3s
+     * @param portalUrl the developer portal people use, e.g. {@code https://backstage.example.com}: refusal pages
+     *                  link a route's owners to their entity pages there; default none (owners named, not linked)
      */
-    public record Backstage(String url, String token, Duration timeout) {
+    public record Backstage(String url, String token, Duration timeout, String portalUrl) {
 
         public Backstage {
             timeout = timeout == null ? Duration.ofSeconds(3) : timeout;
         }
 
+        public Backstage(String url, String token, Duration timeout) {
+            this(url, token, timeout, null);
+        }
+
         /** The token is never shown. */
         @Override
         public String toString() {
-            return "Backstage[url=" + url + ", token=" + (token == null ? null : "***") + ", timeout=" + timeout + "]";
+            return "Backstage[url=" + url + ", token=" + (token == null ? null : "***") + ", timeout=" + timeout
+                    + ", portalUrl=" + portalUrl + "]";
         }
     }
 }

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
  * @param management      the management port: health, metrics, Jolokia, Hawtio
  * @param login           browser sign-in and sessions; default none ({@code null}: bearer tokens only)
  * @param kubernetes      the Kubernetes API server, for routes from ConfigMaps and upstreams from Services
+ * @param logging         the gateway's own log: text or one JSON object a line
  */
 public record GatewayConfig(
         ServerConfig server,
@@ -39,7 +40,8 @@ public record GatewayConfig(
         AssertionConfig assertion,
         ManagementConfig management,
         LoginConfig login,
-        KubernetesConfig kubernetes) {
+        KubernetesConfig kubernetes,
+        LoggingConfig logging) {
 
     public GatewayConfig {
         server = server == null ? ServerConfig.defaults() : server;
@@ -53,6 +55,7 @@ public record GatewayConfig(
         assertion = assertion == null ? AssertionConfig.defaults() : assertion;
         management = management == null ? ManagementConfig.defaults() : management;
         kubernetes = kubernetes == null ? KubernetesConfig.defaults() : kubernetes;
+        logging = logging == null ? LoggingConfig.defaults() : logging;
     }
 
     /** Without a catalog, as before the catalog section existed. */
@@ -60,7 +63,7 @@ public record GatewayConfig(
                          Map<String, PolicyConfig> policies, IdentityHeadersConfig identityHeaders, AuditConfig audit,
                          List<String> routes, Map<String, String> properties, Path source) {
         this(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, source, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     /** Property values are left out: they are often secrets from the environment. */
@@ -71,36 +74,36 @@ public record GatewayConfig(
                 + ", routes=" + routes + ", properties=" + properties.keySet().stream().sorted()
                 .map(k -> k + "=***").collect(Collectors.joining(", ", "{", "}")) + ", source=" + source
                 + ", catalog=" + catalog + ", assertion=" + assertion + ", management=" + management
-                + ", login=" + login + ", kubernetes=" + kubernetes + "]";
+                + ", login=" + login + ", kubernetes=" + kubernetes + ", logging=" + logging + "]";
     }
 
     public GatewayConfig withSource(Path file) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, file,
-                catalog, assertion, management, login, kubernetes);
+                catalog, assertion, management, login, kubernetes, logging);
     }
 
     public GatewayConfig withRoutes(List<String> locations) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, locations, properties,
-                source, catalog, assertion, management, login, kubernetes);
+                source, catalog, assertion, management, login, kubernetes, logging);
     }
 
     public GatewayConfig withCatalog(CatalogConfig catalogConfig) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
-                source, catalogConfig, assertion, management, login, kubernetes);
+                source, catalogConfig, assertion, management, login, kubernetes, logging);
     }
 
     public GatewayConfig withPolicies(Map<String, PolicyConfig> newPolicies) {
         return new GatewayConfig(server, upstreams, issuers, newPolicies, identityHeaders, audit, routes, properties,
-                source, catalog, assertion, management, login, kubernetes);
+                source, catalog, assertion, management, login, kubernetes, logging);
     }
 
     public GatewayConfig withManagement(ManagementConfig managementConfig) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
-                source, catalog, assertion, managementConfig, login, kubernetes);
+                source, catalog, assertion, managementConfig, login, kubernetes, logging);
     }
 
     public GatewayConfig withLogin(LoginConfig loginConfig) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
-                source, catalog, assertion, management, loginConfig, kubernetes);
+                source, catalog, assertion, management, loginConfig, kubernetes, logging);
     }
 }

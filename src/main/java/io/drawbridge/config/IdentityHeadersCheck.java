@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Identity header names: RFC 9110 tokens, the three set headers distinct (as the gateway compares them: ignoring
- * case, {@code _} as {@code -}), and {@code *} only as the last character of a {@code strip} prefix.
+ * case, {@code _} as {@code -}), {@code *} only as the last character of a {@code strip} prefix, and each
+ * {@code encoding} either {@code percent} or {@code refuse}.
  */
 final class IdentityHeadersCheck implements ConfigCheck {
 
@@ -23,6 +24,9 @@ final class IdentityHeadersCheck implements ConfigCheck {
         set("identityHeaders.user", headers.user(), seen, problems);
         set("identityHeaders.email", headers.email(), seen, problems);
         set("identityHeaders.groups", headers.groups(), seen, problems);
+        encoding("identityHeaders.encoding.user", headers.encoding().user(), problems);
+        encoding("identityHeaders.encoding.email", headers.encoding().email(), problems);
+        encoding("identityHeaders.encoding.groups", headers.encoding().groups(), problems);
         List<String> strip = headers.strip();
         for (int i = 0; i < strip.size(); i++) {
             String name = strip.get(i);
@@ -31,6 +35,12 @@ final class IdentityHeadersCheck implements ConfigCheck {
                 problems.add("identityHeaders.strip[" + i + "]", "must be a header name or a prefix ending in '*'"
                         + " such as X-Internal-*: " + RULE + ", and '*' only at the end");
             }
+        }
+    }
+
+    private static void encoding(String field, String value, Problems problems) {
+        if (!value.equals(IdentityEncodingConfig.PERCENT) && !value.equals(IdentityEncodingConfig.REFUSE)) {
+            problems.add(field, "must be percent (encode what a header cannot carry) or refuse (403)");
         }
     }
 

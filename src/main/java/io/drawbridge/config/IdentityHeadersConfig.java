@@ -14,25 +14,16 @@ import java.util.List;
  *               provider and oauth2-proxy's upstreams read it; default {@code X-Forwarded-Preferred-Username}
  * @param strip  more names (or prefixes ending in {@code *}) to remove from clients, beyond the three above and
  *               the built-in list of well-known identity headers
+ * @param encoding what to do with values a header cannot carry as they are: see {@link IdentityEncodingConfig}
  */
 public record IdentityHeadersConfig(String user, String email, String groups, String preferredUsername,
-                                    List<String> strip) {
+                                    List<String> strip, IdentityEncodingConfig encoding) {
 
-    /** Identity headers other proxies and frameworks use; a client must never be able to send any of them. */
-    public static final List<String> WELL_KNOWN = List.of(
-            "X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Groups", "X-Forwarded-Preferred-Username",
-            "X-Forwarded-Access-Token", "X-Auth-Request-User", "X-Auth-Request-Email", "X-Auth-Request-Groups",
-            "X-Auth-Request-Preferred-Username", "X-Auth-Request-Access-Token", "X-OAUTH2-PROXY-ID-TOKEN",
-            "X-Remote-User", "Remote-User", "X-User", "X-Email", "X-Remote-Group", "X-Pomerium-*",
-            "X-Goog-Authenticated-User-*", "X-Goog-IAP-*", "X-Amzn-Oidc-*", "X-MS-CLIENT-PRINCIPAL*",
-            "X-Drawbridge-*", "OIDC_CLAIM_*", "OIDC_access_token", "OIDC_id_token",
-            // Grafana's and Gitea's auth proxy, Authelia, Kubernetes' request-header authentication, Kong,
-            // Cloudflare Access, authentik, Vouch, and client-certificate identities set by TLS terminators
-            "X-WEBAUTH-*", "Remote-Groups", "Remote-Email", "Remote-Name", "X-Remote-Groups", "X-Remote-Email",
-            "X-Remote-Extra-*", "X-Authenticated-User*", "X-Auth-User", "X-Consumer-*", "X-Credential-Identifier",
-            "X-Anonymous-Consumer", "X-Userinfo", "Cf-Access-*", "X-Authentik-*", "X-Vouch-*",
-            "X-Forwarded-Client-Cert", "X-Client-Cert*", "X-SSL-Client-*", "Ssl-Client-*", "X-Client-Verify",
-            "X-Client-DN");
+    /**
+     * Identity and client-certificate headers other proxies and frameworks set; a client must never be able to
+     * send any of them. By family in {@link ForbiddenHeaderFamilies}.
+     */
+    public static final List<String> WELL_KNOWN = ForbiddenHeaderFamilies.all();
 
     public IdentityHeadersConfig {
         user = user == null ? "X-Forwarded-User" : user;
@@ -40,9 +31,15 @@ public record IdentityHeadersConfig(String user, String email, String groups, St
         groups = groups == null ? "X-Forwarded-Groups" : groups;
         preferredUsername = preferredUsername == null ? "X-Forwarded-Preferred-Username" : preferredUsername;
         strip = strip == null ? List.of() : List.copyOf(strip);
+        encoding = encoding == null ? IdentityEncodingConfig.defaults() : encoding;
+    }
+
+    public IdentityHeadersConfig(String user, String email, String groups, String preferredUsername,
+                                 List<String> strip) {
+        this(user, email, groups, preferredUsername, strip, null);
     }
 
     public static IdentityHeadersConfig defaults() {
-        return new IdentityHeadersConfig(null, null, null, null, null);
+        return new IdentityHeadersConfig(null, null, null, null, null, null);
     }
 }

@@ -18,6 +18,12 @@ import java.util.List;
  * @param keyRefreshRate  the least time between two JWKS fetches caused by an unknown {@code kid}; default 30s
  * @param keyCacheTtl     how long fetched keys are used before they are fetched again; default 5m
  * @param claims          which claims hold the user name, e-mail and groups
+ * @param maxTokenLifetime the longest a token may be valid, from its {@code nbf} (else {@code iat}, else now) to
+ *                        its {@code exp}; default 24h. Catches an {@code exp} in milliseconds or a thousand years
+ *                        away, which no issuer means
+ * @param authorizedParties OAuth clients ({@code azp}) whose tokens with several audiences are accepted besides
+ *                        the {@code audiences} themselves; default none (the sign-in's {@code login.clientId} is
+ *                        always one for its issuer). A token with one audience is not affected
  */
 public record IssuerConfig(
         String name,
@@ -30,7 +36,9 @@ public record IssuerConfig(
         Duration clockSkew,
         Duration keyRefreshRate,
         Duration keyCacheTtl,
-        ClaimNames claims) {
+        ClaimNames claims,
+        Duration maxTokenLifetime,
+        List<String> authorizedParties) {
 
     public static final List<String> ASYMMETRIC_ALGORITHMS = List.of(
             "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
@@ -42,6 +50,26 @@ public record IssuerConfig(
         keyRefreshRate = keyRefreshRate == null ? Duration.ofSeconds(30) : keyRefreshRate;
         keyCacheTtl = keyCacheTtl == null ? Duration.ofMinutes(5) : keyCacheTtl;
         claims = claims == null ? ClaimNames.defaults() : claims;
+        maxTokenLifetime = maxTokenLifetime == null ? Duration.ofHours(24) : maxTokenLifetime;
+        authorizedParties = authorizedParties == null ? List.of() : List.copyOf(authorizedParties);
+    }
+
+    public IssuerConfig(String name, String issuer, String discoveryUri, String jwksUri, String jwksFile,
+                        List<String> audiences, List<String> algorithms, Duration clockSkew,
+                        Duration keyRefreshRate, Duration keyCacheTtl, ClaimNames claims) {
+        this(name, issuer, discoveryUri, jwksUri, jwksFile, audiences, algorithms, clockSkew, keyRefreshRate,
+                keyCacheTtl, claims, null, null);
+    }
+
+    /** This issuer with one more authorized party (the gateway's own sign-in client, whose tokens it verifies). */
+    public IssuerConfig withAuthorizedParty(String clientId) {
+        if (clientId == null || authorizedParties.contains(clientId)) {
+            return this;
+        }
+        var parties = new java.util.ArrayList<>(authorizedParties);
+        parties.add(clientId);
+        return new IssuerConfig(name, issuer, discoveryUri, jwksUri, jwksFile, audiences, algorithms, clockSkew,
+                keyRefreshRate, keyCacheTtl, claims, maxTokenLifetime, parties);
     }
 
     /** The discovery document's URL, explicit or derived from the issuer. */

@@ -19,15 +19,11 @@ final class LocatedProblems implements Problems {
     /** The field of a problem that belongs to the file as a whole: unreadable, not YAML, not a mapping. */
     static final String FILE = "(file)";
 
-    /** Resolved values shorter than this are not masked in messages: they cannot be secrets, and masking them
-     *  would garble ordinary words. */
-    private static final int SHORTEST_MASKED = 4;
-
     private final String file;
     private final Map<String, Integer> lines = new HashMap<>();
     private final Set<String> unbound = new HashSet<>();
     private final Map<String, List<String>> fromEnvironment = new HashMap<>();
-    // Longest first, so a value that contains another is masked whole.
+    // Longest first, so that of two quoted values the longer is masked whole.
     private final Set<String> resolvedValues =
             new TreeSet<>(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
     private final List<ConfigProblem> problems = new ArrayList<>();
@@ -74,7 +70,7 @@ final class LocatedProblems implements Problems {
 
     void resolved(String field, String variable, String value) {
         fromEnvironment.computeIfAbsent(field, f -> new ArrayList<>()).add(variable);
-        if (value.length() >= SHORTEST_MASKED) {
+        if (!value.isEmpty()) {
             resolvedValues.add(value);
         }
     }
@@ -136,11 +132,17 @@ final class LocatedProblems implements Problems {
         return false;
     }
 
-    /** A check may quote a value it was handed; never let one that came from the environment through. */
+    /**
+     * A check may quote a value it was handed; never let one that came from the environment through. Values are
+     * masked where a message shows them, quoted whole ({@code 'value'} or {@code "value"}, as checks quote), and
+     * nowhere else: masking the value's text wherever it occurs would garble the message's own words and, by the
+     * holes it leaves, tell the reader what the secret is ({@code ***er keys} for a key "short"). Checks never
+     * quote the values of secret fields at all ({@link SecretFields}).
+     */
     private String masked(String message) {
         String result = message;
         for (String value : resolvedValues) {
-            result = result.replace(value, "***");
+            result = result.replace("'" + value + "'", "'***'").replace("\"" + value + "\"", "\"***\"");
         }
         return result;
     }

@@ -20,6 +20,13 @@ public final class ManagementCheck implements ConfigCheck {
             problems.add("management.host", m.host() + " is not loopback: set management.username and "
                     + "management.password (from the environment) for Jolokia and Hawtio, or turn them off");
         }
+        for (int i = 0; i < m.allowedHosts().size(); i++) {
+            String name = m.allowedHosts().get(i);
+            if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+                problems.add("management.allowedHosts[" + i + "]", "must be a host name (letters, digits, . _ -), "
+                        + "without port or scheme");
+            }
+        }
         TracingConfig t = m.tracing();
         if (t.exporting() && !(t.endpoint().startsWith("http://") || t.endpoint().startsWith("https://"))) {
             problems.add("management.tracing.endpoint", "must be an http:// or https:// OTLP traces URL, e.g. "

@@ -52,6 +52,11 @@ public final class DevIssuer implements Processor {
             "bob", new Account("bob", "bob", "bob@example.com", List.of()));
     static final Map<String, Account> MACHINES = Map.of(
             "ci-bot", new Account("ci-bot", "ci-bot-secret", null, List.of("automation")));
+    /** The demo account of this name (a user or a machine client), for explanations of dev mode. */
+    public static java.util.Optional<Account> account(String name) {
+        return java.util.Optional.ofNullable(USERS.getOrDefault(name, MACHINES.get(name)));
+    }
+
     static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -48,7 +49,19 @@ public final class DevMode {
     }
 
     public static Gateway start(GatewayConfig config, PrintStream out) {
+        return start(config, UnaryOperator.identity(), out);
+    }
+
+    /**
+     * @param config  the configuration, {@code changes} made
+     * @param changes what the command line changed in the file's configuration (see {@link Gateway#start})
+     */
+    public static Gateway start(GatewayConfig config, UnaryOperator<GatewayConfig> changes, PrintStream out) {
         requireLoopback(config.server().host());
+        if (config.management().enabled()) { // Jolokia and Hawtio without credentials: this machine only
+            requireLoopback(config.management().host());
+        }
+        config = config.withManagement(config.management().inDevMode());
         String issuer = config.issuers().stream().filter(i -> i.name().equals("dev")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("dev mode needs the issuer named 'dev'")).issuer();
         var login = config.login();
@@ -56,8 +69,14 @@ public final class DevMode {
                 login == null ? null : login.redirectUri(), login == null ? null : login.postLogoutRedirectUri());
         EchoUpstream echo = EchoUpstream.start();
         McpUpstream tools = McpUpstream.start();
-        if (config.catalog() == null) {
-            config = withDemoCatalog(config, echo.url());
+        UnaryOperator<GatewayConfig> withDemo = changes;
+        if (config.catalog() == null) { // and so whenever the file is read again without one
+            CatalogConfig demo = demoCatalog(echo.url(), STATE.resolve("catalog"));
+            withDemo = c -> {
+                GatewayConfig changed = changes.apply(c);
+                return changed.catalog() == null ? changed.withCatalog(demo) : changed;
+            };
+            config = config.withCatalog(demo);
         }
         List<AutoCloseable> resources = new ArrayList<>(List.of(echo, tools));
         RouteBuilder devIdp = new RouteBuilder() {
@@ -67,12 +86,25 @@ public final class DevMode {
                         .routeId("dev-idp")
                         .to("drawbridge:authorize?policy=dev-idp")
                         .process(devIssuer);
+                // Forward authentication for a front on this machine, deciding for the dev routes: 302 to sign
+                // in (Caddy, Traefik, Envoy), or 401 with the sign-in page in Location (nginx auth_request).
+                from("gateway:/.drawbridge/auth").routeId("dev-forward-auth").to("drawbridge:decide");
+                from("gateway:/.drawbridge/auth-request").routeId("dev-forward-auth-request")
+                        .to("drawbridge:decide?signIn=status");
             }
         };
-        Gateway gateway = Gateway.start(config, Map.of("upstream.echo", echo.url(), "upstream.mcp", tools.url()),
-                List.of(devIdp), resources);
+        Gateway gateway = Gateway.start(config, withDemo, Map.of("upstream.echo", echo.url(), "upstream.mcp",
+                tools.url()), List.of(devIdp), resources);
         banner(out, config, gateway.port(), issuer);
         return gateway;
+    }
+
+    /**
+     * The configuration as dev mode runs it: with the demo catalog, written to {@code folder} (not dev mode's own,
+     * which a running dev gateway watches), unless it names its own.
+     */
+    public static GatewayConfig withDemoCatalogIfNone(GatewayConfig config, String echoUrl, Path folder) {
+        return config.catalog() == null ? config.withCatalog(demoCatalog(echoUrl, folder)) : config;
     }
 
     /**
@@ -80,15 +112,14 @@ public final class DevMode {
      * to {@code .drawbridge/catalog/} with the echo upstream's address, since catalog data is never run through
      * property placeholders.
      */
-    private static GatewayConfig withDemoCatalog(GatewayConfig config, String echoUrl) {
+    private static CatalogConfig demoCatalog(String echoUrl, Path folder) {
         try (InputStream demo = DevMode.class.getClassLoader().getResourceAsStream(DEMO_CATALOG)) {
             String yaml = new String(demo.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
                     .replace("{{upstream.echo}}", echoUrl);
-            Path file = Files.createDirectories(STATE.resolve("catalog")).resolve("catalog-info.yaml");
+            Path file = Files.createDirectories(folder).resolve("catalog-info.yaml");
             Files.writeString(file, yaml);
-            var catalog = new CatalogConfig(null, file.toString(), null, null, null, null, null,
+            return new CatalogConfig(null, file.toString(), null, null, null, null, null,
                     java.time.Duration.ofSeconds(5), null);
-            return config.withCatalog(catalog);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo catalog", e);
         }

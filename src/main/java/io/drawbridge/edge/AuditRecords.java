@@ -21,7 +21,7 @@ final class AuditRecords {
         Identity identity = exchange == null ? null : exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class);
         Decision decision = exchange == null ? null : exchange.getProperty(ExchangeKeys.DECISION, Decision.class);
         String upstream = exchange == null ? null : exchange.getProperty(ExchangeKeys.UPSTREAM, String.class);
-        String route = request.consumer() == null ? null : request.consumer().getRouteId();
+        String route = request.routeId();
         String userAgent = request.head().headers().get("User-Agent");
         if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
             userAgent = userAgent.substring(0, MAX_USER_AGENT);
@@ -49,7 +49,8 @@ final class AuditRecords {
                 request.bytesOut(),
                 userAgent,
                 exchange == null ? null : exchange.getProperty(ExchangeKeys.CATALOG, String.class),
-                request.span() == null ? null : request.span().getSpanContext().getTraceId());
+                request.span() == null ? null : request.span().getSpanContext().getTraceId())
+                .withTarget(request.head().uri());
         McpRequest mcp = exchange == null ? null : exchange.getProperty(ExchangeKeys.MCP_REQUEST, McpRequest.class);
         if (mcp == null) {
             return record;

@@ -143,7 +143,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             int status = result.cause() instanceof TooLongHttpLineException ? 414
                     : result.cause() instanceof TooLongHttpHeaderException ? 431
                     : result.cause() instanceof TooLongFrameException ? 413 : 400;
-            rejectBeforeRoute(head, requestId, new BadRequest(status, Reason.BAD_REQUEST, "malformed request"));
+            String why = result.cause() instanceof IllegalArgumentException && result.cause().getMessage() != null
+                    ? ": " + clip(result.cause().getMessage()) : "";
+            rejectBeforeRoute(head, requestId, new BadRequest(status, Reason.BAD_REQUEST, "malformed request" + why));
             return;
         }
         ClientRequest request;
@@ -313,6 +315,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Answers a request that never reached a route (unparseable, or no route), then closes the connection. */
+    /** A decoder's message may quote the client's bytes: kept short (the audit escapes it). */
+    private static String clip(String message) {
+        return message.length() <= 120 ? message : message.substring(0, 120) + "...";
+    }
+
     private void rejectBeforeRoute(HttpRequest head, String requestId, BadRequest failure) {
         ClientRequest request = ClientRequest.unrouted(this, ctx.channel(), head, requestId, listener.scheme(),
                 (InetSocketAddress) ctx.channel().remoteAddress());

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -47,7 +48,12 @@ public final class ClientRequest {
     private final long maxBody;
 
     private GatewayConsumer consumer;
+    private CorsPolicy cors;
     private String matchedPrefix = "/";
+    /** The request a front asked about, when this one is a decision request ({@link DecideStep}). */
+    private String decidedMethod;
+    private RequestTarget decidedTarget;
+    private String decidedRoute;
     private String upgradeProtocol;
 
     /** Body bytes held while the route has not asked for the body yet; beyond this the client is paused. */
@@ -219,16 +225,33 @@ public final class ClientRequest {
         return head;
     }
 
+    /** The method; for a front's decision request, the method of the request it asks about. */
     public String method() {
-        return head.method().name();
+        return decidedMethod != null ? decidedMethod : head.method().name();
     }
 
     public HttpVersion protocolVersion() {
         return head.protocolVersion();
     }
 
+    /** The normalized target; for a front's decision request, the target of the request it asks about. */
     public RequestTarget target() {
-        return target;
+        return decidedTarget != null ? decidedTarget : target;
+    }
+
+    /**
+     * From now on this request stands for the one a front asked about: its method, target and route are what the
+     * steps and the audit record see. The connection's own facts (peer, route that listens) stay.
+     */
+    void decideFor(String method, RequestTarget target, String routeId) {
+        this.decidedMethod = method;
+        this.decidedTarget = target;
+        this.decidedRoute = routeId;
+    }
+
+    /** The route the audit record names: the route that took the request, or the one a front asked about. */
+    String routeId() {
+        return decidedRoute != null ? decidedRoute : consumer == null ? null : consumer.getRouteId();
     }
 
     public String requestId() {
@@ -287,6 +310,18 @@ public final class ClientRequest {
     void route(GatewayConsumer consumer, String prefix) {
         this.consumer = consumer;
         this.matchedPrefix = prefix;
+    }
+
+    /** The route's cross-origin rules; every response to this request gains what they allow its origin. */
+    void cors(CorsPolicy policy) {
+        this.cors = policy;
+    }
+
+    /** Adds the CORS response headers of the route's rules, if it has any, for this request's Origin. */
+    void addCorsHeaders(HttpHeaders response) {
+        if (cors != null) {
+            cors.addResponseHeaders(head.headers().get(HttpHeaderNames.ORIGIN), response);
+        }
     }
 
     /** {@code websocket} when the client asked to upgrade and the route allows it, else {@code null}. */

@@ -107,6 +107,14 @@ public final class GatewayConsumer extends DefaultConsumer implements org.apache
         if (request.target().query() != null) {
             message.setHeader(Exchange.HTTP_QUERY, request.target().query());
         }
+        CorsPolicy cors = endpoint.cors();
+        if (cors != null) {
+            request.cors(cors);
+            if (CorsPolicy.isPreflight(request.head().method(), request.head().headers())) {
+                ResponseWriter.preflight(request, cors, exchange);
+                return;
+            }
+        }
         if (endpoint.isBufferBody() || endpoint.isMcp()) {
             request.bufferBody(endpoint.getMaxBufferedBody(),
                     () -> {

@@ -42,6 +42,30 @@ public final class GatewayEndpoint extends DefaultEndpoint {
             + " none")
     private String scopes;
 
+    @UriParam(label = "cors", description = "Origins (scheme://host[:port], comma-separated, or *) whose pages may "
+            + "call this route from a browser; preflights are answered by the gateway; default none (no CORS)")
+    private String corsOrigins;
+
+    @UriParam(label = "cors", defaultValue = "GET,HEAD,POST", description = "Methods those pages may use")
+    private String corsMethods = "GET,HEAD,POST";
+
+    @UriParam(label = "cors", defaultValue = "Authorization,Content-Type",
+            description = "Request headers those pages may send")
+    private String corsHeaders = "Authorization,Content-Type";
+
+    @UriParam(label = "cors", defaultValue = "X-Request-Id", description = "Response headers their scripts may read")
+    private String corsExposeHeaders = "X-Request-Id";
+
+    @UriParam(label = "cors", defaultValue = "false", description = "Let them send cookies and Authorization; "
+            + "never with corsOrigins=*")
+    private boolean corsCredentials;
+
+    @UriParam(label = "cors", defaultValue = "600", description = "How long browsers may keep a preflight's "
+            + "answer, in seconds")
+    private long corsMaxAge = 600;
+
+    private CorsPolicy cors;
+
     GatewayEndpoint(String uri, GatewayComponent component, String prefix) {
         super(uri, component);
         this.prefix = RouteTable.normalizePrefix(prefix);
@@ -54,6 +78,12 @@ public final class GatewayEndpoint extends DefaultEndpoint {
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
+        try {
+            cors = corsOrigins == null ? null : CorsPolicy.of(corsOrigins, corsMethods, corsHeaders,
+                    corsExposeHeaders, corsCredentials, corsMaxAge);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("gateway:" + prefix + ": " + e.getMessage(), e);
+        }
         var consumer = new GatewayConsumer(this, processor);
         configureConsumer(consumer);
         return consumer;
@@ -123,5 +153,58 @@ public final class GatewayEndpoint extends DefaultEndpoint {
 
     public void setScopes(String scopes) {
         this.scopes = scopes;
+    }
+
+    /** The route's cross-origin rules, or {@code null} when it has none. */
+    CorsPolicy cors() {
+        return cors;
+    }
+
+    public String getCorsOrigins() {
+        return corsOrigins;
+    }
+
+    public void setCorsOrigins(String corsOrigins) {
+        this.corsOrigins = corsOrigins;
+    }
+
+    public String getCorsMethods() {
+        return corsMethods;
+    }
+
+    public void setCorsMethods(String corsMethods) {
+        this.corsMethods = corsMethods;
+    }
+
+    public String getCorsHeaders() {
+        return corsHeaders;
+    }
+
+    public void setCorsHeaders(String corsHeaders) {
+        this.corsHeaders = corsHeaders;
+    }
+
+    public String getCorsExposeHeaders() {
+        return corsExposeHeaders;
+    }
+
+    public void setCorsExposeHeaders(String corsExposeHeaders) {
+        this.corsExposeHeaders = corsExposeHeaders;
+    }
+
+    public boolean isCorsCredentials() {
+        return corsCredentials;
+    }
+
+    public void setCorsCredentials(boolean corsCredentials) {
+        this.corsCredentials = corsCredentials;
+    }
+
+    public long getCorsMaxAge() {
+        return corsMaxAge;
+    }
+
+    public void setCorsMaxAge(long corsMaxAge) {
+        this.corsMaxAge = corsMaxAge;
     }
 }

@@ -20,7 +20,7 @@ public final class HeaderNames {
             // host, path and address overrides that frameworks and proxies honour (IIS ARR, Traefik, Azure, ...)
             "x-original-host", "x-host", "x-http-host-override", "x-forwarded-uri", "x-forwarded-path",
             "x-original-forwarded-for", "x-remote-ip", "x-remote-addr", "x-originating-ip", "client-ip",
-            "x-proxyuser-ip", "fastly-client-ip", "x-azure-clientip", "x-azure-socketip");
+            "x-proxyuser-ip", "fastly-client-ip", "x-azure-clientip", "x-azure-socketip", "x-waws-unencoded-url");
 
     /** Headers that make frameworks treat a request as another method than the one the policy judged. */
     private static final Set<String> METHOD_OVERRIDES = Set.of(
@@ -50,8 +50,12 @@ public final class HeaderNames {
         return HOP_BY_HOP.contains(key);
     }
 
+    /**
+     * Also any {@code X-Forwarded-*}: proxies keep inventing members of that family (Traefik's
+     * {@code X-Forwarded-Tls-Client-Cert}), and the gateway sets the ones upstreams need itself.
+     */
     static boolean isForwardingKey(String key) {
-        return FORWARDING.contains(key);
+        return FORWARDING.contains(key) || key.startsWith("x-forwarded-");
     }
 
     static boolean isMethodOverrideKey(String key) {
@@ -64,7 +68,7 @@ public final class HeaderNames {
     }
 
     public static boolean isForwarding(String name) {
-        return FORWARDING.contains(key(name));
+        return isForwardingKey(key(name));
     }
 
     public static boolean isMethodOverride(String name) {

@@ -49,6 +49,7 @@ public final class HttpListener implements AutoCloseable {
     private volatile boolean draining;
     private volatile boolean refuseWhenAuditBehind;
     private volatile boolean auditMcpArguments;
+    private volatile io.drawbridge.page.PageSettings pages = io.drawbridge.page.PageSettings.DEFAULT;
     private HttpsRedirectListener redirect;
 
     public HttpListener(ServerConfig config, IdentityHeadersConfig identityHeaders, EventLoops loops, AuditSink audit) {
@@ -81,6 +82,15 @@ public final class HttpListener implements AutoCloseable {
     }
 
     /** Spans and trace ids for requests; set before {@link #start()}. */
+    /** What refusal pages show beyond the request: the sign-out path, the portal, route owners. */
+    public void pages(io.drawbridge.page.PageSettings pages) {
+        this.pages = pages;
+    }
+
+    io.drawbridge.page.PageSettings pages() {
+        return pages;
+    }
+
     public void tracing(RequestTracing tracing) {
         this.tracing = tracing;
     }

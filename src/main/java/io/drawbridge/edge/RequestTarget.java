@@ -13,7 +13,8 @@ import java.util.List;
  * one normalized path, so no component downstream can read the path differently from the policy that judged it.
  * Whatever cannot be normalized unambiguously is rejected rather than guessed at: encoded slashes and
  * backslashes, encoded NUL and controls, double encoding, invalid or overlong UTF-8, {@code ..} above the root,
- * fragments, path parameters ({@code ;}), segments ending in a dot or a space, and characters outside RFC 3986.
+ * fragments, path parameters ({@code ;}), segments ending in a dot or a space, characters outside RFC 3986, and
+ * encoded characters that Unicode compatibility normalization (NFKC) turns into {@code .} or {@code /}.
  *
  * @param path      normalized: dot segments resolved, repeated slashes merged, unreserved characters decoded,
  *                  other percent-escapes kept with upper-case hex
@@ -98,7 +99,9 @@ public record RequestTarget(String path, String query, String authority) {
                 return false;
             }
         }
-        return port == null || (!port.isEmpty() && port.length() <= 5
+        // a port is 1 to 65535 written without leading zeros: port 0 and 0080 are read differently by different
+        // servers (any port, an error, 80 or octal)
+        return port == null || (!port.isEmpty() && port.length() <= 5 && port.charAt(0) != '0'
                 && port.chars().allMatch(c -> c >= '0' && c <= '9') && Integer.parseInt(port) <= 65535);
     }
 
@@ -197,7 +200,7 @@ public record RequestTarget(String path, String query, String authority) {
             }
         }
         if (bytes != null) {
-            checkUtf8(bytes.flip());
+            requireNoCompatibilityDelimiters(checkUtf8(bytes.flip()));
         }
         String segment = sb != null ? sb.toString() : raw.substring(from, to);
         // Windows file systems and the servers on them drop trailing dots and spaces ("admin." is "admin"), so
@@ -227,14 +230,40 @@ public record RequestTarget(String path, String query, String authority) {
         }
     }
 
-    private static void checkUtf8(ByteBuffer bytes) {
+    private static String checkUtf8(ByteBuffer bytes) {
         try {
-            StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(bytes);
+                    .decode(bytes).toString();
         } catch (CharacterCodingException e) {
             throw reject("invalid UTF-8 in path");
+        }
+    }
+
+    /**
+     * Upstreams that apply Unicode compatibility normalization (NFKC: Java's, Python's and .NET's file and
+     * routing layers, identity providers) read {@code %E2%80%A5} (U+2025) as {@code ..} and {@code %EF%BC%8F}
+     * (U+FF0F) as {@code /}: a path the policy judged as one segment would be another path there. Such
+     * characters are refused like the delimiters they become.
+     */
+    private static void requireNoCompatibilityDelimiters(String decoded) {
+        for (int i = 0; i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (c < 0x80) {
+                continue;
+            }
+            int end = Character.isHighSurrogate(c) && i + 1 < decoded.length() ? i + 2 : i + 1;
+            String normalized = java.text.Normalizer.normalize(decoded.substring(i, end),
+                    java.text.Normalizer.Form.NFKC);
+            for (int j = 0; j < normalized.length(); j++) {
+                char n = normalized.charAt(j);
+                if (n == '.' || n == '/' || n == '\\' || n == ';' || n == '?' || n == '#' || n == '%' || n < 0x20
+                        || n == 0x7f) {
+                    throw reject("percent-encoded character that Unicode normalization (NFKC) turns into a delimiter");
+                }
+            }
+            i = end - 1;
         }
     }
 

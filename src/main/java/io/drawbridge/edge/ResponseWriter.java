@@ -2,6 +2,7 @@ package io.drawbridge.edge;
 
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.audit.AuditRecord;
+import io.drawbridge.limit.RateLimited;
 import io.drawbridge.policy.AccessDenied;
 import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Reason;
@@ -81,10 +82,14 @@ final class ResponseWriter {
         Reason reason = failure instanceof Reasoned r ? r.reason() : Reason.INTERNAL_ERROR;
         int status = failure instanceof BadRequest b ? b.status() : ErrorResponses.statusFor(reason);
         if (reason == Reason.INTERNAL_ERROR) {
-            LOG.error("request {} failed inside the gateway", request.requestId(), failure);
+            // Key-value pairs, so that a JSON log (logging.format: json) carries them as fields of their own.
+            LOG.atError().addKeyValue("requestId", request.requestId())
+                    .addKeyValue("traceId", request.span() == null ? null
+                            : request.span().getSpanContext().getTraceId())
+                    .setCause(failure).log("request {} failed inside the gateway", request.requestId());
         }
         String kind = failure instanceof Redirect ? AuditRecord.DENY : switch (status) {
-            case 401, 403 -> AuditRecord.DENY;
+            case 401, 403, 429 -> AuditRecord.DENY;
             default -> AuditRecord.ERROR;
         };
         String detail = failure instanceof AccessDenied denied ? denied.decision().detail()
@@ -92,9 +97,36 @@ final class ResponseWriter {
         request.outcome(kind, reason, detail);
         request.discardBody();
         FullHttpResponse response = failure instanceof Redirect redirect
-                ? redirect(redirect) : ErrorResponses.build(status, reason, request.requestId());
+                ? redirect(redirect) : Refusals.response(request, exchange, status, reason);
+        if (failure instanceof AccessDenied denied && reason == Reason.SCOPE_MISSING) {
+            ErrorResponses.insufficientScope(response.headers(), denied.decision().scopes());
+        }
         response = McpResponses.adapt(request, exchange, reason, response); // MCP routes answer in JSON-RPC
         addResponseCookies(exchange, response.headers());
+        if (failure instanceof RateLimited limited) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, limited.retryAfterSeconds());
+        }
+        write(request, response);
+    }
+
+    /**
+     * Answers a CORS preflight for a route with cross-origin rules: 204 with what they allow, or 403
+     * {@code cors-refused}. Audited like any request; never authenticated (a preflight carries no credentials) and
+     * never proxied.
+     */
+    static void preflight(ClientRequest request, CorsPolicy cors, Exchange exchange) {
+        HttpHeaders asked = request.head().headers();
+        String refusal = cors.refusal(asked);
+        if (refusal != null) {
+            error(request, new BadRequest(403, Reason.CORS_REFUSED, refusal), exchange);
+            return;
+        }
+        request.outcome(AuditRecord.ALLOW, Reason.CORS_PREFLIGHT, null);
+        request.discardBody();
+        var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
+                Unpooled.EMPTY_BUFFER);
+        cors.addPreflightHeaders(asked, response.headers());
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
         write(request, response);
     }
 
@@ -134,7 +166,6 @@ final class ResponseWriter {
         copyHeaders(exchange, request, response.headers(), true);
         addResponseCookies(exchange, response.headers());
         response.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        request.countOut(bytes.length);
         request.discardBody();
         write(request, response);
     }
@@ -148,6 +179,7 @@ final class ResponseWriter {
         addResponseCookies(exchange, headers);
         headers.set(REQUEST_ID_HEADER, request.requestId());
         strictTransport(request, headers);
+        request.addCorsHeaders(headers);
         boolean upgrade = streaming.upgradeProtocol() != null && status == 101;
         boolean keepAlive = HttpUtil.isKeepAlive(request.head()) && !upgrade && !draining(request);
         boolean bodyless = request.head().method().equals(HttpMethod.HEAD) || status == 204 || status == 304
@@ -192,12 +224,14 @@ final class ResponseWriter {
                 && !endsConnection(response.status().code());
         response.headers().set(REQUEST_ID_HEADER, request.requestId());
         strictTransport(request, response.headers());
+        request.addCorsHeaders(response.headers());
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         if (request.head().method().equals(HttpMethod.HEAD)) {
             response.content().clear();
         }
+        request.countOut(response.content().readableBytes()); // errors and local bodies: the audit counts them too
         request.status(response.status().code());
         Runnable send = () -> request.channel().writeAndFlush(response).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
@@ -296,6 +330,16 @@ final class ResponseWriter {
     }
 
     private static String allowDetail(Exchange exchange) {
+        String detail = decisionDetail(exchange);
+        Object planted = exchange.getProperty(ExchangeKeys.UPSTREAM_COOKIES_REMOVED);
+        if (planted instanceof java.util.List<?> names && !names.isEmpty()) {
+            String removed = "upstream Set-Cookie for the gateway's cookies removed: " + names;
+            return detail == null ? removed : detail + "; " + removed;
+        }
+        return detail;
+    }
+
+    private static String decisionDetail(Exchange exchange) {
         Decision decision = exchange.getProperty(ExchangeKeys.DECISION, Decision.class);
         if (decision == null) {
             return null;

@@ -111,7 +111,7 @@ public final class BackstageCatalog implements Catalog {
     public List<RoutedEntity> routedEntities() {
         StringBuilder filters = new StringBuilder();
         for (String kind : List.of("component", "resource")) {
-            for (String annotation : RoutedEntity.ANNOTATIONS) {
+            for (String annotation : RoutedEntity.SELECTED) {
                 filters.append(filters.isEmpty() ? "" : "&").append("filter=")
                         .append(encode("kind=" + kind + ",metadata.annotations." + annotation));
             }

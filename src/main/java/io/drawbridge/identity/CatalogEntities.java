@@ -198,7 +198,7 @@ final class CatalogEntities {
         EntityRef ref = refOf(entity);
         JsonNode annotations = entity.path("metadata").path("annotations");
         return (ref.isKind("component") || ref.isKind("resource"))
-                && RoutedEntity.ANNOTATIONS.stream().anyMatch(annotations::has);
+                && RoutedEntity.SELECTED.stream().anyMatch(annotations::has);
     }
 
     /** Each ref of a field written as one ref or a list of them; absent or null fields have none. */

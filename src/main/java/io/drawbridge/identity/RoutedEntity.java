@@ -29,6 +29,19 @@ public record RoutedEntity(String ref, Map<String, String> annotations, String o
     public static final List<String> ANNOTATIONS = List.of(
             "drawbridge.io/upstream", "drawbridge.io/path", "drawbridge.io/allow");
     public static final String PREFIX = "drawbridge.io/";
+    /**
+     * {@code drawbridge.io/routes: echo, grafana}: the entity owns these hand-written routes (by route id), so
+     * their refusal pages name its owner. It declares no route by itself.
+     */
+    public static final String OWNED_ROUTES = "drawbridge.io/routes";
+    /** What catalogs select entities by: the declarations and the ownership claims. */
+    public static final List<String> SELECTED = List.of(
+            "drawbridge.io/upstream", "drawbridge.io/path", "drawbridge.io/allow", OWNED_ROUTES);
+
+    /** Whether the entity declares a route (rather than only claiming hand-written ones). */
+    public boolean declaresRoute() {
+        return ANNOTATIONS.stream().anyMatch(annotations::containsKey);
+    }
 
     public RoutedEntity {
         annotations = Map.copyOf(annotations);

@@ -130,6 +130,10 @@ public final class GatewayMetrics {
                     .tags("issuer", issuer.name(), "outcome", "success").register(registry);
             FunctionCounter.builder("drawbridge.jwks.fetches", issuer, i -> i.keyFetches()[1])
                     .tags("issuer", issuer.name(), "outcome", "failure").register(registry);
+            FunctionCounter.builder("drawbridge.jwks.weak.key.refusals", issuer, TrustedIssuer::weakKeyRefusals)
+                    .description("tokens refused because only a weak key (RSA under 2048 bits, EC off the list) "
+                            + "would verify them")
+                    .tags("issuer", issuer.name()).register(registry);
             Gauge.builder("drawbridge.issuer.keys.available", issuer, i -> i.hasKeys() ? 1 : 0)
                     .tags("issuer", issuer.name()).register(registry);
         }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,7 @@ public final class HotReload implements AutoCloseable {
     private final List<RouteFolder> routeFolders = new ArrayList<>();
     private final Path configFile;
     private final ConfigLoader loader;
+    private final UnaryOperator<GatewayConfig> changes;
     private final AtomicReference<Policies> policies;
     private final RouteFileReloader routes;
     private final AuditSink audit;
@@ -54,9 +56,15 @@ public final class HotReload implements AutoCloseable {
     private WatchService watcher;
     private Thread thread;
 
-    public HotReload(GatewayConfig config, ConfigLoader loader, AtomicReference<Policies> policies,
-                     RouteFileReloader routes, AuditSink audit) {
+    /**
+     * @param config  the running configuration: the file's, with {@code changes} made
+     * @param changes what the start made to the file's configuration (Hawtio on, dev mode's demo catalog), made
+     *                again to each new reading of the file so that they are not taken for edits
+     */
+    public HotReload(GatewayConfig config, UnaryOperator<GatewayConfig> changes, ConfigLoader loader,
+                     AtomicReference<Policies> policies, RouteFileReloader routes, AuditSink audit) {
         this.running = config;
+        this.changes = changes;
         this.configFile = config.source() == null ? null : config.source().toAbsolutePath().normalize();
         this.loader = loader;
         this.policies = policies;
@@ -191,7 +199,7 @@ public final class HotReload implements AutoCloseable {
     private void reloadPolicies() {
         GatewayConfig next;
         try {
-            next = loader.load(configFile);
+            next = changes.apply(loader.load(configFile));
         } catch (InvalidConfiguration e) {
             refuse(e.getMessage());
             return;
@@ -208,6 +216,7 @@ public final class HotReload implements AutoCloseable {
         compare(needRestart, "assertion", running.assertion(), next.assertion());
         compare(needRestart, "management", running.management(), next.management());
         compare(needRestart, "kubernetes", running.kubernetes(), next.kubernetes());
+        compare(needRestart, "logging", running.logging(), next.logging());
         if (!needRestart.isEmpty()) {
             LOG.warn("{} changed {}: these take effect at the next restart", configFile, needRestart);
         }

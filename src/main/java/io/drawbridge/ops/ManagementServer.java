@@ -1,12 +1,12 @@
 package io.drawbridge.ops;
 
+import io.drawbridge.audit.AuditSink;
 import io.drawbridge.config.ManagementConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /jolokia}: JMX over HTTP, where Camel's route MBeans are</li>
  *   <li>{@code /hawtio}: the Hawtio console, showing the live routes (when turned on)</li>
  * </ul>
- * Jolokia and Hawtio require HTTP Basic credentials whenever they are configured (and the configuration check
- * requires them off loopback); health and metrics stay open for probes and scrapers.
+ * Jolokia and Hawtio are served only with HTTP Basic credentials (dev mode excepted: loopback, one developer);
+ * health and metrics stay open for probes and scrapers. Requests naming another {@code Host} than the listener's
+ * are refused ({@link ManagementHosts}): no web page reaches the port by DNS rebinding.
  */
 public final class ManagementServer implements AutoCloseable {
 
@@ -49,8 +50,16 @@ public final class ManagementServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final ContextHandlerCollection contexts = new ContextHandlerCollection();
 
+    /** As {@link #ManagementServer(ManagementConfig, Readiness, Supplier, Path, AuditSink)}, auditing nothing. */
     public ManagementServer(ManagementConfig config, Readiness readiness, Supplier<String> metrics, Path workDir) {
+        this(config, readiness, metrics, workDir, null);
+    }
+
+    /** @param audit where refused {@code Host}s are recorded, or {@code null} */
+    public ManagementServer(ManagementConfig config, Readiness readiness, Supplier<String> metrics, Path workDir,
+                            AuditSink audit) {
         var threads = new QueuedThreadPool(16, 2);
         threads.setName("drawbridge-management");
         threads.setDaemon(true);
@@ -60,13 +69,17 @@ public final class ManagementServer implements AutoCloseable {
         connector.setPort(config.port());
         server.addConnector(connector);
 
-        var contexts = new ContextHandlerCollection();
         contexts.addHandler(new ContextHandler(new Health(readiness), "/health"));
         var prometheus = new ContextHandler(new Text(metrics, "text/plain; version=0.0.4; charset=utf-8"),
                 "/metrics");
         prometheus.setAllowNullPathInContext(true); // /metrics itself, not a redirect to /metrics/
         contexts.addHandler(prometheus);
-        if (config.jolokia()) {
+        boolean consoles = config.consolesAllowed();
+        if (!consoles && (config.jolokia() || config.hawtio())) {
+            LOG.warn("Jolokia and Hawtio are not served: they need management.username and management.password "
+                    + "(a page in a browser on this machine could otherwise reach them)");
+        }
+        if (config.jolokia() && consoles) {
             var jolokia = new ServletContextHandler("/jolokia");
             var agent = new ServletHolder(new AgentServlet());
             agent.setInitParameter("restrictorClass", "org.jolokia.server.core.restrictor.AllowAllRestrictor");
@@ -74,13 +87,14 @@ public final class ManagementServer implements AutoCloseable {
             jolokia.addServlet(agent, "/*");
             contexts.addHandler(jolokia);
         }
-        if (config.hawtio()) {
+        if (config.hawtio() && consoles) {
             contexts.addHandler(hawtio(workDir));
         }
-        server.setHandler(config.username() == null ? contexts : guarded(contexts, config));
+        Handler served = config.username() == null ? contexts : guarded(contexts, config);
+        server.setHandler(new ManagementHosts(config, audit, served));
     }
 
-    /** Hawtio's war rides in the jar; Jetty deploys it from a copy in the work folder. */
+    /** Hawtio's war rides in the jar; Jetty deploys it unpacked in the work folder, less what it must not bring. */
     private static WebAppContext hawtio(Path workDir) {
         // Jetty's Basic authentication guards the console and its Jolokia; Hawtio's own login would be a second one.
         System.setProperty("hawtio.authenticationEnabled", "false");
@@ -90,11 +104,11 @@ public final class ManagementServer implements AutoCloseable {
             if (war == null) {
                 throw new IllegalStateException("hawtio.war is missing from the jar");
             }
-            Path copy = Files.createDirectories(workDir).resolve("hawtio.war");
-            Files.copy(war, copy, StandardCopyOption.REPLACE_EXISTING);
+            Path console = HawtioWar.unpack(war, workDir.resolve("hawtio-console"));
             var webapp = new WebAppContext();
             webapp.setContextPath("/hawtio");
-            webapp.setWar(copy.toString());
+            webapp.setWar(console.toString());
+            webapp.addOverrideDescriptor(console.resolve(HawtioWar.OVERRIDE).toString());
             webapp.setTempDirectory(Files.createDirectories(workDir.resolve("hawtio-work")).toFile());
             webapp.setThrowUnavailableOnStartupException(true);
             return webapp;
@@ -111,12 +125,24 @@ public final class ManagementServer implements AutoCloseable {
         var security = new SecurityHandler.PathMapped();
         security.put("/jolokia/*", Constraint.ANY_USER);
         security.put("/hawtio/*", Constraint.ANY_USER);
+        security.put("/explain", Constraint.ANY_USER);
+        security.put("/explain/*", Constraint.ANY_USER);
         security.put("/health/*", Constraint.ALLOWED);
         security.put("/metrics", Constraint.ALLOWED);
         security.setLoginService(login);
         security.setAuthenticator(new BasicAuthenticator());
         security.setHandler(contexts);
         return security;
+    }
+
+    /**
+     * {@code POST /explain}: a JSON request answered with JSON, behind the same credentials as Jolokia (before
+     * {@link #start}). The handler's {@link IllegalArgumentException} is the caller's mistake: 400.
+     */
+    public void explain(java.util.function.UnaryOperator<String> handler) {
+        var explain = new ContextHandler(new Post(handler), "/explain");
+        explain.setAllowNullPathInContext(true);
+        contexts.addHandler(explain);
     }
 
     public void start() {
@@ -175,6 +201,43 @@ public final class ManagementServer implements AutoCloseable {
                 return true;
             }
             return false;
+        }
+    }
+
+    private static final class Post extends Handler.Abstract {
+        private static final int MAX_BODY = 64 * 1024;
+        private final java.util.function.UnaryOperator<String> handler;
+
+        Post(java.util.function.UnaryOperator<String> handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            if (!"POST".equals(request.getMethod())) {
+                response.setStatus(405);
+                response.getHeaders().put(HttpHeader.ALLOW, "POST");
+                Content.Sink.write(response, true, "{\"status\":405,\"error\":\"POST a JSON request\"}\n", callback);
+                return true;
+            }
+            String body = Content.Source.asString(request, java.nio.charset.StandardCharsets.UTF_8);
+            if (body.length() > MAX_BODY) {
+                response.setStatus(413);
+                Content.Sink.write(response, true, "{\"status\":413,\"error\":\"request too large\"}\n", callback);
+                return true;
+            }
+            String answer;
+            try {
+                answer = handler.apply(body);
+            } catch (IllegalArgumentException e) {
+                response.setStatus(400);
+                answer = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("status", 400)
+                        .put("error", String.valueOf(e.getMessage())).toString();
+            }
+            Content.Sink.write(response, true, answer + "\n", callback);
+            return true;
         }
     }
 

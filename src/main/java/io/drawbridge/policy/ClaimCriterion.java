@@ -112,4 +112,10 @@ final class ClaimCriterion implements Criterion {
     public String requirement() {
         return requirement;
     }
+
+    /** Vague on purpose: which claim and which values is for {@code explain: full}, through the requirement. */
+    @Override
+    public String words() {
+        return "callers whose sign-in carries a required attribute (claim)";
+    }
 }

@@ -1,5 +1,7 @@
 package io.drawbridge.policy;
 
+import java.util.List;
+
 /**
  * The outcome of evaluating a route's policy for one request.
  *
@@ -10,8 +12,19 @@ package io.drawbridge.policy;
  * @param detail   a short human explanation for the audit record (never shown to the client)
  * @param enforced false when the policy runs in audit-only mode: then {@code allowed} is what it would have
  *                 decided, and the request is let through regardless
+ * @param scopes   for {@link Reason#SCOPE_MISSING}, the scopes any one of which would have done (the client is told,
+ *                 RFC 6750 §3.1); empty otherwise
  */
-public record Decision(boolean allowed, Reason reason, String policy, String rule, String detail, boolean enforced) {
+public record Decision(boolean allowed, Reason reason, String policy, String rule, String detail, boolean enforced,
+                       List<String> scopes) {
+
+    public Decision {
+        scopes = scopes == null ? List.of() : List.copyOf(scopes);
+    }
+
+    public Decision(boolean allowed, Reason reason, String policy, String rule, String detail, boolean enforced) {
+        this(allowed, reason, policy, rule, detail, enforced, List.of());
+    }
 
     public static Decision allow(Reason reason, String policy, String rule) {
         return new Decision(true, reason, policy, rule, null, true);

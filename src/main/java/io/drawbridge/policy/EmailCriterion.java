@@ -78,4 +78,19 @@ final class EmailCriterion implements Criterion {
     public String requirement() {
         return requirement;
     }
+
+    @Override
+    public String words() {
+        return "people with a verified e-mail address " + Criterion.either(java.util.stream.Stream.concat(
+                addresses.stream(), java.util.Arrays.stream(domains).map(d -> "at " + d.substring(1))).toList());
+    }
+
+    @Override
+    public String have(RequestFacts request, Identity identity) {
+        if (identity.email() == null) {
+            return "your sign-in carries no e-mail address";
+        }
+        return "your e-mail address is " + identity.email()
+                + (unverified(identity.claims().get(VERIFIED_CLAIM)) ? " (not verified)" : "");
+    }
 }

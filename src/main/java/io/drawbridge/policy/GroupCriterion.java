@@ -26,8 +26,10 @@ final class GroupCriterion implements Criterion {
     private final String[] namespaces; // per ref: "default"
     private final String[] refNames;   // per ref: "sre"
     private final String requirement;
+    private final String words;
 
     private GroupCriterion(List<String> names, List<String> refs, List<String> shown) {
+        this.words = "members of " + Criterion.either(shown);
         this.names = names.toArray(String[]::new);
         this.refs = refs.toArray(String[]::new);
         this.namespaces = refs.stream().map(r -> r.substring(KIND.length(), r.indexOf('/'))).toArray(String[]::new);
@@ -117,5 +119,17 @@ final class GroupCriterion implements Criterion {
     @Override
     public String requirement() {
         return requirement;
+    }
+
+    @Override
+    public String words() {
+        return words;
+    }
+
+    @Override
+    public String have(RequestFacts request, Identity identity) {
+        return identity.groups().isEmpty() ? "you are in no group"
+                : "you are in " + String.join(", ", identity.groups().stream().limit(20).toList())
+                + (identity.groups().size() > 20 ? " (and " + (identity.groups().size() - 20) + " more)" : "");
     }
 }

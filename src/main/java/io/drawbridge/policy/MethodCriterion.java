@@ -65,4 +65,14 @@ final class MethodCriterion implements Criterion {
     public String requirement() {
         return requirement;
     }
+
+    @Override
+    public String words() {
+        return "the methods " + Criterion.either(java.util.List.of(methods));
+    }
+
+    @Override
+    public String have(RequestFacts request, Identity identity) {
+        return "this request is a " + request.method();
+    }
 }

@@ -38,6 +38,16 @@ final class PathCriterion implements Criterion {
     }
 
     @Override
+    public String words() {
+        return "the paths " + Criterion.either(java.util.Arrays.stream(patterns).map(PathPattern::toString).toList());
+    }
+
+    @Override
+    public String have(RequestFacts request, Identity identity) {
+        return "you asked for " + request.path();
+    }
+
+    @Override
     public String toString() {
         return Arrays.toString(patterns);
     }

@@ -54,6 +54,11 @@ public final class PolicyCompiler {
         if (!ENFORCE.equals(config.mode()) && !AUDIT_ONLY.equals(config.mode())) {
             counted.add(field + ".mode", "unknown mode '" + config.mode() + "'; use enforce (the default) or audit-only");
         }
+        Explain explain = Explain.parse(config.explain());
+        if (explain == null) {
+            counted.add(field + ".explain", "unknown level '" + config.explain() + "'; use none, requirement (the"
+                    + " default) or full");
+        }
         boolean isPublic = Boolean.TRUE.equals(config.isPublic());
         if (isPublic && (!config.allow().isEmpty() || !config.deny().isEmpty())) {
             counted.add(field + ".public", "a public policy lets everyone in without signing in, so it cannot have"
@@ -62,10 +67,21 @@ public final class PolicyCompiler {
         Map<String, String> names = new HashMap<>();
         List<Rule> allow = rules("allow", config.allow(), name, enforced, field, names, counted);
         List<Rule> deny = rules("deny", config.deny(), name, enforced, field, names, counted);
+        RateLimit limit = null;
+        if (config.limits() != null) {
+            try {
+                limit = RateLimit.parse(config.limits().perUser(), config.limits().burst());
+            } catch (IllegalArgumentException e) {
+                counted.add(field + (e.getMessage().startsWith("burst") ? ".limits.burst" : ".limits.perUser"),
+                        e.getMessage());
+            }
+        }
         if (found[0] > 0) {
             return RoutePolicy.NONE;
         }
-        return isPublic ? RoutePolicy.open(name, enforced) : RoutePolicy.of(name, enforced, allow, deny);
+        RoutePolicy policy = isPublic ? RoutePolicy.open(name, enforced)
+                : RoutePolicy.of(name, enforced, allow, deny, explain);
+        return limit == null ? policy : policy.limitedTo(limit);
     }
 
     private static List<Rule> rules(String kind, List<RuleConfig> configs, String policy, boolean enforced,
@@ -97,8 +113,8 @@ public final class PolicyCompiler {
     private static Rule rule(String name, boolean deny, RuleConfig config, String policy, boolean enforced,
                              String field, Problems problems) {
         if (config.groups().isEmpty() && config.users().isEmpty() && config.emails().isEmpty()
-                && config.claims().isEmpty() && config.methods().isEmpty() && config.paths().isEmpty()
-                && config.mcpMethods().isEmpty() && config.mcpTools().isEmpty()) {
+                && config.claims().isEmpty() && config.scopes().isEmpty() && config.methods().isEmpty()
+                && config.paths().isEmpty() && config.mcpMethods().isEmpty() && config.mcpTools().isEmpty()) {
             problems.add(field, "names no criterion, so it would " + (deny ? "deny" : "allow") + " every request;"
                     + " say whom it is for, e.g. users: [\"*\"] for any signed-in caller");
             return null;
@@ -110,6 +126,8 @@ public final class PolicyCompiler {
         for (var claim : new TreeMap<>(config.claims()).entrySet()) {
             valid &= add(criteria, claim.getKey(), claim.getValue(), field + ".claims", problems);
         }
+        valid &= add(criteria, config.scopes(), field + ".scopes", problems,
+                (values, at, reported) -> ScopeCriterion.compile(ScopeCriterion.CLAIMS, values, at, reported));
         valid &= add(criteria, config.methods(), field + ".methods", problems, MethodCriterion::compile);
         valid &= add(criteria, config.paths(), field + ".paths", problems, PolicyCompiler::paths);
         valid &= add(criteria, config.mcpMethods(), field + ".mcpMethods", problems,
@@ -146,6 +164,14 @@ public final class PolicyCompiler {
         }
         if (!clean(values, field + "." + claim, problems)) {
             return false;
+        }
+        if (ScopeCriterion.CLAIMS.contains(claim)) { // a set of scopes, not one string (RFC 6749 §3.3)
+            Criterion scopes = ScopeCriterion.compile(List.of(claim), values, field + "." + claim, problems);
+            if (scopes == null) {
+                return false;
+            }
+            criteria.add(scopes);
+            return true;
         }
         criteria.add(new ClaimCriterion(claim, values));
         return true;

@@ -9,6 +9,7 @@ public enum Reason {
     RULE_MATCHED("rule-matched"),
     PUBLIC_ROUTE("public-route"),
     AUDIT_ONLY("audit-only"),
+    CORS_PREFLIGHT("cors-preflight"),
 
     // authentication
     TOKEN_MISSING("token-missing"),
@@ -23,6 +24,17 @@ public enum Reason {
     AUDIENCE_MISMATCH("audience-mismatch"),
     CLAIM_MISSING("claim-missing"),
     TOKEN_INVALID("token-invalid"),
+    /** The token is valid for longer than its issuer's {@code maxTokenLifetime} (an {@code exp} far away). */
+    TOKEN_LIFETIME_EXCEEDED("token-lifetime-exceeded"),
+    /** The token names several audiences and its {@code azp} is none of the gateway's audiences or parties. */
+    AZP_NOT_ALLOWED("azp-not-allowed"),
+    /**
+     * A segment of the token is not canonical base64url (RFC 7515 §2): the standard alphabet, padding, or
+     * non-zero trailing bits; one token must have one spelling, for the verified-token cache and deny lists.
+     */
+    TOKEN_NONCANONICAL("token-noncanonical"),
+    /** The key that would verify the token is too weak (RSA below 2048 bits, an EC curve off the allow-list). */
+    KEY_TOO_WEAK("key-too-weak"),
     ISSUER_UNAVAILABLE("issuer-unavailable"),
     /** A browser without a session was sent to the issuer's login page. */
     LOGIN_REQUIRED("login-required"),
@@ -43,9 +55,16 @@ public enum Reason {
     USER_NOT_ALLOWED("user-not-allowed"),
     EMAIL_NOT_ALLOWED("email-not-allowed"),
     CLAIM_MISMATCH("claim-mismatch"),
+    /** The token grants none of the scopes the rule asks for (answered with RFC 6750's insufficient_scope). */
+    SCOPE_MISSING("scope-missing"),
     METHOD_NOT_ALLOWED("method-not-allowed"),
     PATH_NOT_ALLOWED("path-not-allowed"),
     NOT_AUTHENTICATED("not-authenticated"),
+    /**
+     * The caller's user name, e-mail or a group cannot be sent to the upstream exactly in its identity header,
+     * and that header is set to refuse such values ({@code identityHeaders.encoding}).
+     */
+    IDENTITY_UNREPRESENTABLE("identity-unrepresentable"),
 
     // enrichment
     /** The catalog did not answer (down, slow, malformed) and no last-known-good answer is recent enough. */
@@ -65,6 +84,8 @@ public enum Reason {
     UPSTREAM_UNREACHABLE("upstream-unreachable"),
     UPSTREAM_TIMEOUT("upstream-timeout"),
     UPSTREAM_RESET("upstream-reset"),
+    /** The upstream's response head cannot be passed on: a status outside 100-599, a control in a header value. */
+    UPSTREAM_INVALID("upstream-invalid"),
     UPSTREAM_UNAVAILABLE("upstream-unavailable"),
     CLIENT_ABORTED("client-aborted"),
     /** The audit sink was behind or failing and {@code audit.whenBehind} is {@code refuse}. */
@@ -73,6 +94,11 @@ public enum Reason {
     CLIENT_TIMEOUT("client-timeout"),
     /** Over TLS, the request names another host than the server name (SNI) the connection was opened for. */
     MISDIRECTED_REQUEST("misdirected-request"),
+    /** A decision endpoint ({@code drawbridge:decide}) was asked by a peer outside {@code server.trustedProxies}. */
+    UNTRUSTED_FRONT("untrusted-front"),
+    // front-door features (cors, rate limits)
+    CORS_REFUSED("cors-refused"),
+    RATE_LIMITED("rate-limited"),
     INTERNAL_ERROR("internal-error"),
 
     // MCP routes (the Model Context Protocol)

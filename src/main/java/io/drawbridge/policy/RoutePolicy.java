@@ -11,7 +11,7 @@ public final class RoutePolicy {
 
     /** No policy: every request is denied, enforced. */
     public static final RoutePolicy NONE = new RoutePolicy(null, false, true, List.of(), List.of(),
-            Decision.deny(Reason.NO_POLICY, null, null, "no policy for this route"));
+            Decision.deny(Reason.NO_POLICY, null, null, "no policy for this route"), Explain.REQUIREMENT, null);
 
     private final String name;
     private final boolean isPublic;
@@ -21,10 +21,14 @@ public final class RoutePolicy {
     final Decision fixed; // when set, the decision for every request: public policies and NONE
     final Decision notAuthenticated;
     final Decision noRuleMatched;
+    private final Explain explain;
+    private final RateLimit limit;
 
     private RoutePolicy(String name, boolean isPublic, boolean enforced, List<Rule> allow, List<Rule> deny,
-                        Decision fixed) {
+                        Decision fixed, Explain explain, RateLimit limit) {
         this.name = name;
+        this.explain = explain;
+        this.limit = limit;
         this.isPublic = isPublic;
         this.enforced = enforced;
         this.allow = allow.toArray(Rule[]::new);
@@ -40,11 +44,30 @@ public final class RoutePolicy {
 
     static RoutePolicy open(String name, boolean enforced) {
         return new RoutePolicy(name, true, enforced, List.of(), List.of(),
-                new Decision(true, Reason.PUBLIC_ROUTE, name, null, null, enforced));
+                new Decision(true, Reason.PUBLIC_ROUTE, name, null, null, enforced), Explain.REQUIREMENT, null);
     }
 
     static RoutePolicy of(String name, boolean enforced, List<Rule> allow, List<Rule> deny) {
-        return new RoutePolicy(name, false, enforced, allow, deny, null);
+        return of(name, enforced, allow, deny, Explain.REQUIREMENT);
+    }
+
+    static RoutePolicy of(String name, boolean enforced, List<Rule> allow, List<Rule> deny, Explain explain) {
+        return new RoutePolicy(name, false, enforced, allow, deny, null, explain, null);
+    }
+
+    /** The same policy with a rate limit per caller. */
+    RoutePolicy limitedTo(RateLimit rateLimit) {
+        return new RoutePolicy(name, isPublic, enforced, List.of(allow), List.of(deny), fixed, explain, rateLimit);
+    }
+
+    /** How often one caller may pass, or {@code null} for no limit. */
+    public RateLimit limit() {
+        return limit;
+    }
+
+    /** How much a refused caller is told ({@code explain: none | requirement | full}). */
+    public Explain explain() {
+        return explain;
     }
 
     /** The policy's name in configuration, or {@code null} for {@link #NONE}. */
@@ -73,6 +96,6 @@ public final class RoutePolicy {
     @Override
     public String toString() {
         return this == NONE ? "RoutePolicy.NONE" : "RoutePolicy[" + name + (isPublic ? ", public" : "")
-                + (enforced ? "" : ", audit-only") + ", allow=" + allowRules() + ", deny=" + denyRules() + "]";
+                + (enforced ? "" : ", audit-only") + (limit == null ? "" : ", limit " + limit) + ", allow=" + allowRules() + ", deny=" + denyRules() + "]";
     }
 }

@@ -24,13 +24,19 @@ public final class Rule {
                 ? new Decision(false, Reason.DENY_RULE_MATCHED, policy, name, "deny rule " + name + " matched", enforced)
                 : new Decision(true, Reason.RULE_MATCHED, policy, name, null, enforced);
         this.failures = Stream.of(this.criteria)
-                .map(c -> new Decision(false, c.failure(), policy, null, name + " requires " + c.requirement(), enforced))
+                .map(c -> new Decision(false, c.failure(), policy, null, name + " requires " + c.requirement(), enforced,
+                        c instanceof ScopeCriterion scope ? scope.scopes() : List.of()))
                 .toArray(Decision[]::new);
     }
 
     /** The configured name, or {@code allow[0]}, {@code deny[1]}, ... */
     public String name() {
         return name;
+    }
+
+    /** The compiled criteria, in the order they are tested; for explanations. */
+    List<Criterion> criteria() {
+        return List.of(criteria);
     }
 
     boolean matches(RequestFacts request, Identity identity) {

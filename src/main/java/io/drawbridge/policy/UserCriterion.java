@@ -49,4 +49,14 @@ final class UserCriterion implements Criterion {
     public String requirement() {
         return requirement;
     }
+
+    @Override
+    public String words() {
+        return anyone ? "any signed-in user" : "the users " + Criterion.either(users);
+    }
+
+    @Override
+    public String have(RequestFacts request, Identity identity) {
+        return "you are signed in as " + identity.user();
+    }
 }

@@ -48,9 +48,13 @@ public final class AssertionSigner {
     private final ECDSASigner signer;
     private final Duration lifetime;
     private final Clock clock;
-    private final Cache<String, Signed> cache;
+    private final Cache<Key, Signed> cache;
 
     private record Signed(String jwt, Instant renewAt) {
+    }
+
+    private record Key(String issuer, String subject, String audience, String user, String email,
+                       List<String> groups) {
     }
 
     /**
@@ -87,8 +91,9 @@ public final class AssertionSigner {
 
     /** The assertion for this caller on this route: cached, renewed when less than a fifth of its life is left. */
     public String assertionFor(Identity identity, String audience) {
-        String cacheKey = identity.issuer() + '\u0000' + identity.subject() + '\u0000' + audience + '\u0000'
-                + identity.user() + '\u0000' + identity.email() + '\u0000' + String.join(",", identity.groups());
+        // A record, not a joined string: groups [a,b] and [a, b] must never share an assertion.
+        var cacheKey = new Key(identity.issuer(), identity.subject(), audience, identity.user(), identity.email(),
+                List.copyOf(identity.groups()));
         Instant now = clock.instant();
         Signed signed = cache.getIfPresent(cacheKey);
         if (signed == null || !now.isBefore(signed.renewAt())) {

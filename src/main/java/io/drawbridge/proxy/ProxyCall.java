@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -69,6 +71,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
     private boolean terminal;
     private String upgrade;
     private boolean tunnel;
+    private ResponseCompression compression;
 
     ProxyCall(ClientRequest client, Exchange exchange, AsyncCallback callback, UpstreamTarget target,
               ProxyOptions options, UpstreamClient upstreams, HttpRequest requestHead, byte[] fixedBody) {
@@ -90,13 +93,14 @@ final class ProxyCall implements BodySink, StreamingResponse {
 
     private void connect() {
         attempts++;
-        upstreams.acquire(loop, target, options.connectTimeout(), this::connected, this::connectFailed);
+        upstreams.acquire(loop, target, options.tls(), options.connectTimeout(), this::connected,
+                this::connectFailed);
     }
 
     private void connected(Channel channel, boolean pooled) {
         if (terminal || routeResumed) {
             if (pooled) {
-                upstreams.release(target, channel);
+                upstreams.release(target, options.tls(), channel);
             } else {
                 channel.close();
             }
@@ -171,7 +175,13 @@ final class ProxyCall implements BodySink, StreamingResponse {
     void onUpstream(HttpObject msg) {
         if (msg.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
-            broken(new UpstreamFailure(Reason.UPSTREAM_RESET, "malformed or truncated response from "
+            // a head that is not HTTP or has bad header syntax is invalid; one cut short or too long, reset
+            boolean invalidHead = msg instanceof HttpResponse
+                    && !(msg.decoderResult().cause() instanceof io.netty.handler.codec.TooLongFrameException)
+                    && !(msg.decoderResult().cause() instanceof io.netty.handler.codec.PrematureChannelClosureException);
+            broken(invalidHead
+                    ? new UpstreamFailure(Reason.UPSTREAM_INVALID, "malformed response head from " + target.origin())
+                    : new UpstreamFailure(Reason.UPSTREAM_RESET, "malformed or truncated response from "
                     + target.origin()));
             return;
         }
@@ -204,6 +214,11 @@ final class ProxyCall implements BodySink, StreamingResponse {
             skipInterimLast = true; // interim responses are the gateway's business, not the client's
             return;
         }
+        String invalid = UpstreamAnswer.problem(response);
+        if (invalid != null) {
+            fail(new UpstreamFailure(Reason.UPSTREAM_INVALID, invalid + " from " + target.origin()));
+            return;
+        }
         cancelTimer();
         headReceived = true;
         responseKeepAlive = HttpUtil.isKeepAlive(response);
@@ -221,8 +236,16 @@ final class ProxyCall implements BodySink, StreamingResponse {
             earlyResponse = true; // the upstream answered before the body was sent: the rest is not needed
             client.discardBody();
         }
+        if (options.compress() && upgrade == null) {
+            compression = ResponseCompression.start(client.head().method(), client.head().headers(), code,
+                    response.headers());
+        }
         Message message = exchange.getMessage();
         message.getHeaders().clear();
+        List<String> planted = UpstreamAnswer.removeOwnCookies(response.headers(), options.ownCookie());
+        if (!planted.isEmpty()) {
+            exchange.setProperty(ExchangeKeys.UPSTREAM_COOKIES_REMOVED, planted);
+        }
         ResponseHeaders.copy(response.headers(), message.getHeaders());
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, code);
         message.setBody(this);
@@ -277,6 +300,11 @@ final class ProxyCall implements BodySink, StreamingResponse {
 
     private void forward(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
+        if (compression != null) {
+            content = last ? new DefaultLastHttpContent(compression.finish(content.content()),
+                    ((LastHttpContent) content).trailingHeaders())
+                    : new DefaultHttpContent(compression.encode(content.content()));
+        }
         client.countOut(content.content().readableBytes());
         if (last) {
             responseComplete = true;
@@ -458,7 +486,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
         }
         if (responseKeepAlive && requestComplete && !earlyResponse && !tunnel) {
             channel.config().setAutoRead(true); // an idle pooled connection must still notice being closed
-            upstreams.release(target, channel);
+            upstreams.release(target, options.tls(), channel);
         } else {
             UpstreamHandler.of(channel).unbind();
             channel.close();
@@ -488,6 +516,9 @@ final class ProxyCall implements BodySink, StreamingResponse {
         Object next;
         while ((next = pending.poll()) != null) {
             ReferenceCountUtil.release(next);
+        }
+        if (compression != null) {
+            compression.abandon(); // a no-op once the stream ended cleanly
         }
     }
 

@@ -34,7 +34,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
             "x-request-id");
 
     private final Upstream upstream;
-    private final ProxyOptions options;
+    private ProxyOptions options;
     private final boolean stripPrefix;
     private final String rewritePrefix;
     private final boolean preserveHost;
@@ -53,10 +53,23 @@ public final class ProxyStep extends AsyncProcessorSupport {
         this.preserveHost = preserveHost;
         this.options = new ProxyOptions(
                 connectTimeout != null ? connectTimeout : upstreams.defaults().connectTimeout(),
-                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout());
+                responseTimeout != null ? responseTimeout : upstreams.defaults().responseTimeout(),
+                ProxyOptions.DEFAULT_COOKIE, null, false);
         this.upstreams = upstreams;
         this.identityHeaders = identityHeaders;
         this.assertions = assertions;
+    }
+
+    /** Talks TLS to the upstream with these named settings (CA bundle, client certificate, server name). */
+    public ProxyStep usingTls(UpstreamTls tls) {
+        this.options = options.withTls(tls);
+        return this;
+    }
+
+    /** Gzips responses worth it for clients that accept it ({@link ResponseCompression}). */
+    public ProxyStep compressing(boolean compress) {
+        this.options = options.withCompression(compress);
+        return this;
     }
 
     /**
@@ -65,6 +78,12 @@ public final class ProxyStep extends AsyncProcessorSupport {
      */
     public ProxyStep hidingCookies(java.util.function.UnaryOperator<Object> filter) {
         this.cookieFilter = filter;
+        return this;
+    }
+
+    /** The gateway's session cookie name, whose upstream {@code Set-Cookie}s (and its parts') are removed. */
+    public ProxyStep ownCookie(String name) {
+        this.options = options.withOwnCookie(name);
         return this;
     }
 
@@ -84,6 +103,11 @@ public final class ProxyStep extends AsyncProcessorSupport {
         if (decision == null || !decision.proceeds()) {
             exchange.setException(new AccessDenied(decision != null ? decision
                     : Decision.deny(Reason.NO_POLICY, null, null, "the route proxies without an authorize step")));
+            callback.done(true);
+            return true;
+        }
+        if (Boolean.TRUE.equals(exchange.getProperty(ExchangeKeys.DECIDE_ONLY))) {
+            answerFront(exchange);
             callback.done(true);
             return true;
         }
@@ -108,6 +132,29 @@ public final class ProxyStep extends AsyncProcessorSupport {
             exchange.setException(e);
             callback.done(false);
         }
+    }
+
+    /**
+     * For a front's decision request ({@code drawbridge:decide}): 200 with what the upstream would have been told
+     * about the caller, the identity headers and the assertion, for the front to set on the request it passes on.
+     * An {@code Authorization} a step set (forwardToken) stays; the client's own is never echoed.
+     */
+    private void answerFront(Exchange exchange) {
+        HttpHeaders answer = new DefaultHttpHeaders();
+        Identity identity = exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class);
+        identityHeaders.apply(identity, answer);
+        if (identity != null && assertions != null) {
+            answer.set(AssertionSigner.HEADER, assertions.assertionFor(identity,
+                    exchange.getProperty(ExchangeKeys.ROUTE_ID, String.class)));
+        }
+        var message = exchange.getMessage();
+        message.getHeaders().keySet().removeIf(name -> !name.equalsIgnoreCase("Authorization"));
+        for (Map.Entry<String, String> header : answer) {
+            message.setHeader(header.getKey(), header.getValue());
+        }
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        message.setBody(null);
+        exchange.setProperty(ExchangeKeys.FRONT_ANSWERED, Boolean.TRUE);
     }
 
     /** A body the route put on the message replaces the client's (streamed) one. */

@@ -11,8 +11,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.time.Duration;
@@ -21,9 +19,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 
 /**
  * Connections to upstreams: opened on the event loop of the client connection they serve, kept alive and pooled
@@ -37,6 +32,7 @@ public final class UpstreamClient {
     private final EventLoops loops;
     private final UpstreamDefaults defaults;
     private final SslContext tls;
+    private final Map<String, UpstreamTls> named;
     private final FastThreadLocal<Map<String, ArrayDeque<Channel>>> idle = new FastThreadLocal<>() {
         @Override
         protected Map<String, ArrayDeque<Channel>> initialValue() {
@@ -44,14 +40,21 @@ public final class UpstreamClient {
         }
     };
 
+    /**
+     * @throws UpstreamTls.Unusable when named TLS settings cannot be used, naming the setting and the file
+     */
     public UpstreamClient(EventLoops loops, UpstreamDefaults defaults) {
         this.loops = loops;
         this.defaults = defaults;
-        try {
-            this.tls = SslContextBuilder.forClient().build(); // the JDK's trust store; host names verified below
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot set up TLS for upstreams", e);
-        }
+        this.tls = UpstreamTls.defaultContext(); // the JDK's trust store; host names verified on every connection
+        Map<String, UpstreamTls> settings = new HashMap<>();
+        defaults.tls().forEach((name, config) -> settings.put(name, new UpstreamTls(name, config)));
+        this.named = Map.copyOf(settings);
+    }
+
+    /** The named TLS settings, or {@code null} when there are none by that name. */
+    public UpstreamTls tls(String name) {
+        return named.get(name);
     }
 
     public UpstreamDefaults defaults() {
@@ -62,9 +65,10 @@ public final class UpstreamClient {
      * Hands {@code connected} a connection to {@code target} on {@code loop}: a pooled one (second argument
      * {@code true}) or a new one, or the connection failure.
      */
-    void acquire(EventLoop loop, UpstreamTarget target, Duration connectTimeout,
+    void acquire(EventLoop loop, UpstreamTarget target, UpstreamTls settings, Duration connectTimeout,
                  BiConsumer<Channel, Boolean> connected, java.util.function.Consumer<Throwable> failed) {
-        ArrayDeque<Channel> pool = idle.get().get(target.origin());
+        String poolKey = poolKey(target, settings);
+        ArrayDeque<Channel> pool = idle.get().get(poolKey);
         if (pool != null) {
             Channel channel;
             while ((channel = pool.pollFirst()) != null) {
@@ -85,11 +89,9 @@ public final class UpstreamClient {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (target.secure()) {
-                            SSLEngine engine = tls.newEngine(ch.alloc(), target.host(), target.port());
-                            SSLParameters params = engine.getSSLParameters();
-                            params.setEndpointIdentificationAlgorithm("HTTPS");
-                            engine.setSSLParameters(params);
-                            ch.pipeline().addLast("tls", new SslHandler(engine));
+                            ch.pipeline().addLast("tls", settings != null
+                                    ? settings.handler(ch.alloc(), target.host(), target.port())
+                                    : UpstreamTls.handler(tls, target.host(), target.port(), ch.alloc()));
                         }
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, defaults.idleTimeout().toMillis(),
@@ -103,7 +105,7 @@ public final class UpstreamClient {
             if (f.isSuccess()) {
                 Channel channel = future.channel();
                 channel.closeFuture().addListener(c -> {
-                    ArrayDeque<Channel> p = idle.get().get(target.origin());
+                    ArrayDeque<Channel> p = idle.get().get(poolKey);
                     if (p != null) {
                         p.remove(channel);
                     }
@@ -115,13 +117,19 @@ public final class UpstreamClient {
         });
     }
 
+    /** Connections are pooled per origin and TLS settings: a connection made with one client certificate is never
+     * handed to a route that names another. */
+    private static String poolKey(UpstreamTarget target, UpstreamTls settings) {
+        return settings == null ? target.origin() : target.origin() + " tls=" + settings.name();
+    }
+
     /** Returns a connection whose exchange completed cleanly; called on its event loop. */
-    void release(UpstreamTarget target, Channel channel) {
+    void release(UpstreamTarget target, UpstreamTls settings, Channel channel) {
         if (!channel.isActive()) {
             return;
         }
         Map<String, ArrayDeque<Channel>> pools = idle.get();
-        ArrayDeque<Channel> pool = pools.computeIfAbsent(target.origin(), k -> new ArrayDeque<>());
+        ArrayDeque<Channel> pool = pools.computeIfAbsent(poolKey(target, settings), k -> new ArrayDeque<>());
         if (pool.size() >= defaults.maxIdlePerHost()) {
             channel.close();
             return;

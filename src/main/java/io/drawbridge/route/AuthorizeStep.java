@@ -1,13 +1,17 @@
 package io.drawbridge.route;
 
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.edge.ClientRequest;
 import io.drawbridge.edge.McpRequest;
 import io.drawbridge.identity.Identity;
+import io.drawbridge.limit.RateLimited;
+import io.drawbridge.limit.RateLimiter;
 import io.drawbridge.policy.McpCall;
 import io.drawbridge.policy.AccessDenied;
 import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.policy.PolicyEvaluator;
+import io.drawbridge.policy.RateLimit;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
 import java.util.function.Supplier;
@@ -16,7 +20,8 @@ import org.apache.camel.Processor;
 
 /**
  * The route step that applies a policy ({@code drawbridge:authorize?policy=name}); without a name, the policy
- * named like the route. No policy found means deny: a route nobody wrote a policy for lets nobody in.
+ * named like the route. No policy found means deny: a route nobody wrote a policy for lets nobody in. A request
+ * the policy lets in is then counted against the policy's rate limit, if it has one.
  */
 public final class AuthorizeStep implements Processor {
 
@@ -24,11 +29,13 @@ public final class AuthorizeStep implements Processor {
     private final Supplier<Policies> policies;
 
     private final RoutePolicy fixed;
+    private final RateLimiter limits;
 
-    public AuthorizeStep(String policyName, Supplier<Policies> policies) {
+    public AuthorizeStep(String policyName, Supplier<Policies> policies, RateLimiter limits) {
         this.policyName = policyName;
         this.policies = policies;
         this.fixed = null;
+        this.limits = limits;
     }
 
     /** A step with its own policy, for routes the gateway builds itself (catalog-declared routes). */
@@ -36,6 +43,7 @@ public final class AuthorizeStep implements Processor {
         this.policyName = policy.name();
         this.policies = null;
         this.fixed = policy;
+        this.limits = null;
     }
 
     @Override
@@ -54,9 +62,28 @@ public final class AuthorizeStep implements Processor {
             exchange.setProperty(ExchangeKeys.MCP_CALL_REFUSED, !decision.allowed() && admitted(policy, facts, identity));
         }
         exchange.setProperty(ExchangeKeys.DECISION, decision);
+        exchange.setProperty(ExchangeKeys.POLICY, policy);
         if (!decision.proceeds()) {
             exchange.setException(new AccessDenied(decision));
+            return;
         }
+        RateLimit limit = policy.limit();
+        if (limit != null && limits != null && policy.enforced()) {
+            try {
+                limits.take(exchange.getFromRouteId(), caller(identity, exchange), limit);
+            } catch (RateLimited refused) {
+                exchange.setException(refused);
+            }
+        }
+    }
+
+    /** Who is counted: the subject per issuer, or for anonymous callers of a public route, their address. */
+    private static String caller(Identity identity, Exchange exchange) {
+        if (identity != null) {
+            return "sub:" + identity.issuer() + " " + identity.subject();
+        }
+        ClientRequest request = exchange.getProperty(ExchangeKeys.CLIENT_REQUEST, ClientRequest.class);
+        return "ip:" + (request == null ? "unknown" : request.clientIp());
     }
 
     /** A batch is judged call by call, and the first call denied decides: one forbidden call refuses them all. */

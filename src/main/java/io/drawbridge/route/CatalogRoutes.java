@@ -99,6 +99,9 @@ public final class CatalogRoutes implements AutoCloseable {
         Map<String, String> refusals = new LinkedHashMap<>();
         Map<String, RouteDeclaration> wanted = new LinkedHashMap<>();
         for (RoutedEntity entity : entities) {
+            if (!entity.declaresRoute()) {
+                continue; // only claims hand-written routes (drawbridge.io/routes), for their refusal pages
+            }
             try {
                 wanted.put(entity.ref(), RouteDeclaration.of(entity));
             } catch (RouteDeclaration.Invalid e) {

@@ -3,6 +3,7 @@ package io.drawbridge.route;
 import io.drawbridge.authn.TokenVerifier;
 import io.drawbridge.authn.session.BrowserLogin;
 import io.drawbridge.identity.RoleSource;
+import io.drawbridge.limit.RateLimiter;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.proxy.AssertionSigner;
 import io.drawbridge.proxy.IdentityHeaders;
@@ -22,6 +23,7 @@ import org.apache.camel.support.DefaultComponent;
  *   drawbridge:authenticate[?issuers=corp,partners&amp;forwardToken=false&amp;login=browser]
  *   drawbridge:enrich                  (roles from the catalog: group refs, parents included)
  *   drawbridge:authorize[?policy=name]
+ *   drawbridge:decide[?signIn=redirect|status]   (a front's decision endpoint: runs the route it asks about)
  *   drawbridge:proxy?upstream=http://host:port[/base] or k8s://service.namespace:port[/base][&amp;stripPrefix=true&amp;rewritePrefix=/x&amp;preserveHost=false
  *                     &amp;connectTimeout=2s&amp;responseTimeout=30s]
  * </pre>
@@ -31,14 +33,23 @@ public final class DrawbridgeComponent extends DefaultComponent {
     /** What the steps need from the rest of the gateway. */
     public record Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
                          Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
-                         AssertionSigner assertions, RoleSource roles, BrowserLogin login, ServiceDiscovery services) {
+                         AssertionSigner assertions, RoleSource roles, BrowserLogin login, ServiceDiscovery services,
+                         RateLimiter limits) {
+
+        /** Without rate limits' buckets of their own (a fresh set). */
+        public Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
+                      Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
+                      AssertionSigner assertions, RoleSource roles, BrowserLogin login, ServiceDiscovery services) {
+            this(issuers, issuerNames, authExecutor, policies, upstreams, identityHeaders, assertions, roles, login,
+                    services, new RateLimiter());
+        }
 
         /** Without browser sign-in or Kubernetes Services. */
         public Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
                       Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
                       AssertionSigner assertions, RoleSource roles) {
             this(issuers, issuerNames, authExecutor, policies, upstreams, identityHeaders, assertions, roles, null,
-                    null);
+                    null, new RateLimiter());
         }
     }
 
@@ -46,7 +57,9 @@ public final class DrawbridgeComponent extends DefaultComponent {
             "authenticate", Set.of("issuers", "forwardToken", "login", "audience"),
             "authorize", Set.of("policy"),
             "enrich", Set.of(),
-            "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "connectTimeout",
+            "decide", Set.of("signIn"),
+            "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "tls", "compress",
+                    "connectTimeout",
                     "responseTimeout"));
 
     private final Stages stages;
@@ -64,7 +77,7 @@ public final class DrawbridgeComponent extends DefaultComponent {
         Set<String> allowed = PARAMETERS.get(remaining);
         if (allowed == null) {
             throw new IllegalArgumentException("unknown drawbridge step '" + remaining
-                    + "' in " + uri + ": use authenticate, enrich, authorize or proxy");
+                    + "' in " + uri + ": use authenticate, enrich, authorize, proxy or decide");
         }
         for (String name : parameters.keySet()) {
             if (!allowed.contains(name)) {

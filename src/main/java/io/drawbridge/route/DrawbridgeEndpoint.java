@@ -6,6 +6,7 @@ import io.drawbridge.identity.EnrichStep;
 import io.drawbridge.proxy.ProxyStep;
 import io.drawbridge.proxy.ServiceAddress;
 import io.drawbridge.proxy.Upstream;
+import io.drawbridge.proxy.UpstreamTls;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -45,10 +46,21 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
     private String rewritePrefix;
     @UriParam(defaultValue = "false", description = "proxy: send the client's Host header instead of the upstream's")
     private boolean preserveHost;
+    @UriParam(description = "proxy: the named TLS settings (upstreams.tls.<name>: CA bundle, client certificate, "
+            + "server name) for an https upstream; default the JDK's trust store and the upstream's host name")
+    private String tls;
+    @UriParam(defaultValue = "false", description = "proxy: gzip text-like responses of 1 KiB or more for clients "
+            + "that accept it (off by default: compressing secrets beside reflected input invites BREACH)")
+    private boolean compress;
     @UriParam(description = "proxy: connect timeout, e.g. 2s; default from upstreams.connectTimeout")
     private String connectTimeout;
     @UriParam(description = "proxy: response timeout, e.g. 30s; default from upstreams.responseTimeout")
     private String responseTimeout;
+
+    @UriParam(defaultValue = "redirect", enums = "redirect,status", description = "decide: how a browser that must"
+            + " sign in is answered: redirect (302 to the sign-in page, for Caddy, Traefik and Envoy) or status (401"
+            + " with the sign-in page in Location, for nginx auth_request, which accepts only 2xx, 401 and 403)")
+    private String signIn = "redirect";
 
     private AsyncProcessor processor;
 
@@ -111,7 +123,8 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                     throw new IllegalArgumentException("drawbridge:authorize names unknown policy '" + policy
                             + "'; configured: " + stages.policies().get().names());
                 }
-                yield AsyncProcessorConverterHelper.convert(new AuthorizeStep(policy, stages.policies()));
+                yield AsyncProcessorConverterHelper.convert(new AuthorizeStep(policy, stages.policies(),
+                        stages.limits()));
             }
             case "proxy" -> {
                 if (upstream == null || upstream.isBlank()) {
@@ -123,7 +136,28 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                 var proxy = new ProxyStep(target, stripPrefix, rewritePrefix, preserveHost,
                         duration("connectTimeout", connectTimeout), duration("responseTimeout", responseTimeout),
                         stages.upstreams(), stages.identityHeaders(), stages.assertions());
-                yield stages.login() == null ? proxy : proxy.hidingCookies(stages.login().cookies()::withoutOurs);
+                proxy.compressing(compress);
+                if (tls != null) {
+                    UpstreamTls settings = stages.upstreams().tls(tls);
+                    if (settings == null) {
+                        throw new IllegalArgumentException("drawbridge:proxy names unknown TLS settings tls=" + tls
+                                + "; define them under upstreams.tls");
+                    }
+                    if (!upstream.startsWith("https://")) {
+                        throw new IllegalArgumentException("drawbridge:proxy tls=" + tls + " needs an https:// "
+                                + "upstream, not " + upstream);
+                    }
+                    proxy.usingTls(settings);
+                }
+                yield stages.login() == null ? proxy : proxy.hidingCookies(stages.login().cookies()::withoutOurs)
+                        .ownCookie(stages.login().cookies().name());
+            }
+            case "decide" -> {
+                if (!signIn.equals("redirect") && !signIn.equals("status")) {
+                    throw new IllegalArgumentException("drawbridge:decide signIn must be redirect or status, not '"
+                            + signIn + "'");
+                }
+                yield new io.drawbridge.edge.DecideStep(signIn.equals("status"));
             }
             default -> throw new IllegalStateException(step);
         };
@@ -207,6 +241,22 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
         this.policy = policy;
     }
 
+    public boolean isCompress() {
+        return compress;
+    }
+
+    public void setCompress(boolean compress) {
+        this.compress = compress;
+    }
+
+    public String getTls() {
+        return tls;
+    }
+
+    public void setTls(String tls) {
+        this.tls = tls;
+    }
+
     public String getUpstream() {
         return upstream;
     }
@@ -245,6 +295,14 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
 
     public void setConnectTimeout(String connectTimeout) {
         this.connectTimeout = connectTimeout;
+    }
+
+    public String getSignIn() {
+        return signIn;
+    }
+
+    public void setSignIn(String signIn) {
+        this.signIn = signIn;
     }
 
     public String getResponseTimeout() {

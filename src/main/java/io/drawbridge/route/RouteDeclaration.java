@@ -98,7 +98,7 @@ public record RouteDeclaration(String entity, String routeId, String path, Strin
         if (allowed.isEmpty()) {
             throw new Invalid("drawbridge.io/allow names no one");
         }
-        String id = "catalog-" + entity.ref().replaceAll("[^a-z0-9-]+", "-");
+        String id = routeIdOf(entity.ref());
         McpTools tools = RoutedEntity.MCP_SERVER.equals(entity.type()) ? mcpTools(entity) : null;
         if (tools == null && a.containsKey(MCP_TOOLS)) {
             throw new Invalid(MCP_TOOLS + " is only for entities of spec.type " + RoutedEntity.MCP_SERVER);
@@ -140,6 +140,11 @@ public record RouteDeclaration(String entity, String routeId, String path, Strin
         return new McpTools(List.copyOf(read), List.copyOf(owners), entity.owner());
     }
 
+    /** The Camel route id of the route an entity declares: {@code catalog-component-default-echo}. */
+    public static String routeIdOf(String entityRef) {
+        return "catalog-" + entityRef.replaceAll("[^a-z0-9-]+", "-");
+    }
+
     /** The policy: one allow rule naming the allowed refs, matched against the caller's catalog roles. */
     public RoutePolicy policy() {
         List<PolicyConfig.RuleConfig> rules = new ArrayList<>();
@@ -150,11 +155,11 @@ public record RouteDeclaration(String entity, String routeId, String path, Strin
             // both rules admit their callers to discovery; each lets them call only its own tools
             if (!mcp.read().isEmpty()) {
                 rules.add(new PolicyConfig.RuleConfig("catalog " + entity + " read", List.copyOf(allowed), null, null,
-                        null, null, null, null, mcp.read()));
+                        null, null, null, null, null, mcp.read()));
             }
             if (!mcp.owners().isEmpty()) {
                 rules.add(new PolicyConfig.RuleConfig("catalog " + entity + " owners", List.of(mcp.owner()), null,
-                        null, null, null, null, null, mcp.owners()));
+                        null, null, null, null, null, null, mcp.owners()));
             }
         }
         String name = routeId;

@@ -108,7 +108,7 @@ class FailingDependenciesIT {
     static Stream<Arguments> failingUpstreams() {
         return Stream.of(
                 Arguments.of("reset", 502, "upstream-reset|upstream-unreachable"), // as the RST meets the connect
-                Arguments.of("garbage", 502, "upstream-reset"),
+                Arguments.of("garbage", 502, "upstream-invalid"),
                 Arguments.of("huge", 502, "upstream-reset"),
                 Arguments.of("stall", 504, "upstream-timeout"));
     }

@@ -183,6 +183,67 @@ class HeaderSpoofingIT {
         }
     }
 
+    // ---- by family: the names each product really sets ---------------------------------------------------------
+
+    /** Real header names per family (from each product's documentation), written independently of the strip list. */
+    static final Map<String, List<String>> FAMILY_EXAMPLES = Map.ofEntries(
+            Map.entry("Drawbridge", List.of("X-Drawbridge-Assertion", "X-Drawbridge-User")),
+            Map.entry("oauth2-proxy", List.of("X-Forwarded-User", "X-Forwarded-Groups", "X-Auth-Request-User",
+                    "X-Auth-Request-Groups", "X-Auth-Request-Access-Token", "X-Forwarded-Access-Token")),
+            Map.entry("Pomerium", List.of("X-Pomerium-Jwt-Assertion", "X-Pomerium-Claim-Email")),
+            Map.entry("Google IAP", List.of("X-Goog-Authenticated-User-Email", "X-Goog-IAP-JWT-Assertion")),
+            Map.entry("AWS ALB", List.of("X-Amzn-Oidc-Data", "X-Amzn-Oidc-Identity", "X-Amzn-Mtls-Clientcert",
+                    "X-Amzn-Mtls-Clientcert-Subject")),
+            Map.entry("Azure App Service", List.of("X-MS-CLIENT-PRINCIPAL", "X-MS-CLIENT-PRINCIPAL-NAME",
+                    "X-MS-TOKEN-AAD-ID-TOKEN")),
+            Map.entry("mod_auth_openidc", List.of("OIDC_CLAIM_email", "OIDC_access_token")),
+            Map.entry("remote-user conventions (Authelia, Kubernetes, Apache)", List.of("Remote-User",
+                    "Remote-Groups", "X-Remote-User", "X-Remote-Group", "X-Remote-Extra-Scopes",
+                    "X-Authenticated-Userid", "X-Authenticated-Groups")),
+            Map.entry("Grafana and Gitea auth proxy", List.of("X-WEBAUTH-USER", "X-WEBAUTH-EMAIL", "X-WEBAUTH-ROLE")),
+            Map.entry("Kong", List.of("X-Consumer-ID", "X-Consumer-Username", "X-Consumer-Groups",
+                    "X-Credential-Identifier", "X-Credential-Username", "X-Anonymous-Consumer", "X-Anonymous-Groups")),
+            Map.entry("authentik and Vouch", List.of("X-Authentik-Username", "X-Authentik-Groups", "X-Vouch-User")),
+            Map.entry("Traefik", List.of("X-Forwarded-Tls-Client-Cert", "X-Forwarded-Tls-Client-Cert-Info")),
+            Map.entry("Envoy and Istio", List.of("X-Forwarded-Client-Cert", "X-Envoy-Internal",
+                    "X-Envoy-Original-Dst-Host", "X-Envoy-Peer-Metadata", "X-Istio-Attributes")),
+            Map.entry("nginx and HAProxy client certificates", List.of("SSL_CLIENT_S_DN", "SSL_CLIENT_CERT",
+                    "X-SSL-Client-Cert", "X-SSL-Client-Verify", "X-SSL-Subject", "X-Client-Verify", "X-Client-DN",
+                    "X-Client-S-DN", "X-Client-Certificate", "Client-Cert", "Client-Cert-Chain")),
+            Map.entry("IIS, ARR and ASP.NET Core", List.of("X-ARR-ClientCert", "X-ARR-SSL", "MS-ASPNETCORE-CLIENTCERT",
+                    "MS-ASPNETCORE-TOKEN")),
+            Map.entry("Cloudflare", List.of("Cf-Access-Authenticated-User-Email", "Cf-Access-Jwt-Assertion",
+                    "Cf-Connecting-IP", "Cf-Client-Cert-Sha256", "Cf-Ipcountry")),
+            Map.entry("Akamai", List.of("Akamai-Origin-Hop", "Akamai-User-Risk", "X-Akamai-Edgescape",
+                    "True-Client-IP")),
+            Map.entry("Fastly", List.of("Fastly-Client-IP", "Fastly-SSL", "Fastly-Client-Cert")));
+
+    Stream<Arguments> families() {
+        return io.drawbridge.config.ForbiddenHeaderFamilies.FAMILIES.keySet().stream()
+                .map(family -> Arguments.of(family, FAMILY_EXAMPLES.get(family)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void noHeaderOfAFamilyReachesTheUpstreamInAnySpelling(String family, List<String> examples) {
+        assertThat(examples).as("examples for " + family).isNotNull();
+        StringBuilder lines = new StringBuilder();
+        for (String name : examples) {
+            for (String[] spelling : spellings(name)) {
+                lines.append(lines.length() == 0 ? "" : "\r\n").append(spelling[1]);
+            }
+        }
+        var seen = probe.get("/app/x", "Authorization: Bearer " + alice, lines.toString()).forwarded(200);
+        assertNothingFromTheClient(seen);
+        assertGatewayHeaders(seen, true);
+    }
+
+    @Test
+    void everyFamilyWithExamplesIsInTheStripList() {
+        assertThat(io.drawbridge.config.ForbiddenHeaderFamilies.FAMILIES.keySet())
+                .containsExactlyInAnyOrderElementsOf(FAMILY_EXAMPLES.keySet());
+    }
+
     // ---- Camel's own headers ---------------------------------------------------------------------------------
 
     Stream<Arguments> camelHeaders() {

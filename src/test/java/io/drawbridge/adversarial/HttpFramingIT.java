@@ -126,7 +126,7 @@ class HttpFramingIT {
             assertThat(outcome.status()).isEqualTo(400);
             assertThat(outcome.audit().path("decision").asText()).isEqualTo("error");
             assertThat(http.closedByServer()).as("connection closed after the refusal").isTrue();
-            assertThat(upstream.received().subList(before, upstream.received().size())).as("upstream").isEmpty();
+            assertThat(probe.receivedSince(before, outcome.response().header("X-Request-Id"))).as("upstream").isEmpty();
         }
     }
 
@@ -151,7 +151,7 @@ class HttpFramingIT {
             assertThat(first.status()).isEqualTo(200);
             assertThat(gateway.audit(first.header("X-Request-Id")).path("decision").asText()).isEqualTo("allow");
             assertThat(http.read().status()).isEqualTo(200);
-            var seen = upstream.received().subList(before, upstream.received().size());
+            var seen = probe.receivedSince(before, first.header("X-Request-Id"));
             assertThat(seen).extracting(TestUpstream.Received::uri).containsExactly("/x", "/next");
             assertThat(seen.get(0).names()).map(String::toLowerCase).doesNotContain("transfer_encoding");
         }
@@ -199,7 +199,7 @@ class HttpFramingIT {
         var audit = gateway.audit(response.header("X-Request-Id"));
         assertThat(audit.path("status").asInt()).isEqualTo(status);
         if (status != 413 || !name.startsWith("chunked")) {
-            assertThat(upstream.received().subList(before, upstream.received().size())).isEmpty();
+            assertThat(probe.receivedSince(before, response.header("X-Request-Id"))).isEmpty();
         }
     }
 
@@ -279,6 +279,66 @@ class HttpFramingIT {
         }
     }
 
+    // ---- one reading of each request --------------------------------------------------------------------------
+
+    static Stream<Arguments> headsServersReadDifferently() {
+        return Stream.of(
+                Arguments.of("identity header folded", "GET /app/x HTTP/1.1\r\nHost: 127.0.0.1\r\n@TOKEN@\r\n"
+                        + "X-Forwarded-User: alice\r\n admin-bob\r\n\r\n"),
+                Arguments.of("Authorization folded", "GET /app/x HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer\r\n"
+                        + " @JWT@\r\n\r\n"),
+                Arguments.of("folded with a tab", "GET /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: 1\r\n\t2\r\n\r\n"),
+                Arguments.of("Host folded", "GET /public/x HTTP/1.1\r\nHost:\r\n 127.0.0.1\r\n\r\n"),
+                Arguments.of("first header line folded", "GET /public/x HTTP/1.1\r\n X-A: 1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("method in lower case", "get /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("method in mixed case", "Get /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("delete in lower case", "delete /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("two spaces after the method", "GET  /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("two spaces before the version", "GET /public/x  HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("a tab after the method", "GET\t/public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("a tab before the version", "GET /public/x\tHTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("a space before the method", " GET /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("a space after the version", "GET /public/x HTTP/1.1 \r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("version in lower case", "GET /public/x http/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("version in mixed case", "GET /public/x Http/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                Arguments.of("Host port 0", "GET /public/x HTTP/1.1\r\nHost: 127.0.0.1:0\r\n\r\n"),
+                Arguments.of("absolute-form port 0", "GET http://127.0.0.1:0/public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("headsServersReadDifferently")
+    void aHeadServersReadDifferentlyIsRefusedNotRepaired(String name, String head) {
+        try (var http = new RawHttp(gateway.port())) {
+            int before = probe.upstreamCount();
+            http.send(head.replace("@TOKEN@", "Authorization: Bearer " + alice).replace("@JWT@", alice)
+                    + "GET /public/smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            var outcome = probe.outcome(http.read(), before);
+            assertThat(outcome.status()).isEqualTo(400);
+            assertThat(outcome.audit().path("decision").asText()).isEqualTo("error");
+            assertThat(outcome.audit().path("status").asInt()).isEqualTo(400);
+            assertThat(http.closedByServer()).as("connection closed after the refusal").isTrue();
+            assertThat(upstream.received().subList(before, upstream.received().size())).as("upstream").isEmpty();
+        }
+    }
+
+    @Test
+    void theStrictReadingStillServesOrdinaryRequestsAndPipelines() {
+        try (var http = new RawHttp(gateway.port())) {
+            int before = probe.upstreamCount();
+            http.send("\r\nGET /public/a HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nX-A: a b\r\n\r\n"
+                    + "POST /public/b HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\n x\n"
+                    + "GET /public/c HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+            assertThat(http.read().status()).isEqualTo(200);
+            assertThat(http.read().status()).isEqualTo(200);
+            assertThat(http.read().status()).isEqualTo(200);
+            assertThat(upstream.received().subList(before, upstream.received().size()))
+                    .extracting(TestUpstream.Received::method, TestUpstream.Received::uri)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("GET", "/a"),
+                            org.assertj.core.groups.Tuple.tuple("POST", "/b"),
+                            org.assertj.core.groups.Tuple.tuple("GET", "/c"));
+        }
+    }
+
     // ---- upgrades, methods, versions -------------------------------------------------------------------------
 
     static Stream<Arguments> upgrades() {
@@ -345,10 +405,12 @@ class HttpFramingIT {
             pipeline.append("X-Forwarded-User: mallory\r\n\r\n");
         }
         int before = probe.upstreamCount();
+        String firstId = null;
         try (var http = new RawHttp(gateway.port())) {
             http.send(pipeline.toString());
             for (int i = 0; i < tokens.length; i++) {
                 var outcome = probe.outcome(http.read(), probe.upstreamCount());
+                firstId = firstId != null ? firstId : outcome.response().header("X-Request-Id");
                 int expected = tokens[i] == alice ? 200 : tokens[i] == bob ? 403 : 401;
                 assertThat(outcome.status()).as("response " + i).isEqualTo(expected);
                 assertThat(outcome.audit().path("path").asText()).isEqualTo("/app/" + i);
@@ -356,9 +418,26 @@ class HttpFramingIT {
                         .isEqualTo(tokens[i] == alice ? "alice" : tokens[i] == bob ? "bob" : null);
             }
         }
-        var seen = upstream.received().subList(before, upstream.received().size());
+        // This case's own recording: under load a request of an earlier case once landed in it ("/x" first).
+        var seen = probe.receivedSince(before, firstId);
         assertThat(seen).extracting(TestUpstream.Received::uri).containsExactly("/0", "/3", "/5");
         assertThat(seen).allSatisfy(r -> assertThat(r.all("X-Forwarded-User")).containsExactly("alice"));
+    }
+
+    @Test
+    void aRequestOfAnEarlierCaseLandingLateIsNotTakenForThisCasesOwn() {
+        int before = probe.upstreamCount();
+        var outcome = probe.get("/public/mine");
+        String id = outcome.response().header("X-Request-Id");
+        String prefix = id.substring(0, id.lastIndexOf('-') + 1);
+        String earlier = prefix + Long.toString(Long.parseLong(id.substring(prefix.length()), 36) - 1, 36);
+        // as the gateway would forward a request it numbered, and answered, before this case began
+        RawHttp.exchange(upstream.port(), "GET /late HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: " + earlier
+                + "\r\nConnection: close\r\n\r\n");
+
+        assertThat(upstream.received().subList(before, upstream.received().size()))
+                .extracting(TestUpstream.Received::uri).containsExactly("/mine", "/late");
+        assertThat(probe.receivedSince(before, id)).extracting(TestUpstream.Received::uri).containsExactly("/mine");
     }
 
     private static List<RawHttp> concat(List<RawHttp> a, List<RawHttp> b) {

@@ -61,6 +61,7 @@ class ManagementSurfaceIT {
                   hawtio: true
                   username: ops
                   password: ${DRAWBRIDGE_TEST_MANAGEMENT_PASSWORD:-%s}
+                  allowedHosts: [drawbridge-management.ops.svc]
                 issuers:
                   - name: test
                     issuer: https://issuer.test
@@ -192,6 +193,79 @@ class ManagementSurfaceIT {
                 + "\r\n\r\n").status()).isEqualTo(200);
         assertThat(RawHttp.exchange(management, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close"
                 + "\r\n\r\n").text()).contains("# TYPE");
+    }
+
+    // ---- DNS rebinding: the port answers only its own names ---------------------------------------------------
+
+    static Stream<Arguments> reboundHosts() {
+        List<Arguments> cases = new java.util.ArrayList<>();
+        for (String host : List.of("evil.example.com", "evil.example.com:@PORT@", "127.0.0.1.nip.io:@PORT@",
+                "localtest.me:@PORT@", "localhost.evil.example.com", "EVIL.example.com.", "127.0.0.1.evil.test",
+                "0x7f.0.0.1", "2130706433", "drawbridge-management.ops.svc.evil.test")) {
+            for (String path : List.of("/health/live", "/metrics", "/jolokia/version", "/hawtio/")) {
+                cases.add(Arguments.of(host + " " + path, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"));
+            }
+        }
+        return cases.stream();
+    }
+
+    @Test
+    void anAbsoluteFormTargetNamingAnotherHostIsRefused() {
+        var response = RawHttp.exchange(management, "GET http://evil.example.com/metrics HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(response.status()).isIn(400, 421); // Jetty refuses the mismatch itself
+        assertThat(response.text()).doesNotContain("# TYPE");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reboundHosts")
+    void aRequestNamingAnotherHostIsRefusedAndAudited(String name, String head) {
+        String auth = "Authorization: Basic " + basic(USER, PASSWORD) + "\r\n";
+        var response = RawHttp.exchange(management, head.replace("@PORT@", String.valueOf(management)) + auth
+                + "Connection: close\r\n\r\n");
+        assertThat(response.status()).isEqualTo(421);
+        assertThat(response.text()).doesNotContain("\"agent\"", "UP", "# TYPE", "hawtio");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (System.currentTimeMillis() < deadline && gateway.auditRecords().stream()
+                .noneMatch(r -> r.path("route").asText().equals("management") && r.path("status").asInt() == 421)) {
+            Thread.onSpinWait();
+        }
+        assertThat(gateway.auditRecords()).filteredOn(r -> r.path("route").asText().equals("management"))
+                .anySatisfy(r -> {
+                    assertThat(r.path("decision").asText()).isEqualTo("deny");
+                    assertThat(r.path("reason").asText()).isEqualTo("misdirected-request");
+                    assertThat(r.path("status").asInt()).isEqualTo(421);
+                });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"127.0.0.1", "127.0.0.1:@PORT@", "localhost:@PORT@",
+            "LOCALHOST", "localhost.", "[::1]:@PORT@", "app.localhost:@PORT@", "drawbridge-management.ops.svc",
+            "10.1.2.3:@PORT@"})
+    void theListenersOwnNamesAndAddressesAreServed(String host) {
+        var response = RawHttp.exchange(management, "GET /health/live HTTP/1.1\r\nHost: "
+                + host.replace("@PORT@", String.valueOf(management)) + "\r\nConnection: close\r\n\r\n");
+        assertThat(response.status()).isEqualTo(200);
+    }
+
+    @Test
+    void withoutCredentialsJolokiaAndHawtioAreNotServedOutsideDevMode(@TempDir Path dir) {
+        try (var open = GatewayFixture.start(dir, """
+                management:
+                  port: 0
+                  hawtio: true
+                issuers: []
+                """, Map.of(), Map.of())) {
+            int port = open.gateway().managementPort();
+            for (String path : List.of("/jolokia/version", "/jolokia/read/java.lang:type=Runtime", "/hawtio/")) {
+                var response = RawHttp.exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Connection: close\r\n\r\n");
+                assertThat(response.status()).as(path).isEqualTo(404);
+                assertThat(response.text()).doesNotContain("\"agent\"", "\"value\"");
+            }
+            assertThat(RawHttp.exchange(port, "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close"
+                    + "\r\n\r\n").status()).isEqualTo(200);
+        }
     }
 
     @Test

@@ -128,7 +128,14 @@ class PathAttacksIT {
                 "/portal/admin...", "/portal/admin%2e", "/portal/admin%20", "/portal/admin.%20", "/portal/admin./users",
                 "/portal/admin%20/users", "portal/admin", "*", "http://127.0.0.1@evil.test/portal/admin",
                 "http://evil.test:99999/portal/admin", "http:///portal/admin", "ftp://127.0.0.1/portal/admin",
-                "//127.0.0.1/portal/admin/../x?%zz");
+                "//127.0.0.1/portal/admin/../x?%zz",
+                // Unicode compatibility forms that NFKC-normalizing upstreams read as "..", "." or "/"
+                "/portal/x/%E2%80%A5/admin", "/portal/x/%EF%BC%8E%EF%BC%8E/admin", "/portal/x%EF%BC%8F..%EF%BC%8Fadmin",
+                "/portal/x/%E2%80%A4%E2%80%A4/admin", "/portal/x/%EF%B9%92%EF%B9%92/admin", "/portal/admin%EF%BC%8E",
+                "/portal/x%EF%BC%BC..%EF%BC%BCadmin", "/portal/%E2%80%A6/admin", "/portal/admin%EF%BC%9Bx",
+                "/portal/admin%EF%BC%9Fx", "/portal/admin%EF%BC%83x", "/portal/admin%EF%BC%85",
+                // ports no two servers read alike
+                "http://127.0.0.1:0/portal/admin", "http://127.0.0.1:080/portal/admin");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -162,6 +169,7 @@ class PathAttacksIT {
                 Arguments.of("/portal/a//b///c/", "/a/b/c/", "/portal/a/b/c/"),
                 Arguments.of("/portal/%7Euser/%41", "/~user/A", "/portal/~user/A"),
                 Arguments.of("/portal/caf%c3%a9", "/caf%C3%A9", "/portal/caf%C3%A9"),
+                Arguments.of("/portal/%E6%97%A5%E6%9C%AC", "/%E6%97%A5%E6%9C%AC", "/portal/%E6%97%A5%E6%9C%AC"),
                 Arguments.of("/portal/a%20b", "/a%20b", "/portal/a%20b"),
                 Arguments.of("/portal/x?q=%2f..%2f&r=a;b", "/x?q=%2f..%2f&r=a;b", "/portal/x"),
                 Arguments.of("/portal/Admin", "/Admin", "/portal/Admin"),
@@ -263,7 +271,10 @@ class PathAttacksIT {
                 Arguments.of("empty", "Host: "),
                 Arguments.of("a bad port", "Host: admin.example.com:http"),
                 Arguments.of("an encoded dot", "Host: admin%2eexample.com"),
-                Arguments.of("a port out of range", "Host: admin.example.com:65536"));
+                Arguments.of("a port out of range", "Host: admin.example.com:65536"),
+                Arguments.of("port 0", "Host: admin.example.com:0"),
+                Arguments.of("port 00000", "Host: admin.example.com:00000"),
+                Arguments.of("a port with a leading zero", "Host: admin.example.com:080"));
     }
 
     @ParameterizedTest(name = "{0}")

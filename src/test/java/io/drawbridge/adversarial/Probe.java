@@ -77,9 +77,35 @@ final class Probe {
     }
 
     Outcome outcome(RawHttp.Response response, int upstreamBefore) {
-        JsonNode audit = gateway.audit(response.header("X-Request-Id"));
+        String requestId = response.header("X-Request-Id");
+        JsonNode audit = gateway.audit(requestId);
+        return new Outcome(response, receivedSince(upstreamBefore, requestId), audit);
+    }
+
+    /**
+     * What the upstream received since it had received {@code before} requests, for requests the gateway took
+     * from {@code firstId} on: this case's first request. The requests of earlier cases are left out, though one
+     * may still land now (answered already, a 413 say, while its upstream call was on its way): they were all
+     * numbered before {@code firstId}, since the gateway numbers requests as they come ({@code RequestIds}: a
+     * random prefix per gateway, then a counter in base 36). Requests sent after the first, smuggled ones too,
+     * stay in. With no {@code firstId} (no response), everything since {@code before}.
+     */
+    List<TestUpstream.Received> receivedSince(int before, String firstId) {
         List<TestUpstream.Received> all = upstream.received();
-        return new Outcome(response, List.copyOf(all.subList(upstreamBefore, all.size())), audit);
+        List<TestUpstream.Received> since = List.copyOf(all.subList(before, all.size()));
+        if (firstId == null || firstId.indexOf('-') < 0) {
+            return since;
+        }
+        String prefix = firstId.substring(0, firstId.lastIndexOf('-') + 1);
+        long first = Long.parseLong(firstId.substring(prefix.length()), 36);
+        return since.stream().filter(r -> {
+            List<String> ids = r.all("X-Request-Id");
+            if (ids.isEmpty()) {
+                return true; // not through a gateway: nobody's stray
+            }
+            String id = ids.get(0);
+            return id.startsWith(prefix) && Long.parseLong(id.substring(prefix.length()), 36) >= first;
+        }).toList();
     }
 
     int upstreamCount() {

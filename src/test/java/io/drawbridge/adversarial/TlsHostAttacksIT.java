@@ -153,15 +153,18 @@ class TlsHostAttacksIT {
     @Test
     void aKeptAliveConnectionCannotBeReusedForTheOtherHost() {
         int before = probe.upstreamCount();
+        String firstId;
         try (var http = new RawHttp(tls(WWW))) {
             var first = http.send("GET /x HTTP/1.1\r\nHost: " + WWW + "\r\n\r\n").read();
             assertThat(first.status()).isEqualTo(200);
+            firstId = first.header("X-Request-Id");
+            int afterFirst = probe.upstreamCount();
             var second = http.send("GET /x HTTP/1.1\r\nHost: " + ADMIN + "\r\nAuthorization: Bearer "
                     + minter.token("root", List.of("admins")) + "\r\n\r\n").read();
-            probe.outcome(second, before + 1).refused(421, "misdirected-request");
+            probe.outcome(second, afterFirst).refused(421, "misdirected-request");
             assertThat(http.closedByServer()).isTrue();
         }
-        assertThat(probe.upstreamCount()).isEqualTo(before + 1);
+        assertThat(probe.receivedSince(before, firstId)).hasSize(1);
     }
 
     @Test
@@ -172,6 +175,18 @@ class TlsHostAttacksIT {
         var allowed = send(ADMIN, "GET /x HTTP/1.1\r\nHost: " + ADMIN + "\r\nAuthorization: Bearer "
                 + minter.token("root", List.of("admins")) + "\r\n\r\n");
         allowed.forwarded(200);
+    }
+
+    /** The JDK's client offers no ALPN unless told: HTTP/2 spoken anyway is answered 505, as the README says. */
+    @Test
+    void http2OverTlsWithoutAlpnIs505() {
+        int before = probe.upstreamCount();
+        try (var http = new RawHttp(tls(WWW))) {
+            var response = http.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").read();
+            assertThat(response.status()).isEqualTo(505);
+            assertThat(gateway.audit(response.header("X-Request-Id")).path("status").asInt()).isEqualTo(505);
+        }
+        assertThat(probe.upstreamCount()).isEqualTo(before);
     }
 
     @Test

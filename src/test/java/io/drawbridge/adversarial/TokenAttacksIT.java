@@ -64,6 +64,7 @@ class TokenAttacksIT {
     private final KeyServer keys = new KeyServer();
     private final TestUpstream upstream = new TestUpstream();
     private RSAKey corpRsa;
+    private RSAKey corpWeak;
     private ECKey corpEc;
     private RSAKey mallory;
     private RSAKey rotatingA;
@@ -76,12 +77,13 @@ class TokenAttacksIT {
     void start(@TempDir java.nio.file.Path dir) throws Exception {
         corpRsa = rsa("corp-rsa");
         corpEc = new ECKeyGenerator(Curve.P_256).keyID("corp-ec").keyUse(KeyUse.SIGNATURE).generate();
+        corpWeak = new RSAKeyGenerator(1024, true).keyID("corp-weak").keyUse(KeyUse.SIGNATURE).generate();
         mallory = rsa("mallory");
         // the other issuers' keys are told apart by kid and issuer; fresh RSA key pairs would only cost time
         rotatingA = renamed(mallory, "rot-a");
         rotatingB = renamed(corpRsa, "rot-b");
         cached = renamed(mallory, "cached");
-        keys.publish("/corp/jwks", corpRsa, corpEc)
+        keys.publish("/corp/jwks", corpRsa, corpEc, corpWeak)
                 .publish("/evil/jwks", mallory)
                 .publish("/rotating/jwks", rotatingA)
                 .publish("/cached/jwks", cached)
@@ -291,6 +293,102 @@ class TokenAttacksIT {
     @MethodSource("wrongClaims")
     void refusesWellSignedTokensWithTheWrongClaims(String name, String token, String reason) {
         probe.get("/app/x", "Authorization: Bearer " + token).refused(401, reason);
+    }
+
+    // ---- what careful validators refuse --------------------------------------------------------------------
+
+    Stream<Arguments> carefullyRefused() throws Exception {
+        Instant now = Instant.now();
+        String canonical = sign(corpRsa, CORP, b -> b.claim("pad", "ab"));
+        String[] parts = canonical.split("\\.");
+        List<Arguments> cases = new ArrayList<>(List.of(
+                row("empty crit", signedRaw("{\"alg\":\"RS256\",\"kid\":\"corp-rsa\",\"crit\":[]}",
+                        claims(CORP, b -> b).toString()), "token-malformed"),
+                row("empty crit, escaped name", signedRaw("{\"alg\":\"RS256\",\"kid\":\"corp-rsa\",\"\\u0063rit\":[]}",
+                        claims(CORP, b -> b).toString()), "token-malformed"),
+                row("empty sub", sign(corpRsa, CORP, b -> b.subject("")), "claim-missing"),
+                row("azp of another client, two audiences", sign(corpRsa, CORP, b -> b.audience(List.of("drawbridge",
+                        "billing")).claim("azp", "billing")), "azp-not-allowed"),
+                row("exp a thousand years away", sign(corpRsa, CORP, b -> b.expirationTime(Date.from(now.plus(
+                        java.time.Duration.ofDays(365_000))))), "token-lifetime-exceeded"),
+                row("exp in milliseconds", sign(corpRsa, CORP, b -> b.claim("exp", now.toEpochMilli())),
+                        "token-lifetime-exceeded"),
+                row("25 h from nbf, no iat", sign(corpRsa, CORP, b -> b.issueTime(null).notBeforeTime(Date.from(now))
+                        .expirationTime(Date.from(now.plus(java.time.Duration.ofHours(25))))),
+                        "token-lifetime-exceeded"),
+                row("payload with a byte-order mark", signedPayload("\ufeff" + claims(CORP, b -> b)),
+                        "token-malformed"),
+                row("header with a byte-order mark", signedRaw("\ufeff{\"alg\":\"RS256\",\"kid\":\"corp-rsa\"}",
+                        claims(CORP, b -> b).toString()), "token-malformed"),
+                row("signed by a 1024-bit RSA key in the issuer's JWKS", weakSigned(), "key-too-weak")));
+        for (int i = 0; i < 3; i++) {
+            String[] respelled = parts.clone();
+            respelled[i] = java.util.Base64.getEncoder().withoutPadding().encodeToString(java.util.Base64
+                    .getUrlDecoder().decode(parts[i]));
+            if (!respelled[i].equals(parts[i])) {
+                cases.add(row("segment " + (i + 1) + " in the standard alphabet", String.join(".", respelled),
+                        "token-noncanonical"));
+            }
+            String[] padded = parts.clone();
+            padded[i] = parts[i] + "=".repeat((4 - parts[i].length() % 4) % 4);
+            if (!padded[i].equals(parts[i])) { // '=' inside a credential is no RFC 6750 b64token at all
+                cases.add(row("segment " + (i + 1) + " padded", String.join(".", padded),
+                        i == 2 ? "token-noncanonical" : "token-malformed"));
+            }
+            String[] bits = parts.clone();
+            bits[i] = withTrailingBits(parts[i]);
+            if (bits[i] != null) {
+                cases.add(row("segment " + (i + 1) + " with non-zero trailing bits", String.join(".", bits),
+                        "token-noncanonical"));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("carefullyRefused")
+    void refusesWhatCarefulValidatorsRefuse(String name, String token, String reason) {
+        probe.get("/app/x", "Authorization: Bearer " + token).refused(401, reason);
+    }
+
+    @Test
+    void theCanonicalSpellingsStillPassAndWeakKeysAreCounted() throws Exception {
+        probe.get("/app/x", "Authorization: Bearer " + sign(corpRsa, CORP, b -> b.claim("pad", "ab"))).forwarded(200);
+        probe.get("/app/x", "Authorization: Bearer " + sign(corpRsa, CORP, b -> b.audience(List.of("drawbridge",
+                "account")).claim("azp", "drawbridge"))).forwarded(200);
+        probe.get("/app/x", "Authorization: Bearer " + sign(corpRsa, CORP, b -> b.expirationTime(Date.from(
+                Instant.now().plus(java.time.Duration.ofHours(23)))))).forwarded(200);
+        double before = Metrics.sum(gateway, "drawbridge_jwks_weak_key_refusals_total", "issuer=\"corp\"");
+        probe.get("/app/x", "Authorization: Bearer " + weakSigned()).refused(401, "key-too-weak");
+        assertThat(Metrics.sum(gateway, "drawbridge_jwks_weak_key_refusals_total", "issuer=\"corp\""))
+                .isEqualTo(before + 1);
+    }
+
+    private String weakSigned() throws JOSEException {
+        var jws = new JWSObject(header(JWSAlgorithm.RS256, "corp-weak").build(),
+                new Payload(claims(CORP, b -> b).toJSONObject()));
+        jws.sign(new RSASSASigner(corpWeak.toPrivateKey(), true));
+        return jws.serialize();
+    }
+
+    /** Header and payload text as given, signed with corp's real key. */
+    private String signedRaw(String headerJson, String payloadJson) throws Exception {
+        String input = Base64URL.encode(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
+                + Base64URL.encode(payloadJson.getBytes(StandardCharsets.UTF_8));
+        var signature = java.security.Signature.getInstance("SHA256withRSA");
+        signature.initSign(corpRsa.toPrivateKey());
+        signature.update(input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + Base64URL.encode(signature.sign());
+    }
+
+    /** The same bytes with a spare bit of the last character set, or null when it has no spare bits. */
+    private static String withTrailingBits(String segment) {
+        if (segment.length() % 4 == 0) {
+            return null;
+        }
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(segment.charAt(segment.length() - 1));
+        return segment.substring(0, segment.length() - 1) + alphabet.charAt(last | 1);
     }
 
     // ---- tokens that are not tokens -------------------------------------------------------------------------

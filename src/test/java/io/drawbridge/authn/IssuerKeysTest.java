@@ -172,6 +172,59 @@ class IssuerKeysTest {
         assertThat(idp.hits(JWKS_PATH)).isEqualTo(2);
     }
 
+    /** A token valid for an hour: longer than the keys are cached, so only the key's removal can end it. */
+    String longLived(RSAKey key) {
+        return sign(key, claims(iss, clock).expirationTime(java.util.Date.from(clock.instant()
+                .plus(Duration.ofHours(1)))).build());
+    }
+
+    @Test
+    void aKeyPulledFromTheJwksStopsTheTokensItVerifiedWithinTheKeyCacheTtl() {
+        idp.publish(current);
+        IssuerRegistry registry = registryOnJwksUri();
+        String token = longLived(current);
+        registry.verify(token, null);
+        assertThat(registry.verifyWithoutIo(token, null)).isPresent();
+        idp.publish(Tokens.rsa("key-2")); // key-1 pulled: compromised
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(registry.verifyWithoutIo(token, null)).as("keys due: not answered from the cache").isEmpty();
+        assertThat(reason(() -> registry.verify(token, null))).isEqualTo(Reason.KEY_UNKNOWN);
+        assertThat(reason(() -> registry.verifyWithoutIo(token, null))).isEqualTo(Reason.KEY_UNKNOWN);
+        assertThat(idp.hits(JWKS_PATH)).isEqualTo(2);
+    }
+
+    @Test
+    void aKeyPulledIsNoticedAtOnceWhenAnotherTokenMakesTheKeysBeFetched() {
+        idp.publish(current);
+        IssuerRegistry registry = registryOnJwksUri();
+        String token = longLived(current);
+        registry.verify(token, null);
+        RSAKey next = Tokens.rsa("key-2");
+        idp.publish(next);
+        clock.advance(REFRESH_RATE);
+
+        assertThat(registry.verify(token(next), null).issuer()).isEqualTo("corp"); // an unknown kid: a fetch
+        assertThat(reason(() -> registry.verifyWithoutIo(token, null))).isEqualTo(Reason.KEY_UNKNOWN);
+    }
+
+    @Test
+    void tokensOfKeysStillPublishedStayRememberedAcrossARefetch() {
+        RSAKey next = Tokens.rsa("key-2");
+        idp.publish(current, next);
+        IssuerRegistry registry = registryOnJwksUri();
+        String token = longLived(current);
+        registry.verify(token, null);
+        idp.publish(current);
+        clock.advance(Duration.ofMinutes(5));
+        registry.verify(token(current), null); // a fetch: key-2 is gone, key-1 stays
+
+        long hits = registry.verifiedTokens().hitsAndMisses()[0];
+        assertThat(registry.verifyWithoutIo(token, null)).isPresent();
+        assertThat(registry.verifiedTokens().hitsAndMisses()[0]).isEqualTo(hits + 1);
+        assertThat(idp.hits(JWKS_PATH)).isEqualTo(2);
+    }
+
     @Test
     void keepsUsingTheLastKeysWhileTheJwksEndpointIsDown() {
         idp.publish(current);

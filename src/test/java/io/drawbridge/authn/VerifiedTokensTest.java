@@ -55,4 +55,34 @@ class VerifiedTokensTest {
 
         assertThat(tokens.size()).isLessThanOrEqualTo(10);
     }
+
+    Identity of(String issuer) {
+        return new Identity("sub", "alice", null, null, issuer, null, null, clock.instant().plus(Duration.ofHours(1)));
+    }
+
+    @Test
+    void forgetsWhatAPulledKeyVerifiedAndWhatNamedNoKey() {
+        long generation = tokens.generation();
+        tokens.put("k1", of("corp"), "key-1", generation);
+        tokens.put("k2", of("corp"), "key-2", generation);
+        tokens.put("none", of("corp"), null, generation);
+        tokens.put("other", of("partner"), "key-1", generation);
+
+        tokens.forget("corp", java.util.Set.of("key-1"));
+
+        assertThat(tokens.get("k1")).isEmpty();
+        assertThat(tokens.get("none")).as("any key may have verified it").isEmpty();
+        assertThat(tokens.get("k2")).isPresent();
+        assertThat(tokens.get("other")).as("another issuer's key-1").isPresent();
+    }
+
+    @Test
+    void doesNotRememberAVerificationThatBeganBeforeKeysWereForgotten() {
+        long generation = tokens.generation();
+        tokens.forget("corp", java.util.Set.of("key-1"));
+
+        tokens.put("k", of("corp"), "key-2", generation);
+
+        assertThat(tokens.get("k")).isEmpty();
+    }
 }

@@ -47,7 +47,7 @@ class BadConfigurationIT {
     }
 
     @Test
-    void aRouteNamingAnUnknownPolicyNamesItsFileAndLine(@TempDir Path dir) throws Exception {
+    void everyBadRouteStepIsNamedWithItsFileAndLineAndExitsTwo(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("routes"));
         Files.writeString(dir.resolve("drawbridge.yaml"), """
                 server:
@@ -66,11 +66,35 @@ class BadConfigurationIT {
                         - to: drawbridge:authorize?policy=opne
                         - to: drawbridge:proxy?upstream=http://127.0.0.1:9
                 """);
+        Files.writeString(dir.resolve("routes/other.yaml"), """
+                - route:
+                    id: other
+                    from:
+                      uri: gateway:/other
+                      steps:
+                        - to: drawbridge:enrich
+                        - to: drawbridge:authorize?policy=open
+                        - to: drawbridge:proxy
+                """);
         Run run = run(dir, "--config", "drawbridge.yaml");
-        assertThat(run.status()).isEqualTo(1);
-        assertThat(run.output()).contains("routes/app.yaml:6: route app, step drawbridge:authorize?policy=opne",
-                "unknown policy 'opne'");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.output()).contains("refusing to start", "3 configuration problem(s)",
+                "routes/app.yaml:6: route app, step drawbridge:authorize?policy=opne", "unknown policy 'opne'",
+                "routes/other.yaml:6: route other, step drawbridge:enrich", "needs a catalog section",
+                "routes/other.yaml:8: route other, step drawbridge:proxy", "needs upstream");
         assertThat(run.output()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void helpListsEveryCommandAndVersionPrintsTheVersion(@TempDir Path dir) throws Exception {
+        Run help = run(dir, "--help");
+        assertThat(help.status()).isZero();
+        assertThat(help.output()).contains("--config FILE", "--dev ", "--dev --config FILE", "--hawtio",
+                "check --config FILE", "explain --config FILE --user U", "diff --config FILE --audit FILE",
+                "--version", "--help");
+        Run version = run(dir, "--version");
+        assertThat(version.status()).isZero();
+        assertThat(version.output().strip()).matches("drawbridge \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
     }
 
     @Test

@@ -13,10 +13,17 @@ class ExampleConfigurationTest {
 
     @Test
     void theShippedExampleLoadsWithEveryCheck() {
-        var loader = new ConfigLoader(name -> null, List.of(new IssuersCheck(), new PolicyCheck()));
+        // Its secrets come from the environment; any well-formed value will do for loading it.
+        java.util.Map<String, String> secrets = java.util.Map.of("BACKSTAGE_TOKEN", "backstage-token-1234",
+                "DRAWBRIDGE_CLIENT_SECRET", "client-secret-1234",
+                "DRAWBRIDGE_SESSION_KEY", "Y2hlY2stc3RhbmQtaW4tdmFsdWUtMzItYnl0ZXMtISE=");
+        var loader = new ConfigLoader(secrets::get, List.of(new IssuersCheck(), new PolicyCheck(),
+                new CatalogCheck()));
         GatewayConfig config = loader.load(Path.of("drawbridge.example.yaml"));
         assertThat(config.issuers()).extracting(IssuerConfig::name).containsExactly("corp");
-        assertThat(config.policies()).containsKeys("sre-only", "grafana", "status-page");
+        assertThat(config.policies()).containsKeys("sre-only", "grafana", "status-page", "platform", "public");
+        assertThat(config.login()).isNotNull();
+        assertThat(config.catalog().backstage().portalUrl()).isEqualTo("https://backstage.example.com");
         assertThat(config.policies().get("status-page").isPublic()).isTrue();
         assertThat(config.server().trustedProxies()).isEmpty();
     }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The login section: what it refuses, each problem on its field, and that secrets come only from the environment. */
 class LoginCheckTest {
@@ -53,6 +55,17 @@ class LoginCheckTest {
     void refusesALiteralClientSecretOrSessionKey() {
         assertThat(fields(GOOD.replace("${SECRET}", "s3cret").replace("\"${KEY}\"", KEY)))
                 .contains("login.clientSecret", "login.session.keys[0]");
+    }
+
+    @ParameterizedTest(name = "key \"{0}\"")
+    @ValueSource(strings = {"short", "keys", "base64", "a"})
+    void aSecretThatIsAlsoTextOfTheMessageNeitherGarblesNorRevealsIt(String key) {
+        List<ConfigProblem> problems = problemsInYaml(yaml(GOOD.replace("${KEY}", "${SHORT}")),
+                Map.of("SECRET", "s3cret", "SHORT", key));
+
+        assertThat(problems).extracting(ConfigProblem::field, ConfigProblem::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("login.session.keys[0]", "must be 32 random bytes in base64"
+                        + " (openssl rand -base64 32); shorter keys are refused (value from ${SHORT})"));
     }
 
     @Test

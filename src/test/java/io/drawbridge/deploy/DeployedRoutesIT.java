@@ -101,13 +101,20 @@ class DeployedRoutesIT {
                         - to: "kamelet:drawbridge-authorize-action?policy=platform"
                         - to: "kamelet:drawbridge-proxy-sink?upstream={{upstream.echo}}&stripPrefix=true&rewritePrefix=/v2&connectTimeout=1s&responseTimeout=5s"
                 - route:
+                    id: composed-decision
+                    from:
+                      uri: "kamelet:drawbridge-http-source?path=/.drawbridge/auth"
+                      steps:
+                        - to: "kamelet:drawbridge-decide-sink?signIn=status"
+                - route:
                     id: audit-to-kafka
                     from:
                       uri: direct:audit
                       steps:
                         - to: "kamelet:drawbridge-audit-sink?topic=drawbridge-audit&bootstrapServers={{kafka.brokers}}"
                 """;
-        try (var gateway = GatewayFixture.start(dir, config(dir, Set.of("platform")), Map.of("composed.yaml", composed),
+        try (var gateway = GatewayFixture.start(dir, "server:\n  trustedProxies: [127.0.0.1]\n"
+                + config(dir, Set.of("platform")), Map.of("composed.yaml", composed),
                 Map.of("upstream.echo", echo.url(), "kafka.brokers", "127.0.0.1:" + deadPort))) {
             // alice's token has no groups: the catalog makes her a member of platform (through sre).
             var alice = get(gateway.url("/composed/x"), minter.token("alice", List.of()));
@@ -115,6 +122,15 @@ class DeployedRoutesIT {
             assertThat(alice.body()).contains("/v2/x");
             assertThat(get(gateway.url("/composed/x"), minter.token("bob", List.of())).statusCode()).isEqualTo(403);
             assertThat(get(gateway.url("/composed/x"), null).statusCode()).isEqualTo(401);
+            // A front asking about the same route through the decide Kamelet: the composed route's own steps.
+            var decided = io.drawbridge.testing.RawHttp.exchange(gateway.port(), "GET /.drawbridge/auth HTTP/1.1\r\n"
+                    + "Host: gateway.test\r\nX-Forwarded-Uri: /composed/x\r\nAuthorization: Bearer "
+                    + minter.token("alice", List.of()) + "\r\nConnection: close\r\n\r\n");
+            assertThat(decided.status()).isEqualTo(200);
+            assertThat(decided.header("X-Forwarded-User")).isEqualTo("alice");
+            String proxiedRoute = gateway.audit(alice.headers().firstValue("X-Request-Id").orElseThrow())
+                    .get("route").asText();
+            assertThat(gateway.audit(decided.header("X-Request-Id")).get("route").asText()).isEqualTo(proxiedRoute);
             CamelContext camel = gateway.gateway().camelContext();
             assertThat(camel.getRouteController().getRouteStatus("audit-to-kafka")).isEqualTo(ServiceStatus.Started);
             assertThat(camel.getEndpoints()).anyMatch(e -> e instanceof KafkaEndpoint k

@@ -151,6 +151,30 @@ class DevModeIT {
     }
 
     @Test
+    void decidesForAFrontOnThisMachineAtDrawbridgeAuth() throws Exception {
+        String alice = token("grant_type=password&client_id=drawbridge-cli&username=alice&password=alice");
+        String bob = token("grant_type=password&client_id=drawbridge-cli&username=bob&password=bob");
+        String original = "X-Forwarded-Method: GET\r\nX-Forwarded-Uri: /echo/x?y=1";
+
+        var allowed = get("/.drawbridge/auth", original, "Authorization: Bearer " + alice);
+        var denied = get("/.drawbridge/auth", original, "Authorization: Bearer " + bob);
+        var browser = get("/.drawbridge/auth", original, "Accept: text/html");
+        var nginxBrowser = get("/.drawbridge/auth-request", original, "Accept: text/html");
+
+        assertThat(allowed.status()).isEqualTo(200);
+        assertThat(allowed.header("X-Forwarded-User")).isEqualTo("alice");
+        assertThat(denied.status()).isEqualTo(403);
+        assertThat(browser.status()).isEqualTo(302);
+        assertThat(browser.header("Location")).startsWith(base() + "/dev-idp/authorize?");
+        assertThat(nginxBrowser.status()).isEqualTo(401);
+        assertThat(nginxBrowser.header("Location")).startsWith(base() + "/dev-idp/authorize?");
+        List<JsonNode> records = auditRecords(List.of(allowed.header("X-Request-Id"), denied.header("X-Request-Id")));
+        assertThat(records).extracting(r -> r.path("route").asText()).containsExactly("echo", "echo");
+        assertThat(records).extracting(r -> r.path("path").asText()).containsExactly("/echo/x", "/echo/x");
+        assertThat(records).extracting(r -> r.path("upstream").asText()).containsOnly("front:127.0.0.1");
+    }
+
+    @Test
     void walksTheGatewayIssueDoneWhen() throws Exception {
         String alice = token("grant_type=password&client_id=drawbridge-cli&username=alice&password=alice");
         String bob = token("grant_type=password&client_id=drawbridge-cli&username=bob&password=bob");

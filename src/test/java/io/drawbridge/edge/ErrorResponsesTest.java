@@ -31,12 +31,14 @@ class ErrorResponsesTest {
                 Reason.TOKEN_NOT_YET_VALID, Reason.SIGNATURE_INVALID, Reason.ALGORITHM_NOT_ALLOWED, Reason.KEY_UNKNOWN,
                 Reason.ISSUER_UNKNOWN, Reason.ISSUER_NOT_ALLOWED, Reason.AUDIENCE_MISMATCH, Reason.CLAIM_MISSING,
                 Reason.TOKEN_INVALID, Reason.NOT_AUTHENTICATED, Reason.LOGIN_REQUIRED, Reason.LOGIN_FAILED,
-                Reason.SESSION_INVALID, Reason.SESSION_EXPIRED)) {
+                Reason.SESSION_INVALID, Reason.SESSION_EXPIRED, Reason.TOKEN_LIFETIME_EXCEEDED, Reason.AZP_NOT_ALLOWED,
+                Reason.TOKEN_NONCANONICAL, Reason.KEY_TOO_WEAK)) {
             STATUS.put(r, 401);
         }
         for (Reason r : List.of(Reason.NO_POLICY, Reason.DENY_RULE_MATCHED, Reason.NO_RULE_MATCHED,
                 Reason.GROUP_MISSING, Reason.USER_NOT_ALLOWED, Reason.EMAIL_NOT_ALLOWED, Reason.CLAIM_MISMATCH,
-                Reason.METHOD_NOT_ALLOWED, Reason.PATH_NOT_ALLOWED, Reason.CSRF_REJECTED)) {
+                Reason.SCOPE_MISSING, Reason.METHOD_NOT_ALLOWED, Reason.PATH_NOT_ALLOWED, Reason.CSRF_REJECTED,
+                Reason.IDENTITY_UNREPRESENTABLE)) {
             STATUS.put(r, 403);
         }
         STATUS.put(Reason.ISSUER_UNAVAILABLE, 503);
@@ -50,20 +52,24 @@ class ErrorResponsesTest {
         STATUS.put(Reason.BODY_TOO_LARGE, 413);
         STATUS.put(Reason.CLIENT_TIMEOUT, 408);
         STATUS.put(Reason.MISDIRECTED_REQUEST, 421);
+        STATUS.put(Reason.UNTRUSTED_FRONT, 403);
         STATUS.put(Reason.BAD_REQUEST, 400);
         STATUS.put(Reason.PATH_REJECTED, 400);
         STATUS.put(Reason.UPSTREAM_UNREACHABLE, 502);
         STATUS.put(Reason.UPSTREAM_RESET, 502);
+        STATUS.put(Reason.UPSTREAM_INVALID, 502);
         STATUS.put(Reason.UPSTREAM_UNAVAILABLE, 503);
         STATUS.put(Reason.AUDIT_BEHIND, 503);
         STATUS.put(Reason.UPSTREAM_TIMEOUT, 504);
+        STATUS.put(Reason.CORS_REFUSED, 403);
+        STATUS.put(Reason.RATE_LIMITED, 429);
         // MCP routes: the body of these is a JSON-RPC error (McpResponses), the status the same table's
         STATUS.put(Reason.MCP_TOOL_NOT_ALLOWED, 403);
         STATUS.put(Reason.MCP_METHOD_NOT_ALLOWED, 403);
         STATUS.put(Reason.MCP_REQUEST_INVALID, 400);
         // Not failures a client caused or an upstream had: the default.
-        for (Reason r : List.of(Reason.RULE_MATCHED, Reason.PUBLIC_ROUTE, Reason.AUDIT_ONLY, Reason.CLIENT_ABORTED,
-                Reason.INTERNAL_ERROR)) {
+        for (Reason r : List.of(Reason.RULE_MATCHED, Reason.PUBLIC_ROUTE, Reason.AUDIT_ONLY, Reason.CORS_PREFLIGHT,
+                Reason.CLIENT_ABORTED, Reason.INTERNAL_ERROR)) {
             STATUS.put(r, 500);
         }
     }
@@ -146,6 +152,15 @@ class ErrorResponsesTest {
         } finally {
             response.release();
         }
+    }
+
+    @Test
+    void aMissingScopeIsChallengedWithInsufficientScopeNamingTheScopesThatWouldDo() {
+        var headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
+        ErrorResponses.insufficientScope(headers, List.of("read:x", "admin:x"));
+
+        assertThat(headers.getAll(HttpHeaderNames.WWW_AUTHENTICATE)).containsExactly(
+                "Bearer realm=\"drawbridge\", error=\"insufficient_scope\", scope=\"read:x admin:x\"");
     }
 
     @Test

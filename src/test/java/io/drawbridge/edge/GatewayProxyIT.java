@@ -64,10 +64,14 @@ class GatewayProxyIT {
                         groups: [sre]
                   open:
                     public: true
+                  reader:
+                    allow:
+                      - scopes: [read:x]
                 """;
         var routes = new java.util.HashMap<String, String>(Map.of(
                 "echo.yaml", route("echo", "gateway:/echo", true, "sre", "{{upstream.echo}}&stripPrefix=true"),
                 "app.yaml", route("app", "gateway:/app", true, "sre", "{{upstream.test}}&stripPrefix=true"),
+                "scoped.yaml", route("scoped", "gateway:/scoped", true, "reader", "{{upstream.echo}}&stripPrefix=true"),
                 "open.yaml", route("open", "gateway:/open", false, "open", "{{upstream.test}}&stripPrefix=true"),
                 "openecho.yaml", route("openecho", "gateway:/openecho", false, "open",
                         "{{upstream.echo}}&stripPrefix=true"),
@@ -325,7 +329,8 @@ class GatewayProxyIT {
         var response = get("/echo/");
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"drawbridge\"");
-        assertThat(response.text()).contains(response.header("X-Request-Id")).doesNotContain("token-missing");
+        // the stable reason code (the policy's explain level, requirement by default, allows it), not the detail
+        assertThat(response.text()).contains(response.header("X-Request-Id")).contains("\"reason\":\"token-missing\"");
         JsonNode audit = gateway.audit(response.header("X-Request-Id"));
         assertThat(audit.path("decision").asText()).isEqualTo("deny");
         assertThat(audit.path("reason").asText()).isEqualTo("token-missing");
@@ -342,16 +347,52 @@ class GatewayProxyIT {
     }
 
     @Test
-    void deniesAnotherGroupWith403AndTheReasonOnlyInTheAudit() {
+    void deniesAnotherGroupWith403AndTheReasonCodeButNotTheDetail() {
         int before = upstream.seen().size();
         var response = get("/app/private", "Authorization: Bearer " + bob);
         assertThat(response.status()).isEqualTo(403);
-        assertThat(response.text()).doesNotContain("group");
+        assertThat(response.text()).contains("\"reason\":\"group-missing\"").doesNotContain("sre")
+                .doesNotContain("sales");
         assertThat(upstream.seen()).hasSize(before);
         JsonNode audit = gateway.audit(response.header("X-Request-Id"));
         assertThat(audit.path("decision").asText()).isEqualTo("deny");
         assertThat(audit.path("reason").asText()).isEqualTo("group-missing");
         assertThat(audit.path("subject").asText()).isEqualTo("bob");
+    }
+
+    @Test
+    void bodiesTheGatewayWritesItselfAreCountedInBytesOut() {
+        var unauthenticated = get("/echo/");
+        var denied = get("/app/private", "Authorization: Bearer " + bob);
+        var noRoute = get("/nowhere");
+        var local = get("/local");
+        for (var response : List.of(unauthenticated, denied, noRoute, local)) {
+            assertThat(response.body()).isNotEmpty();
+            assertThat(gateway.audit(response.header("X-Request-Id")).path("bytesOut").asLong())
+                    .as("bytesOut of the %d response", response.status())
+                    .isEqualTo(response.body().length);
+        }
+    }
+
+    @Test
+    void aSpaceDelimitedScopeClaimGrantsEachOfItsScopes() {
+        String reader = minter.token("carol", List.of(), b -> b.claim("scope", "openid read:x write:x"));
+        var response = get("/scoped/x", "Authorization: Bearer " + reader);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(gateway.audit(response.header("X-Request-Id")).path("reason").asText()).isEqualTo("rule-matched");
+    }
+
+    @Test
+    void aMissingScopeIs403WithAnInsufficientScopeChallenge() {
+        String writer = minter.token("carol", List.of(), b -> b.claim("scope", "openid write:x"));
+        var response = get("/scoped/x", "Authorization: Bearer " + writer);
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.header("WWW-Authenticate"))
+                .isEqualTo("Bearer realm=\"drawbridge\", error=\"insufficient_scope\", scope=\"read:x\"");
+        JsonNode audit = gateway.audit(response.header("X-Request-Id"));
+        assertThat(audit.path("decision").asText()).isEqualTo("deny");
+        assertThat(audit.path("reason").asText()).isEqualTo("scope-missing");
+        assertThat(audit.path("subject").asText()).isEqualTo("carol");
     }
 
     @Test

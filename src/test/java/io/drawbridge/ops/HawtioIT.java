@@ -103,6 +103,78 @@ class HawtioIT {
         assertThat(viaData.status()).isEqualTo(404);
     }
 
+    @Test
+    void startsWithoutAnErrorInItsOutput() {
+        assertThat(gateway.log()).doesNotContain("SLF4J", "ClassCastException", " ERROR ", "Exception");
+    }
+
+    @Test
+    void hawtiosJolokiaIsTheGatewaysOwn() throws Exception {
+        var version = jolokiaVersion(managementPort, null);
+        assertThat(version.statusCode()).as(version.body()).isEqualTo(200);
+        assertThat(JSON.readTree(version.body()).path("value").path("agent").asText())
+                .isEqualTo(org.jolokia.server.core.Version.getAgentVersion());
+    }
+
+    /**
+     * Outside dev mode, with the credentials the configuration gives: Hawtio's Jolokia answers as the gateway's
+     * own Jolokia does (the war's Jolokia 2.1.1 beside the gateway's answered a ClassCastException), and the
+     * start-up output holds no error (the war's SLF4J binding printed one).
+     */
+    @Test
+    void hawtiosJolokiaAnswersBehindTheConfiguredCredentialsAndStartsWithoutErrors(@TempDir Path other)
+            throws Exception {
+        int port = GatewayProcess.freePort();
+        int management = GatewayProcess.freePort();
+        Files.createDirectories(other.resolve("routes"));
+        Files.writeString(other.resolve("drawbridge.yaml"), """
+                server:
+                  host: 127.0.0.1
+                  port: %d
+                management:
+                  host: 127.0.0.1
+                  port: %d
+                  hawtio: true
+                  username: operator
+                  password: ${MANAGEMENT_PASSWORD}
+                """.formatted(port, management));
+        try (var configured = GatewayProcess.start(other, port, List.of(), List.of("--config", "drawbridge.yaml"),
+                Map.of("MANAGEMENT_PASSWORD", "a-management-password"))) {
+            assertThat(jolokiaVersion(management, null).statusCode()).isEqualTo(401);
+            assertThat(jolokiaVersion(management, "operator:wrong-password").statusCode()).isEqualTo(401);
+            var version = jolokiaVersion(management, "operator:a-management-password");
+            assertThat(version.statusCode()).as(version.body()).isEqualTo(200);
+            var answer = JSON.readTree(version.body());
+            assertThat(answer.path("status").asInt()).isEqualTo(200);
+            assertThat(answer.path("value").path("agent").asText())
+                    .isEqualTo(org.jolokia.server.core.Version.getAgentVersion());
+            var plugins = get(management, "/hawtio/plugin", "operator:a-management-password");
+            assertThat(plugins.statusCode()).as(plugins.body()).isEqualTo(200);
+            assertThat(JSON.readTree(plugins.body()).isArray()).isTrue();
+            assertThat(configured.log()).contains("/hawtio")
+                    .doesNotContain("SLF4J", "ClassCastException", " ERROR ", " WARN ", "Exception");
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> jolokiaVersion(int port, String credentials)
+            throws Exception {
+        return get(port, "/hawtio/jolokia/version", credentials);
+    }
+
+    private static java.net.http.HttpResponse<String> get(int port, String path, String credentials)
+            throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path));
+        if (credentials != null) {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static int brightness(BufferedImage image, int x, int y) {
         int rgb = image.getRGB(x, y);
         return (((rgb >> 16) & 0xff) + ((rgb >> 8) & 0xff) + (rgb & 0xff)) / 3;

@@ -120,6 +120,14 @@ class PolicyCompilerTest {
                         "not an e-mail address"),
                 row("wildcard in the local part", "{p: {allow: [{emails: ['a*@example.com']}]}}", RULE + ".emails",
                         "not an e-mail address"),
+                row("scopes written as one string", "{p: {allow: [{scopes: ['read:x write:x']}]}}",
+                        RULE + ".scopes", "'read:x write:x' is not one scope: a scope has no spaces, quotes or"
+                                + " backslashes; list each scope on its own"),
+                row("scope with a quote", "{p: {allow: [{scopes: ['read\"x']}]}}", RULE + ".scopes",
+                        "is not one scope"),
+                row("empty scope", "{p: {allow: [{scopes: ['']}]}}", RULE + ".scopes", "has an empty value"),
+                row("scope claim written as one string", "{p: {allow: [{claims: {scope: ['read:x write:x']}}]}}",
+                        RULE + ".claims.scope", "list each scope on its own"),
                 row("claim without values", "{p: {allow: [{claims: {tier: []}}]}}", RULE + ".claims.tier",
                         "lists no value"),
                 row("claim with empty name", "{p: {allow: [{claims: {'': [x]}}]}}", RULE + ".claims",
@@ -161,6 +169,21 @@ class PolicyCompilerTest {
                 "policies.worse.allow[0].paths",
                 "policies.worse.allow[1]",
                 "policies.worse.deny[0].emails");
+    }
+
+    @Test
+    void compilesARateLimitAndReportsABadOneByItsField() {
+        RoutePolicy limited = PolicyCompiler.compile("p", config("{allow: [{groups: [sre]}], limits: {perUser: 100/m,"
+                + " burst: 20}}"), (field, message) -> { throw new AssertionError(field + ": " + message); });
+        assertThat(limited.limit()).isEqualTo(new RateLimit(100, java.time.Duration.ofMinutes(1), 20));
+        assertThat(PolicyCompiler.compile("q", config("{allow: [{groups: [sre]}]}"), (f, m) -> { }).limit()).isNull();
+
+        List<String> problems = new ArrayList<>();
+        RoutePolicy bad = PolicyCompiler.compile("p", config("{allow: [{groups: [sre]}], limits: {perUser: lots}}"),
+                (field, message) -> problems.add(field + ": " + message));
+        assertThat(problems).containsExactly("policies.p.limits.perUser: must be a number of requests per s, m or h,"
+                + " e.g. 100/m, not 'lots'");
+        assertThat(bad).isSameAs(RoutePolicy.NONE);
     }
 
     @Test

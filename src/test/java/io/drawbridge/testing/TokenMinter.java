@@ -68,6 +68,18 @@ public final class TokenMinter {
         return token(user, groups, b -> b);
     }
 
+    /** Signs payload text as it is (JSON escapes and all), for claims a claims builder cannot express. */
+    public String signPayload(String json) {
+        try {
+            var jws = new com.nimbusds.jose.JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256)
+                    .keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), new com.nimbusds.jose.Payload(json));
+            jws.sign(new RSASSASigner(key));
+            return jws.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String sign(JWTClaimsSet claims) {
         try {
             var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())

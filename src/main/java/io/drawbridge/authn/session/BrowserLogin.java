@@ -2,6 +2,7 @@ package io.drawbridge.authn.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.drawbridge.authn.IdentityMapper;
 import io.drawbridge.authn.TokenVerifier;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.IssuerConfig;
@@ -25,6 +26,7 @@ public final class BrowserLogin {
     private final LoginFlow flow;
     private final Executor executor;
     private final TokenVerifier verifier;
+    private final IdentityMapper identities;
     private final Cache<String, CompletableFuture<OidcClient.Tokens>> refreshes = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofSeconds(30)).maximumSize(100_000).build();
 
@@ -43,6 +45,7 @@ public final class BrowserLogin {
         this.flow = new LoginFlow(sessions, client, URI.create(config.redirectUri()));
         this.executor = executor;
         this.verifier = verifier;
+        this.identities = new IdentityMapper(issuer.name(), issuer.claims());
     }
 
     public String issuerName() {
@@ -91,7 +94,7 @@ public final class BrowserLogin {
                         .process(new LoginCallback(flow, sessions, verifier, issuerName(), executor));
                 from("gateway:" + config.logoutPath() + "?bufferBody=true&maxBufferedBody=8192")
                         .routeId("drawbridge-logout")
-                        .process(new Logout(sessions, client, config, executor));
+                        .process(new Logout(sessions, client, config, identities, executor));
             }
         };
     }

@@ -113,6 +113,7 @@ public final class LoginFlow {
             if (usedStates.asMap().putIfAbsent(state, Boolean.TRUE) != null) {
                 throw new AuthenticationFailed(Reason.LOGIN_FAILED, "state already used");
             }
+            requireResponseIssuer(query.get("iss"));
             if (query.get("error") != null) {
                 throw new AuthenticationFailed(Reason.LOGIN_FAILED, "the issuer answered "
                         + query.get("error").replaceAll("[^A-Za-z0-9_.-]", "?"));
@@ -132,6 +133,27 @@ public final class LoginFlow {
         } catch (ParseException e) {
             throw new AuthenticationFailed(Reason.LOGIN_FAILED, "login cookie unreadable");
         }
+    }
+
+    /**
+     * RFC 9207: an authorization response names its issuer when the issuer says it does, and a named issuer must
+     * be ours. Another one means the browser was sent through another issuer (a mix-up attack), whose code this
+     * gateway must not redeem.
+     */
+    private void requireResponseIssuer(String iss) {
+        Map.Entry<String, Boolean> expected = client.responseIssuer();
+        String problem = responseIssuerProblem(iss, expected.getKey(), expected.getValue());
+        if (problem != null) {
+            throw new AuthenticationFailed(Reason.LOGIN_FAILED, problem);
+        }
+    }
+
+    /** @return why the callback's {@code iss} is not acceptable, or {@code null} when it is */
+    static String responseIssuerProblem(String iss, String issuer, boolean advertised) {
+        if (iss == null) {
+            return advertised ? "authorization response without iss, which the issuer advertises (RFC 9207)" : null;
+        }
+        return iss.equals(issuer) ? null : "authorization response from another issuer (iss, RFC 9207)";
     }
 
     private String cookieDomain() {

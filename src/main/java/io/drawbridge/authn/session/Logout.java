@@ -1,12 +1,17 @@
 package io.drawbridge.authn.session;
 
 import io.drawbridge.ExchangeKeys;
+import com.nimbusds.jwt.JWTParser;
 import io.drawbridge.authn.AuthenticationFailed;
+import io.drawbridge.authn.IdentityMapper;
 import io.drawbridge.config.LoginConfig;
+import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Reason;
 import java.net.URI;
+import java.text.ParseException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.AsyncCallback;
@@ -33,12 +38,15 @@ final class Logout extends AsyncProcessorSupport {
     private final SessionStore sessions;
     private final OidcClient client;
     private final LoginConfig config;
+    private final IdentityMapper identities;
     private final Executor executor;
 
-    Logout(SessionStore sessions, OidcClient client, LoginConfig config, Executor executor) {
+    Logout(SessionStore sessions, OidcClient client, LoginConfig config, IdentityMapper identities,
+           Executor executor) {
         this.sessions = sessions;
         this.client = client;
         this.config = config;
+        this.identities = identities;
         this.executor = executor;
     }
 
@@ -80,6 +88,7 @@ final class Logout extends AsyncProcessorSupport {
         }
         if (session != null) {
             sessions.end(session); // a copy of the cookie must not go on working here
+            signedOut(session).ifPresent(who -> exchange.setProperty(ExchangeKeys.IDENTITY, who)); // for the audit
         }
         BrowserAuthenticationStep.addCookies(exchange, sessions.clear(sent));
         String idToken = session == null ? null : session.idToken();
@@ -109,6 +118,19 @@ final class Logout extends AsyncProcessorSupport {
             finish(exchange, "/");
             callback.done(true);
             return true;
+        }
+    }
+
+    /**
+     * Who signs out: the identity in the session's access token, read without checking its lifetime, which is
+     * often over by the time a user signs out. Its claims are the ones verified at sign-in or refresh: only the
+     * gateway seals session cookies, and it seals only tokens it verified.
+     */
+    private Optional<Identity> signedOut(Session session) {
+        try {
+            return Optional.of(identities.map(JWTParser.parse(session.accessToken()).getJWTClaimsSet()));
+        } catch (ParseException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 

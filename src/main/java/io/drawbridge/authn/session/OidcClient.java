@@ -59,6 +59,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -111,6 +112,17 @@ public final class OidcClient {
     /** Whether the discovery document is in memory, so the methods that need only it do no I/O. */
     public boolean ready() {
         return provider.get() != null;
+    }
+
+    /**
+     * The {@code iss} an authorization response must carry (RFC 9207): the issuer's, when its discovery document
+     * advertises {@code authorization_response_iss_parameter_supported}; else {@code null}, and an {@code iss}
+     * that is present must still be the issuer's.
+     *
+     * @return the issuer identifier, and whether it is required
+     */
+    public Map.Entry<String, Boolean> responseIssuer() {
+        return Map.entry(issuer.issuer(), provider().metadata().supportsAuthorizationResponseIssuerParam());
     }
 
     /** Fetches the discovery document unless it is in memory. */

@@ -488,6 +488,9 @@ class BrowserLoginTest {
                 .containsEntry("post_logout_redirect_uri", CALLBACK_HOST + "/bye");
         assertThat(browser.cookies).isEmpty();
         assertThat(browser.get(gateway.url("/app/")).statusCode()).isEqualTo(302);
+        JsonNode audit = gateway.audit(requestId(response));
+        assertThat(audit.path("subject").asText(null)).as("who signed out").isEqualTo("alice");
+        assertThat(audit.path("issuer").asText(null)).isEqualTo("corp");
     }
 
     @Test
