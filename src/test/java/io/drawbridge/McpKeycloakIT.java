@@ -54,6 +54,7 @@ class McpKeycloakIT {
                   - name: keycloak
                     issuer: %s
                     audiences: [drawbridge]
+                    authorizedParties: [drawbridge-machine]   # its tokens name the MCP route's resource too: two audiences
                 policies:
                   tools:
                     allow:

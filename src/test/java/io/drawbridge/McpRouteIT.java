@@ -55,6 +55,7 @@ class McpRouteIT {
                     issuer: https://issuer.test
                     jwksFile: @DIR@/jwks.json
                     audiences: [drawbridge]
+                    authorizedParties: [test-client]   # its tokens name the MCP route's resource too: two audiences
                 policies:
                   tools:
                     allow:

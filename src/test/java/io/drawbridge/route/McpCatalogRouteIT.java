@@ -86,6 +86,7 @@ class McpCatalogRouteIT {
                     issuer: https://issuer.test
                     jwksFile: @DIR@/jwks.json
                     audiences: [drawbridge]
+                    authorizedParties: [test-client]   # its tokens name the MCP route's resource too: two audiences
                 policies:
                   none:
                     allow:
