@@ -62,6 +62,8 @@ public final class ExchangeKeys {
      * JSON-RPC error the client's SDK hands to the agent, rather than an HTTP failure.
      */
     public static final String MCP_CALL_REFUSED = "drawbridge.mcpCallRefused";
+    /** {@code String}: why the body of a request to an MCP route cannot be judged; the authorize step refuses it. */
+    public static final String MCP_INVALID = "drawbridge.mcpInvalid";
 
     private ExchangeKeys() {
     }

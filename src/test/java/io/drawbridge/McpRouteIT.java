@@ -141,6 +141,15 @@ class McpRouteIT {
     }
 
     @Test
+    void aBodyItCannotJudgeStillEarnsTheChallengeFirst() throws Exception {
+        var refused = post(null, "");
+
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("WWW-Authenticate").orElse("")).contains("resource_metadata=");
+        assertThat(auditOf(refused).path("reason").asText()).isEqualTo("token-missing");
+    }
+
+    @Test
     void noMetadataForARouteThatIsNotAnMcpRoute() throws Exception {
         var response = http.send(HttpRequest.newBuilder(URI.create(
                 gateway.url("/.well-known/oauth-protected-resource/other"))).build(), HttpResponse.BodyHandlers.ofString());

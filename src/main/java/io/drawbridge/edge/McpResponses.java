@@ -33,8 +33,8 @@ final class McpResponses {
     }
 
     /**
-     * Reads the buffered body into {@link ExchangeKeys#MCP_REQUEST} and the request facts; false when it cannot be
-     * judged, and then the request has been answered.
+     * Reads the buffered body into {@link ExchangeKeys#MCP_REQUEST} and the request facts, or, when it cannot be
+     * judged, its reason into {@link ExchangeKeys#MCP_INVALID}. True: the route runs either way.
      */
     static boolean read(GatewayEndpoint endpoint, ClientRequest request, Exchange exchange) {
         exchange.setProperty(ExchangeKeys.MCP_RESOURCE, resource(endpoint, request));
@@ -44,8 +44,11 @@ final class McpResponses {
         try {
             mcp = McpRequest.parse(request.method(), body);
         } catch (McpRequest.Invalid e) {
-            ResponseWriter.error(request, new BadRequest(400, Reason.MCP_REQUEST_INVALID, e.getMessage()), exchange);
-            return false;
+            // judged after authentication, so a client without a token still learns from the 401 where to get one;
+            // the authorize step refuses it (and no route can forward it: nothing authorized it)
+            exchange.setProperty(ExchangeKeys.MCP_INVALID, e.getMessage());
+            exchange.getMessage().setBody(null);
+            return true;
         }
         exchange.setProperty(ExchangeKeys.MCP_REQUEST, mcp);
         RequestFacts facts = exchange.getProperty(ExchangeKeys.REQUEST_FACTS, RequestFacts.class);

@@ -12,6 +12,7 @@ import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.policy.PolicyEvaluator;
 import io.drawbridge.policy.RateLimit;
+import io.drawbridge.policy.Reason;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
 import java.util.function.Supplier;
@@ -56,8 +57,12 @@ public final class AuthorizeStep implements Processor {
         RoutePolicy policy = fixed != null ? fixed : name == null ? RoutePolicy.NONE : policies.get().get(name);
         Identity identity = exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class);
         Decision decision = PolicyEvaluator.evaluate(policy, facts, identity);
+        String invalid = exchange.getProperty(ExchangeKeys.MCP_INVALID, String.class);
+        if (invalid != null) { // a body the gateway cannot judge is never passed, whatever the policy says
+            decision = Decision.deny(Reason.MCP_REQUEST_INVALID, policy.name(), null, invalid);
+        }
         McpRequest mcp = exchange.getProperty(ExchangeKeys.MCP_REQUEST, McpRequest.class);
-        if (mcp != null) {
+        if (mcp != null && invalid == null) {
             decision = mcpDecision(policy, facts, identity, mcp, decision);
             exchange.setProperty(ExchangeKeys.MCP_CALL_REFUSED, !decision.allowed() && admitted(policy, facts, identity));
         }
