@@ -36,6 +36,11 @@ public final class ExchangeKeys {
      */
     public static final String REDIRECT = "drawbridge.redirect";
     /**
+     * {@code StreamPermit}: how long what authenticated the request holds (a token's expiry, a session's end or
+     * sign-out); a streaming response or WebSocket is cut when it ends. Set by the authenticate step.
+     */
+    public static final String STREAM_PERMIT = "drawbridge.streamPermit";
+    /**
      * {@code List<String>}: names of the gateway's own cookies the upstream tried to set, removed from its
      * response (for the audit record's detail).
      */

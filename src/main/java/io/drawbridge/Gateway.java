@@ -37,6 +37,7 @@ import io.drawbridge.policy.PolicyCheck;
 import io.drawbridge.ops.ManagementServer;
 import io.drawbridge.ops.Readiness;
 import io.drawbridge.route.CatalogRoutes;
+import io.drawbridge.ops.CatalogReadiness;
 import io.drawbridge.route.DrawbridgeComponent;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -238,13 +239,16 @@ public final class Gateway implements AutoCloseable {
         }
         listener.start(); // also when no route listens yet: the port is the gateway's promise
         CatalogRoutes discovered = null;
-        if (catalog != null) {
+        if (catalog != null && config.catalog().routes()) {
             discovered = new CatalogRoutes(main.getCamelContext(), catalog, listener, audit);
             gateway.resources.add(0, discovered);
             discovered.start(config.catalog().pollInterval());
         }
         try {
-            gateway.startOperations(issuers, authExecutor, discovered, configMaps,
+            CatalogReadiness catalogReady = catalog == null ? null : new CatalogReadiness(catalog, catalogExecutor,
+                    discovered == null ? null : discovered::reached,
+                    () -> CatalogReadiness.anyRouteEnriches(main.getCamelContext()));
+            gateway.startOperations(issuers, authExecutor, discovered, catalogReady, configMaps,
                     gateway.explainer(currentPolicies::get, roles, catalog));
         } catch (RuntimeException e) {
             gateway.close();
@@ -314,7 +318,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void startOperations(IssuerRegistry issuers, ThreadPoolExecutor keyFetchers, CatalogRoutes discovered,
-                                 List<ConfigMapRoutes> configMaps, io.drawbridge.explain.ExplainEndpoint explain) {
+                                 CatalogReadiness catalogReady, List<ConfigMapRoutes> configMaps,
+                                 io.drawbridge.explain.ExplainEndpoint explain) {
         var metrics = new GatewayMetrics();
         configMaps.forEach(metrics::bindConfigMap);
         metrics.bindIssuers(issuers);
@@ -344,9 +349,9 @@ public final class Gateway implements AutoCloseable {
                 .add("audit", () -> audit instanceof QueuedAuditSink q && q.failing()
                         ? "the audit sink cannot write (failed or stalled for over "
                                 + QueuedAuditSink.STALLED_AFTER_MILLIS + " ms); backlog " + q.backlog() : null);
-        if (discovered != null) {
-            CatalogRoutes routes = discovered;
-            readiness.add("catalog", () -> routes.reached() ? null : "the catalog has not answered yet");
+        if (catalogReady != null) {
+            catalogReady.probe();
+            readiness.add("catalog", catalogReady::problem);
         }
         if (config.management().enabled()) {
             var management = new ManagementServer(config.management(), readiness, metrics::scrape,

@@ -1,6 +1,7 @@
 package io.drawbridge.authn;
 
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.edge.StreamPermit;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Reason;
 import org.apache.camel.AsyncCallback;
@@ -102,6 +103,8 @@ public final class BearerAuthenticationStep extends AsyncProcessorSupport {
         AudienceBinding.require(identity, boundAudiences != null ? boundAudiences
                 : resource != null ? List.of(resource) : null);
         exchange.setProperty(ExchangeKeys.IDENTITY, identity);
+        exchange.setProperty(ExchangeKeys.STREAM_PERMIT, StreamPermit.until(identity.expiresAt(),
+                Reason.TOKEN_EXPIRED, "the bearer token expired"));
         if (!forwardToken) {
             exchange.getMessage().removeHeader(AUTHORIZATION);
         }

@@ -3,8 +3,8 @@ package io.drawbridge.config;
 import java.time.Duration;
 
 /**
- * The software catalog that enriches identities with their groups ({@code drawbridge:enrich}) and, later, declares
- * routes. Set exactly one of {@code backstage} and {@code files}. Without a {@code catalog} section there is no
+ * The software catalog that enriches identities with their groups ({@code drawbridge:enrich}) and, when asked to,
+ * declares routes. Set exactly one of {@code backstage} and {@code files}. Without a {@code catalog} section there is no
  * catalog, and a route asking for enrichment is refused at startup.
  *
  * @param backstage      a Backstage backend's catalog API
@@ -23,6 +23,9 @@ import java.time.Duration;
  *                       or {@code deny} (403)
  * @param pollInterval   how often route discovery re-reads the catalog; default 30s
  * @param maxCachedUsers how many callers' answers are cached at most; default 10000
+ * @param routes         route discovery: {@code true} to turn Components and Resources carrying
+ *                       {@code drawbridge.io/*} annotations into routes; default {@code false} (the catalog only
+ *                       enriches identities, and no route appears that nobody wrote into {@code routes})
  */
 public record CatalogConfig(
         Backstage backstage,
@@ -33,7 +36,8 @@ public record CatalogConfig(
         Duration maxStaleness,
         String unknownUser,
         Duration pollInterval,
-        Integer maxCachedUsers) {
+        Integer maxCachedUsers,
+        Boolean routes) {
 
     public CatalogConfig {
         match = match == null ? "email" : match;
@@ -42,6 +46,7 @@ public record CatalogConfig(
         unknownUser = unknownUser == null ? "claims-only" : unknownUser;
         pollInterval = pollInterval == null ? Duration.ofSeconds(30) : pollInterval;
         maxCachedUsers = maxCachedUsers == null ? 10_000 : maxCachedUsers;
+        routes = routes != null && routes;
     }
 
     /**

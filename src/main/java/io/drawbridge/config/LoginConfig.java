@@ -20,7 +20,8 @@ import java.util.List;
  * @param logoutPath            where browsers sign out (POST; GET shows a sign-out button); default
  *                              {@code /oauth2/logout}
  * @param postLogoutRedirectUri where the issuer sends the browser after signing out, absolute and registered at the
- *                              issuer; default none (the issuer's own page)
+ *                              issuer, e.g. the logout path's own "You are signed out" page; default none (the
+ *                              issuer's own page, or without an end-session endpoint the logout path's page)
  * @param session               the session cookie
  */
 public record LoginConfig(

@@ -62,6 +62,12 @@ public final class DevMode {
             requireLoopback(config.management().host());
         }
         config = config.withManagement(config.management().inDevMode());
+        // Made again to every new reading of the file, so that hot reload does not take them for edits.
+        UnaryOperator<GatewayConfig> startChanges = changes;
+        changes = c -> {
+            GatewayConfig changed = startChanges.apply(c);
+            return changed.withManagement(changed.management().inDevMode());
+        };
         String issuer = config.issuers().stream().filter(i -> i.name().equals("dev")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("dev mode needs the issuer named 'dev'")).issuer();
         var login = config.login();
@@ -72,8 +78,9 @@ public final class DevMode {
         UnaryOperator<GatewayConfig> withDemo = changes;
         if (config.catalog() == null) { // and so whenever the file is read again without one
             CatalogConfig demo = demoCatalog(echo.url(), STATE.resolve("catalog"));
+            UnaryOperator<GatewayConfig> devChanges = changes;
             withDemo = c -> {
-                GatewayConfig changed = changes.apply(c);
+                GatewayConfig changed = devChanges.apply(c);
                 return changed.catalog() == null ? changed.withCatalog(demo) : changed;
             };
             config = config.withCatalog(demo);
@@ -119,7 +126,7 @@ public final class DevMode {
             Path file = Files.createDirectories(folder).resolve("catalog-info.yaml");
             Files.writeString(file, yaml);
             return new CatalogConfig(null, file.toString(), null, null, null, null, null,
-                    java.time.Duration.ofSeconds(5), null);
+                    java.time.Duration.ofSeconds(5), null, true); // the demo shows route discovery
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo catalog", e);
         }

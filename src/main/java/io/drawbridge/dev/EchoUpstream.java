@@ -43,6 +43,9 @@ import java.util.TreeMap;
  * {@code query}, {@code headers} (name → list of values, as sent), and the body's size and SHA-256 (the body
  * itself too when it is small). It streams: bodies of any size are counted, never held. Used by dev mode and
  * by the tests, so both see the same upstream.
+ * <p>Like Jupyter and many other web applications, it refuses a request whose {@code Origin} names another
+ * host and port than its {@code Host} header (403, "Blocking Cross Origin API request"), so a gateway that
+ * rewrites {@code Host} breaks it as it would break them.
  */
 public final class EchoUpstream implements AutoCloseable {
 
@@ -122,6 +125,11 @@ public final class EchoUpstream implements AutoCloseable {
         }
 
         private void respond(ChannelHandlerContext ctx) {
+            if (crossOrigin(request)) {
+                refuse(ctx, "Blocking Cross Origin API request. Origin: " + request.headers().get("Origin")
+                        + ", Host: " + request.headers().get("Host"));
+                return;
+            }
             var body = Unpooled.buffer(1024);
             try (JsonGenerator g = JSON.createGenerator((java.io.OutputStream) new ByteBufOutputStream(body),
                     JsonEncoding.UTF8)) {
@@ -154,7 +162,39 @@ public final class EchoUpstream implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             body.writeByte('\n');
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+            send(ctx, HttpResponseStatus.OK, body);
+        }
+
+        /** Jupyter's rule (notebook's {@code check_origin}): an Origin's host and port must be the Host header. */
+        static boolean crossOrigin(HttpRequest request) {
+            String origin = request.headers().get("Origin");
+            if (origin == null) {
+                return false;
+            }
+            String host = request.headers().get("Host");
+            try {
+                String authority = java.net.URI.create(origin.trim()).getRawAuthority();
+                return authority == null || host == null || !authority.equalsIgnoreCase(host.trim());
+            } catch (IllegalArgumentException e) {
+                return true;
+            }
+        }
+
+        private void refuse(ChannelHandlerContext ctx, String message) {
+            var body = Unpooled.buffer(256);
+            try (JsonGenerator g = JSON.createGenerator((java.io.OutputStream) new ByteBufOutputStream(body),
+                    JsonEncoding.UTF8)) {
+                g.writeStartObject();
+                g.writeStringField("message", message);
+                g.writeEndObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            send(ctx, HttpResponseStatus.FORBIDDEN, body);
+        }
+
+        private void send(ChannelHandlerContext ctx, HttpResponseStatus status, io.netty.buffer.ByteBuf body) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                     .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
             boolean keepAlive = HttpUtil.isKeepAlive(request);

@@ -16,6 +16,13 @@ final class AuditRecords {
     private AuditRecords() {
     }
 
+    /** The outcome's detail, and why an upgrade was dropped when one was (the app's answer rarely says). */
+    private static String detail(ClientRequest request) {
+        String outcome = request.outcomeDetail();
+        String dropped = request.upgradeDropped();
+        return dropped == null ? outcome : outcome == null ? dropped : outcome + "; " + dropped;
+    }
+
     static AuditRecord of(ClientRequest request) {
         Exchange exchange = request.exchange();
         Identity identity = exchange == null ? null : exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class);
@@ -31,7 +38,7 @@ final class AuditRecords {
                 request.requestId(),
                 request.outcomeKind(),
                 request.outcomeReason().code(),
-                request.outcomeDetail(),
+                detail(request),
                 identity == null ? null : identity.user(),
                 identity == null ? null : identity.issuer(),
                 identity == null ? null : identity.clientId(),

@@ -7,7 +7,6 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
@@ -197,12 +196,10 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         request.route(match.consumer(), match.prefix());
-        String upgrade = head.headers().get(HttpHeaderNames.UPGRADE);
-        if (upgrade != null && match.consumer().getEndpoint().isWebsocket()
-                && "websocket".equalsIgnoreCase(upgrade.trim())
-                && HttpMethod.GET.equals(head.method())
-                && head.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
-            request.upgradeProtocol("websocket");
+        Upgrades.Verdict upgrade = Upgrades.judge(head, match.consumer());
+        if (upgrade != null) {
+            request.upgradeProtocol(upgrade.protocol());
+            request.upgradeDropped(upgrade.dropped());
         }
         if (!match.consumer().accept(request)) {
             if (System.nanoTime() < deadline && listener.routes().swapping()) {
@@ -466,6 +463,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             var loop = ctx.channel().eventLoop();
             listener.audit().accept(record, () -> loop.execute(then));
         }
+    }
+
+    /** A further record of a request already audited: the end of its upgraded connection. */
+    void auditEnd(ClientRequest request) {
+        listener.audit().accept(AuditRecords.of(request));
     }
 
     ClientRequest current() {

@@ -55,6 +55,9 @@ public final class ClientRequest {
     private RequestTarget decidedTarget;
     private String decidedRoute;
     private String upgradeProtocol;
+    private String upgradeDropped;
+    private StreamPermit.Ended streamEnded;
+    private Runnable onFinish;
 
     /** Body bytes held while the route has not asked for the body yet; beyond this the client is paused. */
     private static final long MAX_PENDING_BODY = 256 * 1024;
@@ -333,6 +336,15 @@ public final class ClientRequest {
         this.upgradeProtocol = protocol;
     }
 
+    /** Why an upgrade the client asked for was dropped, for the audit record; {@code null} when none was. */
+    String upgradeDropped() {
+        return upgradeDropped;
+    }
+
+    void upgradeDropped(String why) {
+        this.upgradeDropped = why;
+    }
+
     public boolean expectsContinue() {
         return HttpUtil.is100ContinueExpected(head);
     }
@@ -534,7 +546,29 @@ public final class ClientRequest {
             return false;
         }
         finished = true;
+        if (onFinish != null) {
+            onFinish.run();
+        }
         return true;
+    }
+
+    /** Runs once the request finishes (a stream's watch stops). */
+    void onFinish(Runnable action) {
+        this.onFinish = action;
+    }
+
+    /** Cuts a streaming response because what authenticated it ended; the audit record gives {@code why}. */
+    void endStream(StreamPermit.Ended why) {
+        if (finished) {
+            return;
+        }
+        this.streamEnded = why;
+        abortStreaming();
+    }
+
+    /** Why the gateway cut this request's stream, or {@code null} when it did not. */
+    StreamPermit.Ended streamEnded() {
+        return streamEnded;
     }
 
     public boolean finished() {

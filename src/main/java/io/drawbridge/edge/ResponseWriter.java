@@ -199,10 +199,18 @@ final class ResponseWriter {
         }
         request.status(status);
         boolean reuse = keepAlive;
+        StreamPermit permit = exchange.getProperty(ExchangeKeys.STREAM_PERMIT, StreamPermit.class);
         Runnable send = () -> {
             request.channel().write(head);
             streaming.streamTo(request, failure -> {
-                if (failure != null) {
+                StreamPermit.Ended cut = request.streamEnded();
+                if (upgrade) {
+                    endOfUpgrade(request, cut, failure);
+                    finish(request, false);
+                } else if (cut != null) {
+                    request.outcome(AuditRecord.DENY, cut.reason(), "stream ended: " + cut.detail());
+                    finish(request, false);
+                } else if (failure != null) {
                     Reason reason = failure instanceof Reasoned r ? r.reason() : Reason.UPSTREAM_RESET;
                     request.outcome(AuditRecord.ERROR, reason, failure.getMessage());
                     finish(request, false);
@@ -210,6 +218,9 @@ final class ResponseWriter {
                     finish(request, reuse && !upgrade);
                 }
             });
+            if (!request.finished()) {
+                StreamWatch.start(request, permit, java.time.Clock.systemUTC());
+            }
         };
         if (upgrade) {
             // A tunnel may stay open for hours: its record is written, and awaited, before the 101 goes out.
@@ -217,6 +228,20 @@ final class ResponseWriter {
         } else {
             send.run(); // the body's last part waits for the record (ClientRequest.writeLastAfterAudit)
         }
+    }
+
+    /**
+     * The second record of an upgraded connection (the first went out with the {@code 101}): how it ended, how long
+     * it lasted and the bytes each way.
+     */
+    private static void endOfUpgrade(ClientRequest request, StreamPermit.Ended cut, Throwable failure) {
+        if (cut != null) {
+            request.outcome(AuditRecord.DENY, cut.reason(), "upgraded connection ended: " + cut.detail());
+        } else {
+            request.outcome(AuditRecord.ALLOW, Reason.UPGRADE_CLOSED, failure == null ? "closed"
+                    : "closed: " + failure.getMessage());
+        }
+        request.connection().auditEnd(request);
     }
 
     private static void write(ClientRequest request, FullHttpResponse response) {

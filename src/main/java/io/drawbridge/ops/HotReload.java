@@ -18,10 +18,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
@@ -52,6 +54,8 @@ public final class HotReload implements AutoCloseable {
     private final RouteFileReloader routes;
     private final AuditSink audit;
     private final Map<Path, String> seen = new HashMap<>();
+    /** Route files whose current content was refused: tried again after each configuration reload. */
+    private final Set<Path> refused = new HashSet<>();
     private GatewayConfig running;
     private WatchService watcher;
     private Thread thread;
@@ -164,8 +168,21 @@ public final class HotReload implements AutoCloseable {
         return relevant;
     }
 
-    /** Compares every watched file with what was last applied, and applies what changed. */
+    /**
+     * Compares every watched file with what was last applied, and applies what changed: the configuration first,
+     * so a route file that names a policy added in the same moment finds it. Route files refused earlier are
+     * tried again after every configuration reload, since what they lacked (a policy) may have just arrived.
+     */
     public synchronized void scan() {
+        boolean configReloaded = false;
+        if (configFile != null) {
+            String now = digest(configFile);
+            if (now != null && !now.equals(seen.get(configFile))) {
+                seen.put(configFile, now);
+                configReloaded = reloadPolicies();
+            }
+        }
+        Set<Path> tried = new HashSet<>();
         for (RouteFolder folder : routeFolders) {
             Map<Path, String> now = new HashMap<>();
             for (Path file : routeFiles(folder)) {
@@ -173,36 +190,46 @@ public final class HotReload implements AutoCloseable {
             }
             for (var entry : now.entrySet()) {
                 if (!Objects.equals(seen.get(entry.getKey()), entry.getValue())) {
-                    if (routes.reload(entry.getKey(), true)) {
-                        seen.put(entry.getKey(), entry.getValue());
-                    } else {
-                        seen.put(entry.getKey(), entry.getValue()); // refused once; a new edit tries again
-                    }
+                    seen.put(entry.getKey(), entry.getValue());
+                    apply(entry.getKey());
+                    tried.add(entry.getKey());
                 }
             }
             for (Path gone : new ArrayList<>(seen.keySet())) {
                 if (gone.startsWith(folder.dir()) && !gone.equals(configFile) && !now.containsKey(gone)) {
                     routes.reload(gone, false);
                     seen.remove(gone);
+                    refused.remove(gone);
                 }
             }
         }
-        if (configFile != null) {
-            String now = digest(configFile);
-            if (now != null && !now.equals(seen.get(configFile))) {
-                seen.put(configFile, now);
-                reloadPolicies();
+        if (configReloaded) {
+            for (Path file : new ArrayList<>(refused)) {
+                if (!tried.contains(file)) {
+                    LOG.info("trying {} again after the configuration reload", file);
+                    apply(file);
+                }
             }
         }
     }
 
-    private void reloadPolicies() {
+    /** Reloads one route file and remembers whether it was refused; a refused file waits for an edit or a reload. */
+    private void apply(Path file) {
+        if (routes.reload(file, true)) {
+            refused.remove(file);
+        } else {
+            refused.add(file);
+        }
+    }
+
+    /** Re-reads drawbridge.yaml; true when it was accepted (its policies, if changed, now apply). */
+    private boolean reloadPolicies() {
         GatewayConfig next;
         try {
             next = changes.apply(loader.load(configFile));
         } catch (InvalidConfiguration e) {
             refuse(e.getMessage());
-            return;
+            return false;
         }
         List<String> needRestart = new ArrayList<>();
         compare(needRestart, "server", running.server(), next.server());
@@ -225,12 +252,13 @@ public final class HotReload implements AutoCloseable {
             Policies compiled = Policies.compile(next.policies(), (field, message) -> problems.add(field + ": " + message));
             if (!problems.isEmpty()) {
                 refuse(String.join("; ", problems));
-                return;
+                return false;
             }
             policies.set(compiled);
             LOG.info("policies reloaded from {}: {}", configFile, compiled.names());
         }
         running = running.withPolicies(next.policies());
+        return true;
     }
 
     private static void compare(List<String> changed, String section, Object before, Object after) {

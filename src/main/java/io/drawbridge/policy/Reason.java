@@ -88,6 +88,8 @@ public enum Reason {
     UPSTREAM_INVALID("upstream-invalid"),
     UPSTREAM_UNAVAILABLE("upstream-unavailable"),
     CLIENT_ABORTED("client-aborted"),
+    /** The end of an upgraded connection (WebSocket), closed by either side; its second audit record. */
+    UPGRADE_CLOSED("upgrade-closed"),
     /** The audit sink was behind or failing and {@code audit.whenBehind} is {@code refuse}. */
     AUDIT_BEHIND("audit-behind"),
     /** The client sent its request head or body too slowly (server.timeouts). */

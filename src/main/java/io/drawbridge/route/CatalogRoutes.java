@@ -179,7 +179,7 @@ public final class CatalogRoutes implements AutoCloseable {
             @Override
             public void configure() {
                 from("gateway:" + d.path() + (d.mcp() != null ? "?mcp=true" : "")).routeId(d.routeId())
-                        .to("drawbridge:authenticate")
+                        .to("drawbridge:authenticate?" + d.authenticateQuery())
                         .to("drawbridge:enrich")
                         .process(new AuthorizeStep(d.policy()))
                         .to("drawbridge:proxy?upstream=RAW(" + d.upstream() + ")&stripPrefix=true");

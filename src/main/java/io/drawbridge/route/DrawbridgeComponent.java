@@ -20,7 +20,7 @@ import org.apache.camel.support.DefaultComponent;
  * The {@code drawbridge:} component: the gateway's stages as route steps, so a protected route reads as
  * listen, authenticate, authorize, proxy.
  * <pre>
- *   drawbridge:authenticate[?issuers=corp,partners&amp;forwardToken=false&amp;login=browser]
+ *   drawbridge:authenticate[?issuers=corp,partners&amp;forwardToken=false&amp;login=browser&amp;authorization=upstream]
  *   drawbridge:enrich                  (roles from the catalog: group refs, parents included)
  *   drawbridge:authorize[?policy=name]
  *   drawbridge:decide[?signIn=redirect|status]   (a front's decision endpoint: runs the route it asks about)
@@ -54,7 +54,7 @@ public final class DrawbridgeComponent extends DefaultComponent {
     }
 
     private static final Map<String, Set<String>> PARAMETERS = Map.of(
-            "authenticate", Set.of("issuers", "forwardToken", "login", "audience"),
+            "authenticate", Set.of("issuers", "forwardToken", "login", "authorization", "audience"),
             "authorize", Set.of("policy"),
             "enrich", Set.of(),
             "decide", Set.of("signIn"),

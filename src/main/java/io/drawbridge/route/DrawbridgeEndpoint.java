@@ -35,6 +35,11 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
     @UriParam(description = "authenticate: the audiences a token must name one of (RFC 8707 audience binding),"
             + " comma-separated, e.g. the route's public URL; default none, or on an MCP route its resource URL")
     private String audience;
+    @UriParam(defaultValue = "gateway", enums = "gateway,upstream", description = "authenticate: whose the"
+            + " Authorization header is. gateway: a bearer token the gateway verifies and removes; upstream: the"
+            + " application's own (Backstage's frontend sends its Backstage token), passed on untouched, and the"
+            + " caller is authenticated by the session cookie only (needs login=browser)")
+    private String authorization = "gateway";
     @UriParam(description = "authorize: the policy to apply; default the policy named like the route")
     private String policy;
     @UriParam(description = "proxy: the upstream URL, http(s)://host[:port][/base-path], or a Kubernetes Service,"
@@ -44,8 +49,10 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
     private boolean stripPrefix;
     @UriParam(description = "proxy: replace the route's path prefix with this one before forwarding")
     private String rewritePrefix;
-    @UriParam(defaultValue = "false", description = "proxy: send the client's Host header instead of the upstream's")
-    private boolean preserveHost;
+    @UriParam(defaultValue = "true", description = "proxy: send the client's Host header (true), as browsers and"
+            + " apps that compare Origin with Host expect; false to send the upstream URL's host, for upstreams that"
+            + " serve several names and know only their own (cloud services, another ingress)")
+    private boolean preserveHost = true;
     @UriParam(description = "proxy: the named TLS settings (upstreams.tls.<name>: CA bundle, client certificate, "
             + "server name) for an https upstream; default the JDK's trust store and the upstream's host name")
     private String tls;
@@ -93,6 +100,15 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                 var bearer = new BearerAuthenticationStep(stages.issuers(), stages.authExecutor(), names, forwardToken)
                         .bindAudiences(audience == null ? null : Arrays.stream(audience.split(","))
                                 .map(String::strip).filter(a -> !a.isEmpty()).toList());
+                boolean upstreamAuthorization = authorizationBelongsToUpstream();
+                if (upstreamAuthorization && !login.equals("browser")) {
+                    throw new IllegalArgumentException("drawbridge:authenticate?authorization=upstream needs "
+                            + "login=browser: the session cookie is then the only way to authenticate");
+                }
+                if (upstreamAuthorization && forwardToken) {
+                    throw new IllegalArgumentException("drawbridge:authenticate: forwardToken=true would replace "
+                            + "the Authorization header that authorization=upstream leaves to the application");
+                }
                 if (login.equals("none")) {
                     yield bearer;
                 }
@@ -109,7 +125,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                             + stages.login().issuerName() + "', which issuers= leaves out");
                 }
                 yield new BrowserAuthenticationStep(bearer, stages.issuers(), stages.login().issuerName(),
-                        stages.authExecutor(), stages.login(), forwardToken);
+                        stages.authExecutor(), stages.login(), forwardToken, upstreamAuthorization);
             }
             case "enrich" -> {
                 if (stages.roles() == null) {
@@ -231,6 +247,23 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
 
     public void setLogin(String login) {
         this.login = login;
+    }
+
+    private boolean authorizationBelongsToUpstream() {
+        return switch (authorization) {
+            case "gateway" -> false;
+            case "upstream" -> true;
+            default -> throw new IllegalArgumentException("drawbridge:authenticate authorization must be gateway or"
+                    + " upstream, not '" + authorization + "'");
+        };
+    }
+
+    public String getAuthorization() {
+        return authorization;
+    }
+
+    public void setAuthorization(String authorization) {
+        this.authorization = authorization;
     }
 
     public String getPolicy() {

@@ -19,6 +19,10 @@ import java.util.Set;
  *   drawbridge.io/upstream: http://grafana.internal:3000     where to proxy (an http(s) URL)
  *   drawbridge.io/path:     /grafana                         the path prefix on the gateway
  *   drawbridge.io/allow:    owners, group:default/sre        who may pass, comma-separated
+ *   drawbridge.io/login:    browser                          optional: none (default, bearer tokens only) or
+ *                                                            browser (the session cookie too; needs login)
+ *   drawbridge.io/authorization: upstream                    optional: gateway (default) or upstream (the
+ *                                                            Authorization header is the app's; needs browser)
  * </pre>
  * {@code owners} means the entity's owner: the members of the owning group (members of its child groups too, as
  * for any group ref), or the owning user. Other terms are {@code group:} and {@code user:} entity refs.
@@ -37,10 +41,12 @@ import java.util.Set;
  * @param path     the normalized path prefix
  * @param upstream the upstream URL as written
  * @param allowed  the entity refs the policy lets in
+ * @param login    the authenticate step's {@code login}: {@code none} or {@code browser}
+ * @param authorization the authenticate step's {@code authorization}: {@code gateway} or {@code upstream}
  * @param mcp      the MCP tool lists of an {@code mcp-server} entity; {@code null} for other entities
  */
 public record RouteDeclaration(String entity, String routeId, String path, String upstream, Set<String> allowed,
-                               McpTools mcp) {
+                               String login, String authorization, McpTools mcp) {
 
     /**
      * @param read   tool patterns everyone admitted may call
@@ -50,8 +56,9 @@ public record RouteDeclaration(String entity, String routeId, String path, Strin
     public record McpTools(List<String> read, List<String> owners, String owner) {
     }
 
-    public RouteDeclaration(String entity, String routeId, String path, String upstream, Set<String> allowed) {
-        this(entity, routeId, path, upstream, allowed, null);
+    public RouteDeclaration(String entity, String routeId, String path, String upstream, Set<String> allowed,
+                            String login, String authorization) {
+        this(entity, routeId, path, upstream, allowed, login, authorization, null);
     }
 
     static final String MCP_TOOLS = "drawbridge.io/mcp-tools";
@@ -98,12 +105,19 @@ public record RouteDeclaration(String entity, String routeId, String path, Strin
         if (allowed.isEmpty()) {
             throw new Invalid("drawbridge.io/allow names no one");
         }
+        String login = choice(a, "drawbridge.io/login", "none", "browser");
+        String authorization = choice(a, "drawbridge.io/authorization", "gateway", "upstream");
+        if (authorization.equals("upstream") && !login.equals("browser")) {
+            throw new Invalid("drawbridge.io/authorization: upstream needs drawbridge.io/login: browser (the"
+                    + " session cookie is then the only way in)");
+        }
         String id = routeIdOf(entity.ref());
         McpTools tools = RoutedEntity.MCP_SERVER.equals(entity.type()) ? mcpTools(entity) : null;
         if (tools == null && a.containsKey(MCP_TOOLS)) {
             throw new Invalid(MCP_TOOLS + " is only for entities of spec.type " + RoutedEntity.MCP_SERVER);
         }
-        return new RouteDeclaration(entity.ref(), id, path, upstream, Set.copyOf(allowed), tools);
+        return new RouteDeclaration(entity.ref(), id, path, upstream, Set.copyOf(allowed), login, authorization,
+                tools);
     }
 
     private static McpTools mcpTools(RoutedEntity entity) throws Invalid {
@@ -138,6 +152,24 @@ public record RouteDeclaration(String entity, String routeId, String path, Strin
             throw new Invalid(MCP_TOOLS + " names no tool");
         }
         return new McpTools(List.copyOf(read), List.copyOf(owners), entity.owner());
+    }
+
+    /** The authenticate step's parameters, as the route's URI query. */
+    public String authenticateQuery() {
+        return "login=" + login + "&authorization=" + authorization;
+    }
+
+    /** An optional annotation with a fixed set of values; absent means the first. */
+    private static String choice(Map<String, String> annotations, String name, String... values) throws Invalid {
+        String value = annotations.get(name);
+        if (value == null) {
+            return values[0];
+        }
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (!List.of(values).contains(v)) {
+            throw new Invalid(name + ": must be " + String.join(" or ", values) + ", not '" + value.trim() + "'");
+        }
+        return v;
     }
 
     /** The Camel route id of the route an entity declares: {@code catalog-component-default-echo}. */

@@ -69,7 +69,7 @@ class ErrorResponsesTest {
         STATUS.put(Reason.MCP_REQUEST_INVALID, 400);
         // Not failures a client caused or an upstream had: the default.
         for (Reason r : List.of(Reason.RULE_MATCHED, Reason.PUBLIC_ROUTE, Reason.AUDIT_ONLY, Reason.CORS_PREFLIGHT,
-                Reason.CLIENT_ABORTED, Reason.INTERNAL_ERROR)) {
+                Reason.CLIENT_ABORTED, Reason.UPGRADE_CLOSED, Reason.INTERNAL_ERROR)) {
             STATUS.put(r, 500);
         }
     }

@@ -79,8 +79,14 @@ class GatewayProxyIT {
                         "{{upstream.test}}&stripPrefix=true&responseTimeout=300ms"),
                 "dead.yaml", route("dead", "gateway:/dead", false, "open", "http://127.0.0.1:{{dead.port}}"),
                 "tools.yaml", route("tools", "gateway:/?host=tools.example.com", false, "open", "{{upstream.echo}}"),
+                "ownhost.yaml", route("ownhost", "gateway:/ownhost", false, "open",
+                        "{{upstream.echo}}&stripPrefix=true&preserveHost=false"),
                 "ws.yaml", route("ws", "gateway:/wsapp?websocket=true", false, "open",
                         "{{upstream.test}}&stripPrefix=true")));
+        routes.put("plainws.yaml", route("plainws", "gateway:/plainws", false, "open",
+                "{{upstream.test}}&stripPrefix=true"));
+        routes.put("authws.yaml", route("authws", "gateway:/authws?websocket=true", true, "sre",
+                "{{upstream.test}}&stripPrefix=true"));
         routes.putAll(Map.of(
                 "forgot.yaml", """
                         - route:
@@ -207,6 +213,38 @@ class GatewayProxyIT {
     }
 
     // ---- header hygiene -------------------------------------------------------------------------------------
+
+    @Test
+    void anAppThatComparesOriginWithHostGetsTheClientsHostByDefault() throws Exception {
+        String authority = "127.0.0.1:" + gateway.port();
+        var response = RawHttp.exchange(gateway.port(), "POST /openecho/api/contents HTTP/1.1\r\nHost: " + authority
+                + "\r\nOrigin: http://" + authority + "\r\nContent-Length: 2\r\n\r\n{}");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(json(response).path("headers").path("Host").toString()).isEqualTo("[\"" + authority + "\"]");
+    }
+
+    @Test
+    void withPreserveHostFalseTheUpstreamGetsItsOwnHostAndSuchAnAppRefusesBrowsers() throws Exception {
+        String authority = "127.0.0.1:" + gateway.port();
+        var plain = RawHttp.exchange(gateway.port(), "GET /ownhost/api/contents HTTP/1.1\r\nHost: " + authority
+                + "\r\n\r\n");
+        assertThat(plain.status()).isEqualTo(200);
+        assertThat(json(plain).path("headers").path("Host").toString())
+                .isEqualTo("[\"127.0.0.1:" + echo.port() + "\"]");
+        assertThat(json(plain).path("headers").path("X-Forwarded-Host").toString())
+                .isEqualTo("[\"" + authority + "\"]");
+        var fromBrowser = RawHttp.exchange(gateway.port(), "POST /ownhost/api/contents HTTP/1.1\r\nHost: "
+                + authority + "\r\nOrigin: http://" + authority + "\r\nContent-Length: 2\r\n\r\n{}");
+        assertThat(fromBrowser.status()).isEqualTo(403);
+        assertThat(fromBrowser.text()).contains("Blocking Cross Origin API request");
+    }
+
+    @Test
+    void anOriginOfAnotherSiteIsStillRefusedByTheApp() {
+        var response = RawHttp.exchange(gateway.port(), "POST /openecho/api/contents HTTP/1.1\r\nHost: 127.0.0.1:"
+                + gateway.port() + "\r\nOrigin: http://evil.example\r\nContent-Length: 2\r\n\r\n{}");
+        assertThat(response.status()).isEqualTo(403);
+    }
 
     @Test
     void removesHopByHopHeadersAndTheOnesNamedInConnection() throws Exception {
@@ -509,6 +547,157 @@ class GatewayProxyIT {
                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
         assertThat(response.status()).isNotEqualTo(101);
         assertThat(response.header("Upgrade")).isNull();
+    }
+
+    @Test
+    void aDroppedUpgradeSaysWhyInTheAuditAndOnceInTheLog() {
+        var logged = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Upgrades.class);
+        var appender = new ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent>() {
+            @Override
+            protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+                logged.add(event.getLevel() + " " + event.getFormattedMessage());
+            }
+        };
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            for (int i = 0; i < 3; i++) { // a notebook page reconnecting its kernel channel
+                var response = get("/plainws/api/kernels/k1/channels", "Connection: Upgrade", "Upgrade: websocket",
+                        "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+                assertThat(response.status()).isNotEqualTo(101);
+                JsonNode audit = gateway.audit(response.header("X-Request-Id"));
+                assertThat(audit.path("decision").asText()).isEqualTo("allow");
+                assertThat(audit.path("detail").asText())
+                        .contains("Upgrade: websocket dropped: the route has no websocket=true");
+            }
+        } finally {
+            logger.detachAppender(appender);
+        }
+        assertThat(logged).hasSize(1);
+        assertThat(logged.get(0)).startsWith("WARN route plainws:").contains("websocket=true", "gateway:/plainws");
+
+        var h2c = get("/openecho/x", "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c",
+                "HTTP2-Settings: AAMAAABkAAQAAP__");
+        assertThat(h2c.status()).isEqualTo(200);
+        assertThat(gateway.audit(h2c.header("X-Request-Id")).path("detail").asText())
+                .contains("Upgrade: h2c dropped: only websocket upgrades are served");
+    }
+
+    @Test
+    void anUpgradeOnAWebSocketRouteLeavesNoDropInTheAudit() throws Exception {
+        var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gateway.port() + "/wsapp/ws"),
+                        new java.net.http.WebSocket.Listener() { })
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(10, java.util.concurrent.TimeUnit.SECONDS);
+        long deadline = System.currentTimeMillis() + 10_000;
+        JsonNode record = null;
+        while (record == null && System.currentTimeMillis() < deadline) {
+            record = gateway.auditRecords().stream().filter(r -> r.path("route").asText().equals("ws")
+                    && r.path("status").asInt() == 101).findFirst().orElse(null);
+            Thread.sleep(50);
+        }
+        assertThat(record).isNotNull();
+        assertThat(record.path("detail").asText()).doesNotContain("dropped");
+    }
+
+    private JsonNode awaitRecord(java.util.function.Predicate<JsonNode> which) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            var found = gateway.auditRecords().stream().filter(which).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no such audit record");
+    }
+
+    private String shortLivedToken(int seconds) {
+        return minter.token("alice", List.of("sre"), claims -> claims.expirationTime(
+                java.util.Date.from(java.time.Instant.now().plusSeconds(seconds))));
+    }
+
+    @Test
+    void aWebSocketEndsWhenTheTokenThatOpenedItExpiresAndTheEndIsAudited() throws Exception {
+        var closed = new java.util.concurrent.CompletableFuture<String>();
+        var received = new java.util.concurrent.CompletableFuture<String>();
+        var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + shortLivedToken(3))
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gateway.port() + "/authws/ws"),
+                        new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket,
+                                    CharSequence data, boolean last) {
+                                received.complete(data.toString());
+                                socket.request(1);
+                                return null;
+                            }
+
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket socket,
+                                    int status, String reason) {
+                                closed.complete("closed " + status);
+                                return null;
+                            }
+
+                            @Override
+                            public void onError(java.net.http.WebSocket socket, Throwable error) {
+                                closed.complete("ended: " + error);
+                            }
+                        })
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText("hi", true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(received.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("echo: hi");
+
+        assertThat(closed.get(15, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+        JsonNode opened = awaitRecord(r -> r.path("route").asText().equals("authws")
+                && r.path("status").asInt() == 101 && r.path("reason").asText().equals("rule-matched"));
+        JsonNode ended = awaitRecord(r -> r.path("requestId").asText().equals(opened.path("requestId").asText())
+                && r.path("reason").asText().equals("token-expired"));
+        assertThat(ended.path("decision").asText()).isEqualTo("deny");
+        assertThat(ended.path("detail").asText()).isEqualTo("upgraded connection ended: the bearer token expired");
+        assertThat(ended.path("subject").asText()).isEqualTo("alice");
+        assertThat(ended.path("durationMs").asLong()).isGreaterThanOrEqualTo(1000);
+        assertThat(ended.path("bytesIn").asLong()).isPositive();
+        assertThat(ended.path("bytesOut").asLong()).isPositive();
+    }
+
+    @Test
+    void theEndOfAnUpgradedConnectionIsAuditedWithItsDurationAndBytes() throws Exception {
+        var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gateway.port() + "/wsapp/ws"),
+                        new java.net.http.WebSocket.Listener() { })
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText("x".repeat(1000), true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        JsonNode ended = awaitRecord(r -> r.path("route").asText().equals("ws")
+                && r.path("reason").asText().equals("upgrade-closed") && r.path("bytesIn").asLong() >= 1000);
+        assertThat(ended.path("decision").asText()).isEqualTo("allow");
+        assertThat(ended.path("status").asInt()).isEqualTo(101);
+        assertThat(ended.path("detail").asText()).startsWith("closed");
+        assertThat(ended.path("bytesOut").asLong()).isPositive();
+        assertThat(ended.has("durationMs")).isTrue();
+    }
+
+    @Test
+    void anEventStreamEndsWhenTheTokenThatOpenedItExpires() throws Exception {
+        String token = shortLivedToken(2);
+        try (var http = new RawHttp(gateway.port())) {
+            http.send("GET /app/sse?events=60&ms=500 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                    + "\r\n\r\n");
+            var cut = http.read();
+            assertThat(cut.status()).isEqualTo(200);
+            assertThat(cut.text().split("data:").length - 1).as("events before the cut").isLessThan(20);
+        } catch (java.io.UncheckedIOException e) {
+            // a chunked body cut short: the connection closed before the last chunk, as it should
+        }
+        JsonNode record = awaitRecord(r -> r.path("route").asText().equals("app")
+                && r.path("path").asText().equals("/app/sse") && r.path("reason").asText().equals("token-expired"));
+        assertThat(record.path("decision").asText()).isEqualTo("deny");
+        assertThat(record.path("detail").asText()).isEqualTo("stream ended: the bearer token expired");
     }
 
     @Test

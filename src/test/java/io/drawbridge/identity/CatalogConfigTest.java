@@ -56,6 +56,7 @@ class CatalogConfigTest {
         assertThat(catalog.unknownUser()).isEqualTo("claims-only");
         assertThat(catalog.pollInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(catalog.maxCachedUsers()).isEqualTo(10_000);
+        assertThat(catalog.routes()).as("route discovery only when asked").isFalse();
         assertThat(load("catalog: { backstage: { url: 'http://b', token: '${BACKSTAGE_TOKEN}' } }").toString())
                 .doesNotContain("secret-token-value-123");
     }
@@ -72,12 +73,14 @@ class CatalogConfigTest {
                   unknownUser: deny
                   pollInterval: 10s
                   maxCachedUsers: 500
+                  routes: true
                 """).catalog();
 
         CatalogRoleSource.Options options = CatalogRoleSource.Options.of(catalog);
 
         assertThat(catalog.files()).isEqualTo("/etc/drawbridge/catalog/*.yaml");
         assertThat(catalog.pollInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(catalog.routes()).isTrue();
         assertThat(options).isEqualTo(new CatalogRoleSource.Options(Match.NAME, "backstage_user",
                 Duration.ofMinutes(1), Duration.ofHours(1), UnknownUser.DENY, 500, Duration.ofSeconds(10)));
         assertThat(Catalog.of(catalog)).isInstanceOf(FileCatalog.class);

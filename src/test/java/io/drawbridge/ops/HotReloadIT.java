@@ -213,4 +213,36 @@ class HotReloadIT {
         assertThat(get("/app/x", "Authorization", bob).statusCode()).isEqualTo(200);
         assertThat(get("/app/x", "Authorization", alice).statusCode()).isEqualTo(403);
     }
+
+    private static String race(String policy) { // a public policy: no authenticate step
+        return app("open", "race").replace("id: app", "id: race").replace("gateway:/app", "gateway:/race")
+                .replace("policy=open", "policy=" + policy);
+    }
+
+    private String withPolicy(String name) throws Exception {
+        return Files.readString(dir.resolve("drawbridge.yaml")).replace("policies:\n", "policies:\n  " + name
+                + ":\n    public: true\n");
+    }
+
+    @Test
+    void aRouteFileAndThePolicyItUsesWrittenInTheSameMomentBothApply() throws Exception {
+        String config = withPolicy("racing");
+        write("routes/race.yaml", race("racing"));
+        write("drawbridge.yaml", config);
+        await("the route serves with its new policy", () -> get("/race/x").statusCode() == 200);
+        assertThat(get("/race/x").body()).isEqualTo("race");
+    }
+
+    @Test
+    void aRouteFileRefusedForAPolicyNotYetThereAppliesWhenThePolicyArrives() throws Exception {
+        write("routes/race.yaml", race("late"));
+        await("the route is refused", () -> !rejections().isEmpty());
+        assertThat(rejections().get(0).path("detail").asText()).contains("race.yaml", "late");
+        assertThat(get("/race/x").statusCode()).isEqualTo(404);
+
+        write("drawbridge.yaml", withPolicy("late"));
+        await("the refused route is tried again and serves", () -> get("/race/x").statusCode() == 200);
+        assertThat(get("/race/x").body()).isEqualTo("race");
+        assertThat(get("/app/x").body()).isEqualTo("v1");
+    }
 }

@@ -120,6 +120,7 @@ class BackstageGatewayIT {
                     timeout: 2s
                   ttl: 1s
                   maxStaleness: 5s
+                  routes: true
                   pollInterval: 1s
                 """.formatted(backstage.url(), TOKEN),
                 Map.of("platform.yaml", route.formatted("platform", "platform", "platform", "upstream.echo"),

@@ -74,6 +74,7 @@ class CatalogRoutesIT {
                       - groups: [sre]
                 catalog:
                   files: @DIR@/catalog/*.yaml
+                  routes: true
                   pollInterval: 300ms
                 """, Map.of("echo.yaml", """
                 - route:

@@ -94,6 +94,7 @@ class McpCatalogRouteIT {
                 catalog:
                   files: @DIR@/catalog/*.yaml
                   pollInterval: 300ms
+                  routes: true
                 """, Map.of(), Map.of());
         long deadline = System.currentTimeMillis() + 15_000; // the catalog's first poll declares the route
         while (metadata().statusCode() != 200) {

@@ -85,6 +85,37 @@ class RouteDeclarationTest {
                 .isInstanceOf(RouteDeclaration.Invalid.class).hasMessageContaining(why);
     }
 
+    private static RoutedEntity withAnnotations(Map<String, String> more) {
+        RoutedEntity base = entity("http://backstage:7007", "/backstage", "owners", "group:default/sre");
+        Map<String, String> annotations = new HashMap<>(base.annotations());
+        annotations.putAll(more);
+        return new RoutedEntity(base.ref(), annotations, base.owner(), base.ownerMembers());
+    }
+
+    @Test
+    void bearerTokensOnlyUnlessTheEntityAsksForBrowserSignIn() throws Exception {
+        assertThat(RouteDeclaration.of(withAnnotations(Map.of())).authenticateQuery())
+                .isEqualTo("login=none&authorization=gateway");
+        assertThat(RouteDeclaration.of(withAnnotations(Map.of("drawbridge.io/login", "Browser"))).authenticateQuery())
+                .isEqualTo("login=browser&authorization=gateway");
+        assertThat(RouteDeclaration.of(withAnnotations(Map.of("drawbridge.io/login", "browser",
+                "drawbridge.io/authorization", "upstream"))).authenticateQuery())
+                .isEqualTo("login=browser&authorization=upstream");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            an unknown login                  | oidc    | gateway  | drawbridge.io/login: must be none or browser
+            login that smuggles a parameter   | browser&forwardToken=true | gateway | drawbridge.io/login: must be
+            an unknown authorization          | browser | app      | drawbridge.io/authorization: must be gateway
+            the app's header without sessions | none    | upstream | needs drawbridge.io/login: browser
+            """)
+    void refusesLoginsAndAuthorizationsItCannotHonour(String name, String login, String authorization, String why) {
+        assertThatThrownBy(() -> RouteDeclaration.of(withAnnotations(Map.of("drawbridge.io/login", login,
+                "drawbridge.io/authorization", authorization))))
+                .isInstanceOf(RouteDeclaration.Invalid.class).hasMessageContaining(why);
+    }
+
     @Test
     void refusesOwnersWhenTheEntityHasNoOwner() {
         assertThatThrownBy(() -> RouteDeclaration.of(entity("http://g:1", "/g", "owners", null)))

@@ -34,6 +34,10 @@ import org.apache.camel.support.AsyncProcessorSupport;
  * is about to expire (one refresh per refresh token, however many requests arrive at once), and the session's idle
  * clock moves on. A browser navigation without a valid session is sent to sign in ({@code 302}); anything else
  * gets the bearer step's {@code 401}. The gateway's cookies never reach the upstream.
+ *
+ * <p>With {@code authorization=upstream} the {@code Authorization} header is the application's (Backstage's
+ * frontend sends its own Backstage token on every API call): it is neither read nor changed, and every request,
+ * with or without it, is authenticated by its session cookie alone.
  */
 public final class BrowserAuthenticationStep extends AsyncProcessorSupport {
 
@@ -48,10 +52,12 @@ public final class BrowserAuthenticationStep extends AsyncProcessorSupport {
     private final LoginFlow flow;
     private final OidcClient client;
     private final boolean forwardToken;
+    private final boolean upstreamAuthorization;
     private final Cache<String, CompletableFuture<OidcClient.Tokens>> refreshes;
 
     public BrowserAuthenticationStep(AsyncProcessor bearer, TokenVerifier verifier, String issuerName,
-                                     Executor executor, BrowserLogin login, boolean forwardToken) {
+                                     Executor executor, BrowserLogin login, boolean forwardToken,
+                                     boolean upstreamAuthorization) {
         this.bearer = bearer;
         this.verifier = verifier;
         this.issuer = Set.of(issuerName);
@@ -60,6 +66,7 @@ public final class BrowserAuthenticationStep extends AsyncProcessorSupport {
         this.flow = login.flow();
         this.client = login.client();
         this.forwardToken = forwardToken;
+        this.upstreamAuthorization = upstreamAuthorization;
         this.refreshes = login.refreshes();
     }
 
@@ -73,7 +80,7 @@ public final class BrowserAuthenticationStep extends AsyncProcessorSupport {
         } else {
             message.setHeader(COOKIE, others);
         }
-        if (message.getHeader(AUTHORIZATION) != null) {
+        if (message.getHeader(AUTHORIZATION) != null && !upstreamAuthorization) {
             return bearer.process(exchange, callback);
         }
         Session session;
@@ -84,7 +91,8 @@ public final class BrowserAuthenticationStep extends AsyncProcessorSupport {
         }
         if (session == null) {
             return withoutSession(exchange, callback,
-                    new AuthenticationFailed(Reason.TOKEN_MISSING, "no session and no Authorization header"), List.of());
+                    new AuthenticationFailed(Reason.TOKEN_MISSING, upstreamAuthorization ? "no session"
+                            : "no session and no Authorization header"), List.of());
         }
         if (!needsRefresh(session)) {
             try {
@@ -160,6 +168,7 @@ public final class BrowserAuthenticationStep extends AsyncProcessorSupport {
     private void accept(Exchange exchange, Session session, Identity identity, boolean renewed,
                         Map<String, String> sent) {
         exchange.setProperty(ExchangeKeys.IDENTITY, identity);
+        exchange.setProperty(ExchangeKeys.STREAM_PERMIT, sessions.permit(session));
         if (renewed || sessions.staleSeen(session)) {
             Session seen = renewed ? session : session.seenAt(sessions.clock().instant());
             addCookies(exchange, sessions.store(seen, sent));

@@ -3,6 +3,7 @@ package io.drawbridge.authn.session;
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.authn.TokenVerifier;
+import io.drawbridge.edge.Redirect;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Reason;
@@ -23,7 +24,10 @@ import org.apache.camel.support.AsyncProcessorSupport;
 /**
  * The callback path: completes the sign-in (on a worker: it calls the token endpoint), verifies the new access
  * token exactly as every later request will, starts the session and sends the browser back where it started.
- * Any failure is a 401 with the reason in the audit record, and the login cookie is removed.
+ * Any failure is recorded with its reason and the login cookie is removed. A browser is never left on a bare
+ * error: one already signed in goes on to where the attempt was going (or {@code /}); one whose attempt is not
+ * its own any more (begun on another host name such as {@code localhost} for {@code 127.0.0.1}, replayed, expired)
+ * is sent to sign in again, once; otherwise it gets a page saying what happened. API clients get 401.
  */
 final class LoginCallback extends AsyncProcessorSupport {
 
@@ -32,6 +36,24 @@ final class LoginCallback extends AsyncProcessorSupport {
     private final TokenVerifier verifier;
     private final Set<String> issuer;
     private final Executor executor;
+
+    /** Marks a sign-in the callback started again, so a browser that keeps losing its cookies gets a page. */
+    static final String RETRY = "_retry";
+    static final java.time.Duration RETRY_WINDOW = java.time.Duration.ofMinutes(2);
+    /** The page a person sees when a sign-in cannot be completed; static text only, nothing from the request. */
+    static final String PROBLEM_QUERY = "problem=sign-in";
+    static final String PROBLEM_PAGE = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Sign-in not completed</title></head>
+            <body><h1>The sign-in could not be completed</h1>
+            <p id="sign-in-problem">It may have been cancelled or refused at the sign-in page, taken longer than ten
+            minutes, or been used twice. Or this site was opened under another address than the one registered for
+            signing in (for example <code>localhost</code> instead of <code>127.0.0.1</code>), or the browser blocks
+            its cookies: then the browser comes back without the cookie the sign-in began with.</p>
+            <p>Open the page you wanted again, at the address your administrator gave you, to sign in.</p>
+            </body></html>
+            """;
+
 
     LoginCallback(LoginFlow flow, SessionStore sessions, TokenVerifier verifier, String issuerName, Executor executor) {
         this.flow = flow;
@@ -64,6 +86,10 @@ final class LoginCallback extends AsyncProcessorSupport {
     private void complete(Exchange exchange) {
         Message message = exchange.getMessage();
         Map<String, String> sent = SessionCookies.parse(message.getHeader(BrowserAuthenticationStep.COOKIE));
+        if (PROBLEM_QUERY.equals(message.getHeader(Exchange.HTTP_QUERY, String.class))) {
+            problemPage(exchange);
+            return;
+        }
         String state = null;
         try {
             Map<String, String> query = query(message.getHeader(Exchange.HTTP_QUERY, String.class));
@@ -78,6 +104,10 @@ final class LoginCallback extends AsyncProcessorSupport {
                     done.tokens().idToken(), done.tokens().accessExpires(), now, now);
             List<String> cookies = new ArrayList<>(sessions.store(session, sent));
             cookies.add(flow.clearLoginCookie(done.loginCookieName()));
+            if (sent.containsKey(sessions.cookies().name() + RETRY)) {
+                cookies.add(sessions.cookies().cookie(sessions.cookies().name() + RETRY, "", flow.callbackPath(),
+                        java.time.Duration.ZERO));
+            }
             exchange.setProperty(ExchangeKeys.IDENTITY, identity);
             exchange.setProperty(ExchangeKeys.DECISION,
                     Decision.allow(Reason.PUBLIC_ROUTE, "built-in:login-callback", null));
@@ -93,9 +123,58 @@ final class LoginCallback extends AsyncProcessorSupport {
                         List.of(flow.clearLoginCookie(sessions.cookies().loginName(state))));
             }
             exchange.setProperty(ExchangeKeys.FAILURE_REASON, e.reason());
+            if (e.reason() != Reason.ISSUER_UNAVAILABLE && BrowserAuthenticationStep.isNavigation(message)) {
+                exchange.setProperty(ExchangeKeys.REDIRECT, onwards(e, state, sent, exchange));
+                return;
+            }
             exchange.setException(e.reason() == Reason.ISSUER_UNAVAILABLE ? e
                     : new AuthenticationFailed(Reason.LOGIN_FAILED, e.getMessage()));
         }
+    }
+
+    /** Where a browser goes after a callback that failed: on, to sign in again, or to the page that says why. */
+    private Redirect onwards(AuthenticationFailed why, String state, Map<String, String> sent, Exchange exchange) {
+        String retry = sessions.cookies().name() + RETRY;
+        if (signedIn(sent)) {
+            String back = flow.returnPathOf(state, sent).orElse("/");
+            return new Redirect(303, back, Reason.LOGIN_FAILED, "already signed in, sent on: " + why.getMessage());
+        }
+        if (why instanceof LoginFlow.StaleAttempt && !sent.containsKey(retry)) {
+            try {
+                flow.prepare();
+                LoginFlow.Start start = flow.begin(flow.returnPathOf(state, sent).orElse("/"));
+                BrowserAuthenticationStep.addCookies(exchange, List.of(start.loginCookie(),
+                        sessions.cookies().cookie(retry, "1", flow.callbackPath(), RETRY_WINDOW)));
+                return new Redirect(302, start.authorizationUrl().toString(), Reason.LOGIN_FAILED,
+                        "sent to sign in again: " + why.getMessage());
+            } catch (AuthenticationFailed unavailable) {
+                // the issuer cannot be reached to start again: the page says what happened
+            }
+        }
+        return new Redirect(303, flow.callbackPath() + "?" + PROBLEM_QUERY, Reason.LOGIN_FAILED,
+                "shown the sign-in problem page: " + why.getMessage());
+    }
+
+    private boolean signedIn(Map<String, String> sent) {
+        try {
+            return sessions.open(sent) != null;
+        } catch (AuthenticationFailed e) {
+            return false;
+        }
+    }
+
+    private void problemPage(Exchange exchange) {
+        Message message = exchange.getMessage();
+        exchange.setProperty(ExchangeKeys.DECISION,
+                Decision.allow(Reason.PUBLIC_ROUTE, "built-in:sign-in-problem", null));
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        message.setHeader("Content-Type", "text/html; charset=utf-8");
+        message.setHeader("Cache-Control", "no-store");
+        message.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        BrowserAuthenticationStep.addCookies(exchange, List.of(sessions.cookies().cookie(
+                sessions.cookies().name() + RETRY, "", flow.callbackPath(), java.time.Duration.ZERO)));
+        message.setBody(PROBLEM_PAGE);
     }
 
     /**

@@ -41,6 +41,17 @@ public final class LoginFlow {
     public record Start(URI authorizationUrl, String loginCookie) {
     }
 
+    /**
+     * A callback this browser cannot complete because the attempt it names is not (or no longer) its own: no
+     * state, no login cookie for it (the sign-in began on another host name, or cookies were lost), expired, or
+     * already used. Starting again can help; an issuer's error or a refused code are not this.
+     */
+    static final class StaleAttempt extends AuthenticationFailed {
+        StaleAttempt(String detail) {
+            super(Reason.LOGIN_FAILED, detail);
+        }
+    }
+
     /** A finished sign-in: the new session, and where the browser asked to go. */
     public record Done(OidcClient.Tokens tokens, String returnPath, String loginCookieName) {
     }
@@ -93,25 +104,24 @@ public final class LoginFlow {
     public Done complete(Map<String, String> query, Map<String, String> cookies) {
         String state = query.get("state");
         if (state == null || state.length() < 16 || state.length() > 128) {
-            throw new AuthenticationFailed(Reason.LOGIN_FAILED, "callback without a usable state");
+            throw new StaleAttempt("callback without a usable state");
         }
         String cookieName = sessions.cookies().loginName(state);
         JWTClaimsSet login = sessions.keys().open(PURPOSE, cookies.get(cookieName)).orElseThrow(() ->
-                new AuthenticationFailed(Reason.LOGIN_FAILED, "no login cookie for this state (unknown, expired or "
-                        + "already used)"));
+                new StaleAttempt("no login cookie for this state (unknown, expired or already used)"));
         Instant now = sessions.clock().instant();
         String expected;
         try {
             expected = login.getStringClaim("state");
             if (expected == null || login.getExpirationTime() == null
                     || !now.isBefore(login.getExpirationTime().toInstant())) {
-                throw new AuthenticationFailed(Reason.LOGIN_FAILED, "login cookie expired");
+                throw new StaleAttempt("login cookie expired");
             }
             if (!MessageDigest.isEqual(expected.getBytes(), state.getBytes())) {
                 throw new AuthenticationFailed(Reason.LOGIN_FAILED, "state does not match the login cookie");
             }
             if (usedStates.asMap().putIfAbsent(state, Boolean.TRUE) != null) {
-                throw new AuthenticationFailed(Reason.LOGIN_FAILED, "state already used");
+                throw new StaleAttempt("state already used");
             }
             requireResponseIssuer(query.get("iss"));
             if (query.get("error") != null) {
@@ -133,6 +143,25 @@ public final class LoginFlow {
         } catch (ParseException e) {
             throw new AuthenticationFailed(Reason.LOGIN_FAILED, "login cookie unreadable");
         }
+    }
+
+    /** Where the attempt named by {@code state} meant to return, if this browser still holds its login cookie. */
+    java.util.Optional<String> returnPathOf(String state, Map<String, String> cookies) {
+        if (state == null || state.length() < 16 || state.length() > 128) {
+            return java.util.Optional.empty();
+        }
+        return sessions.keys().open(PURPOSE, cookies.get(sessions.cookies().loginName(state))).flatMap(login -> {
+            try {
+                return ReturnPath.check(login.getStringClaim("return"), cookieDomain());
+            } catch (ParseException e) {
+                return java.util.Optional.empty();
+            }
+        });
+    }
+
+    /** Fetches the issuer's metadata if needed, so {@link #begin} can run; blocks. */
+    void prepare() {
+        client.prepare();
     }
 
     /**

@@ -20,7 +20,8 @@ import org.apache.camel.Message;
 import org.apache.camel.support.AsyncProcessorSupport;
 
 /**
- * The logout path. {@code GET} shows a page with a sign-out button; {@code POST} signs out: it must come from a
+ * The logout path. {@code GET} shows a page with a sign-out button (without a session: "you are signed out", where
+ * a sign-out lands when no {@code postLogoutRedirectUri} is configured); {@code POST} signs out: it must come from a
  * page of the same origin ({@code Sec-Fetch-Site: same-origin}, or an {@code Origin} naming this host; neither:
  * refused), removes the session cookies, and sends the browser to the issuer's {@code end_session_endpoint} with
  * {@code id_token_hint} and the configured {@code post_logout_redirect_uri} when the issuer offers one. The
@@ -33,6 +34,13 @@ final class Logout extends AsyncProcessorSupport {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>Sign out</title></head>
             <body><form method="post"><button id="sign-out" type="submit">Sign out</button></form></body></html>
+            """;
+    /** Where a sign-out lands without a post-logout URL of its own (GET without a session): better than a 404. */
+    private static final String SIGNED_OUT = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head>
+            <body><h1 id="signed-out">You are signed out</h1>
+            <p>Open any page of this site again to sign in.</p></body></html>
             """;
 
     private final SessionStore sessions;
@@ -56,13 +64,15 @@ final class Logout extends AsyncProcessorSupport {
         String method = message.getHeader(Exchange.HTTP_METHOD, String.class);
         exchange.setProperty(ExchangeKeys.DECISION, Decision.allow(Reason.PUBLIC_ROUTE, "built-in:logout", null));
         if ("GET".equals(method) || "HEAD".equals(method)) {
+            boolean signedIn = sessions.cookies().sessionValue(SessionCookies.parse(
+                    message.getHeader(BrowserAuthenticationStep.COOKIE))) != null;
             message.getHeaders().clear();
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
             message.setHeader("Content-Type", "text/html; charset=utf-8");
             message.setHeader("Cache-Control", "no-store");
             // no form-action: the POST is redirected on to the issuer's end-session page, another origin
             message.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-            message.setBody(PAGE);
+            message.setBody(signedIn ? PAGE : SIGNED_OUT);
             callback.done(true);
             return true;
         }
@@ -94,7 +104,7 @@ final class Logout extends AsyncProcessorSupport {
         String idToken = session == null ? null : session.idToken();
         String refreshToken = session == null ? null : session.refreshToken();
         if (idToken == null && refreshToken == null) {
-            finish(exchange, config.postLogoutRedirectUri() != null ? config.postLogoutRedirectUri() : "/");
+            finish(exchange, landing());
             callback.done(true);
             return true;
         }
@@ -106,19 +116,24 @@ final class Logout extends AsyncProcessorSupport {
                     // lasts there only until its access token expires
                     client.revoke(refreshToken);
                     finish(exchange, client.endSessionUrl(idToken).map(URI::toString).orElse(
-                            config.postLogoutRedirectUri() != null ? config.postLogoutRedirectUri() : "/"));
+                            landing()));
                 } catch (AuthenticationFailed e) {
-                    finish(exchange, "/"); // signed out here; the issuer is unreachable, so only here
+                    finish(exchange, landing()); // signed out here; the issuer is unreachable, so only here
                 } finally {
                     callback.done(false);
                 }
             });
             return false;
         } catch (RejectedExecutionException e) {
-            finish(exchange, "/");
+            finish(exchange, landing());
             callback.done(true);
             return true;
         }
+    }
+
+    /** After signing out: the configured post-logout URL, else this path's own "signed out" page. */
+    private String landing() {
+        return config.postLogoutRedirectUri() != null ? config.postLogoutRedirectUri() : config.logoutPath();
     }
 
     /**

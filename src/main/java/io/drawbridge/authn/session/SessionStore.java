@@ -8,6 +8,7 @@ import io.drawbridge.policy.Reason;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.drawbridge.edge.StreamPermit;
 import java.util.List;
 import java.util.Map;
 
@@ -79,6 +80,18 @@ public final class SessionStore {
             throw new AuthenticationFailed(Reason.SESSION_EXPIRED, "session signed out");
         }
         return session;
+    }
+
+    /**
+     * How long a stream opened with this session may go on: until the session's absolute lifetime is over or it is
+     * signed out on this instance. (Its access token is not refreshed for a stream: the session is what was granted.)
+     */
+    StreamPermit permit(Session session) {
+        Instant end = session.started().plus(config.maxLifetime());
+        return now -> !now.isBefore(end)
+                ? new StreamPermit.Ended(Reason.SESSION_EXPIRED, "session older than login.session.maxLifetime")
+                : ended.getIfPresent(session.id()) != null
+                ? new StreamPermit.Ended(Reason.SESSION_EXPIRED, "session signed out") : null;
     }
 
     /** Signs a session out on this instance: a copy of its cookie no longer opens here. */

@@ -135,7 +135,8 @@ class BrowserLoginTest {
                         - to: drawbridge:proxy?upstream={{upstream.echo}}&stripPrefix=true
                 """;
         return Map.of("app.yaml", browser.formatted("app", "app"), "other.yaml", browser.formatted("other", "other"),
-                "api.yaml", bearer);
+                "api.yaml", bearer, "portal.yaml", browser.formatted("portal", "portal")
+                        .replace("login=browser", "login=browser&authorization=upstream"));
     }
 
     static void nextUser(String user, List<String> groups, long lifetimeSeconds) {
@@ -331,6 +332,66 @@ class BrowserLoginTest {
         assertThat(browser.get(gateway.url("/api/")).statusCode()).isEqualTo(401);
     }
 
+    /** Shaped like the token Backstage's frontend sends: a JWT of Backstage's own, which no issuer here trusts. */
+    static final String APP_TOKEN = "Bearer eyJ0eXAiOiJ2bmQuYmFja3N0YWdlLnVzZXIiLCJhbGciOiJFUzI1NiJ9"
+            + ".eyJzdWIiOiJ1c2VyOmRlZmF1bHQvYWxpY2UifQ.c2lnbmF0dXJl";
+
+    @Test
+    void onAnAuthorizationUpstreamRouteTheAppsOwnTokenPassesUntouchedAndTheSessionSaysWhoCalls() throws Exception {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        signIn(gateway, browser, "/portal/");
+
+        var call = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/portal/api/catalog/entities")))
+                .header("Accept", "application/json").header("Authorization", APP_TOKEN));
+
+        JsonNode seen = echoed(call);
+        assertThat(seen.path("headers").path("Authorization").toString()).isEqualTo("[\"" + APP_TOKEN + "\"]");
+        assertThat(seen.path("headers").path("X-Forwarded-User").get(0).asText()).isEqualTo("alice");
+        assertThat(gateway.audit(requestId(call)).path("subject").asText()).isEqualTo("alice");
+
+        // The same token on an ordinary browser route is read as a bearer token, and no issuer knows it.
+        var elsewhere = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/app/api/catalog/entities")))
+                .header("Accept", "application/json").header("Authorization", APP_TOKEN));
+        assertThat(elsewhere.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void onAnAuthorizationUpstreamRouteOnlyTheSessionAuthenticatesNeverTheHeader() {
+        String valid = "Bearer " + idp.issueToken("corp", "drawbridge-cli", new DefaultOAuth2TokenCallback("corp",
+                "alice-id", "JWT", List.of("drawbridge"), Map.of("preferred_username", "alice", "groups",
+                List.of("sre")), 300)).serialize();
+        var browser = new CookieClient();
+
+        var api = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/api/x"))).header("Authorization", valid));
+        var portal = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/portal/x")))
+                .header("Accept", "application/json").header("Authorization", valid));
+        var page = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/portal/x")))
+                .header("Accept", "text/html").header("Authorization", APP_TOKEN));
+
+        assertThat(api.statusCode()).as("the token itself is valid").isEqualTo(200);
+        assertThat(portal.statusCode()).isEqualTo(401);
+        assertThat(gateway.audit(requestId(portal)).path("reason").asText()).isEqualTo("token-missing");
+        assertThat(page.statusCode()).as("a page load without a session signs in").isEqualTo(302);
+    }
+
+    @Test
+    void authorizationUpstreamWithoutBrowserLoginIsRefusedAtStart(@TempDir Path dir) {
+        String route = """
+                - route:
+                    id: lost
+                    from:
+                      uri: gateway:/lost
+                      steps:
+                        - to: drawbridge:authenticate?authorization=upstream
+                        - to: drawbridge:authorize?policy=sre-only
+                        - to: drawbridge:proxy?upstream={{upstream.echo}}
+                """;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewayFixture.start(dir, config("corp", "60s"),
+                        Map.of("lost.yaml", route), Map.of("upstream.echo", echo.url())).close())
+                .hasMessageContaining("authorization=upstream needs login=browser");
+    }
+
     @Test
     void aTamperedSessionCookieMeansSigningInAgain() {
         nextUser("alice", List.of("sre"), 3600);
@@ -363,8 +424,11 @@ class BrowserLoginTest {
         attacker.cookies.putAll(loginCookies); // even with the login cookie stolen as well
         HttpResponse<String> replay = attacker.get(callback);
 
-        assertThat(replay.statusCode()).isEqualTo(401);
+        assertThat(replay.statusCode()).as("sent to sign in again, as itself").isEqualTo(302);
+        assertThat(replay.headers().firstValue("Location").orElseThrow())
+                .startsWith(idp.authorizationEndpointUrl("corp").toString());
         assertThat(gateway.audit(requestId(replay)).path("reason").asText()).isEqualTo("login-failed");
+        assertThat(gateway.audit(requestId(replay)).path("detail").asText()).contains("state already used");
         assertThat(attacker.cookies).doesNotContainKey("drawbridge_session");
     }
 
@@ -375,21 +439,32 @@ class BrowserLoginTest {
         HttpResponse<String> fromIdp = browser.getWithout(toLogin.headers().firstValue("Location").orElseThrow());
         var victim = new CookieClient(); // login CSRF: someone else's callback URL in another browser
 
-        HttpResponse<String> response = victim.get(onGateway(gateway, fromIdp.headers().firstValue("Location")
-                .orElseThrow()));
+        String callback = onGateway(gateway, fromIdp.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> api = victim.send(HttpRequest.newBuilder(URI.create(callback))
+                .header("Accept", "application/json"));
+        HttpResponse<String> response = victim.get(callback);
 
-        assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(victim.cookies).isEmpty();
+        assertThat(api.statusCode()).isEqualTo(401);
+        assertThat(response.statusCode()).as("a page load signs in afresh, as the victim").isEqualTo(302);
+        assertThat(response.headers().firstValue("Location").orElseThrow())
+                .startsWith(idp.authorizationEndpointUrl("corp").toString());
+        assertThat(victim.cookies).doesNotContainKey("drawbridge_session");
     }
 
     @Test
     void anIdTokenWithAnotherNonceIsRefused() {
-        assertThat(signInWithNonce("another-nonce-than-the-gateways").statusCode()).isEqualTo(401);
+        assertThat(toProblemPage(signInWithNonce("another-nonce-than-the-gateways"))).isTrue();
     }
 
     @Test
     void anIdTokenWithoutNonceIsRefused() {
-        assertThat(signInWithNonce(null).statusCode()).isEqualTo(401);
+        assertThat(toProblemPage(signInWithNonce(null))).isTrue();
+    }
+
+    /** A person whose sign-in failed for good is sent to a page that says so, not left on a JSON error. */
+    static boolean toProblemPage(HttpResponse<String> response) {
+        return response.statusCode() == 303 && response.headers().firstValue("Location").orElseThrow()
+                .equals("/oauth2/callback?problem=sign-in");
     }
 
     private HttpResponse<String> signInWithNonce(String nonce) {
@@ -416,8 +491,66 @@ class BrowserLoginTest {
         HttpResponse<String> response = browser.get(gateway.url("/oauth2/callback?error=access_denied&state="
                 + state));
 
-        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(toProblemPage(response)).isTrue();
         assertThat(browser.cookies).isEmpty();
+        HttpResponse<String> page = browser.get(gateway.url("/oauth2/callback?problem=sign-in"));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.body()).contains("The sign-in could not be completed", "localhost");
+    }
+
+    @Test
+    void aCallbackReplayedWhileSignedInGoesOnInsteadOfFailing() {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        HttpResponse<String> toLogin = browser.get(gateway.url("/app/reports"));
+        HttpResponse<String> fromIdp = browser.getWithout(toLogin.headers().firstValue("Location").orElseThrow());
+        String callback = onGateway(gateway, fromIdp.headers().firstValue("Location").orElseThrow());
+        assertThat(browser.get(callback).statusCode()).isEqualTo(303);
+        String session = browser.cookies.get("drawbridge_session");
+
+        HttpResponse<String> again = browser.get(callback); // the back button, a bookmark, a reload
+
+        assertThat(again.statusCode()).isEqualTo(303);
+        assertThat(again.headers().firstValue("Location")).contains("/");
+        assertThat(browser.cookies.get("drawbridge_session")).as("still signed in").isEqualTo(session);
+        assertThat(gateway.audit(requestId(again)).path("detail").asText()).startsWith("already signed in");
+    }
+
+    @Test
+    void aSignInThatCameBackWithoutItsCookieStartsAgainOnceThenSaysWhy() {
+        nextUser("alice", List.of("sre"), 3600);
+        var browser = new CookieClient();
+        HttpResponse<String> toLogin = browser.get(gateway.url("/app/"));
+        HttpResponse<String> fromIdp = browser.getWithout(toLogin.headers().firstValue("Location").orElseThrow());
+        browser.cookies.keySet().removeIf(name -> name.contains("_login_")); // begun as localhost, back at 127.0.0.1
+
+        HttpResponse<String> restart = browser.get(onGateway(gateway, fromIdp.headers().firstValue("Location")
+                .orElseThrow()));
+        assertThat(restart.statusCode()).isEqualTo(302);
+        assertThat(browser.cookies).containsKey("drawbridge_session_retry")
+                .anySatisfy((name, value) -> assertThat(name).contains("_login_"));
+        HttpResponse<String> secondTrip = browser.getWithout(restart.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> done = browser.get(onGateway(gateway, secondTrip.headers().firstValue("Location")
+                .orElseThrow()));
+        assertThat(done.statusCode()).as("signed in on the second trip").isEqualTo(303);
+        assertThat(browser.cookies).containsKey("drawbridge_session").doesNotContainKey("drawbridge_session_retry");
+
+        // A browser that loses the cookie every time is not sent round in circles: the second loss gets the page.
+        // (No token is issued on the way, so none is queued at the mock IdP.)
+        var losing = new CookieClient();
+        String authorize = losing.get(gateway.url("/app/")).headers().firstValue("Location").orElseThrow();
+        for (int trip = 0; trip < 2; trip++) {
+            losing.cookies.keySet().removeIf(name -> name.contains("_login_"));
+            HttpResponse<String> back = losing.get(onGateway(gateway, losing.getWithout(authorize).headers()
+                    .firstValue("Location").orElseThrow()));
+            if (trip == 0) {
+                assertThat(back.statusCode()).isEqualTo(302);
+                authorize = back.headers().firstValue("Location").orElseThrow();
+            } else {
+                assertThat(toProblemPage(back)).isTrue();
+            }
+        }
     }
 
     @Test
@@ -477,6 +610,7 @@ class BrowserLoginTest {
         nextUser("alice", List.of("sre"), 3600);
         var browser = new CookieClient();
         signIn(gateway, browser, "/app/");
+        assertThat(browser.get(gateway.url("/oauth2/logout")).body()).contains("id=\"sign-out\"");
 
         var response = browser.send(HttpRequest.newBuilder(URI.create(gateway.url("/oauth2/logout")))
                 .header("Origin", gateway.url("")).POST(HttpRequest.BodyPublishers.noBody()));
@@ -487,10 +621,85 @@ class BrowserLoginTest {
         assertThat(query(location)).containsKey("id_token_hint")
                 .containsEntry("post_logout_redirect_uri", CALLBACK_HOST + "/bye");
         assertThat(browser.cookies).isEmpty();
+        var landing = browser.get(gateway.url("/oauth2/logout")); // where a sign-out without its own URL lands
+        assertThat(landing.statusCode()).isEqualTo(200);
+        assertThat(landing.body()).contains("You are signed out").doesNotContain("sign-out\"");
         assertThat(browser.get(gateway.url("/app/")).statusCode()).isEqualTo(302);
         JsonNode audit = gateway.audit(requestId(response));
         assertThat(audit.path("subject").asText(null)).as("who signed out").isEqualTo("alice");
         assertThat(audit.path("issuer").asText(null)).isEqualTo("corp");
+    }
+
+    @Test
+    void aWebSocketAndAnEventStreamEndWhenTheirSessionIsSignedOutHere(@TempDir Path dir) throws Exception {
+        String live = """
+                - route:
+                    id: live
+                    from:
+                      uri: gateway:/live?websocket=true
+                      steps:
+                        - to: drawbridge:authenticate?login=browser
+                        - to: drawbridge:authorize?policy=sre-only
+                        - to: drawbridge:proxy?upstream={{upstream.test}}&stripPrefix=true
+                """;
+        try (var upstream = new io.drawbridge.testing.TestUpstream();
+             var fixture = GatewayFixture.start(dir, config("corp", "60s"), Map.of("live.yaml", live),
+                     Map.of("upstream.test", upstream.url()))) {
+            nextUser("alice", List.of("sre"), 3600);
+            var browser = new CookieClient();
+            signIn(fixture, browser, "/live/");
+            String cookie = String.join("; ", browser.cookies.entrySet().stream()
+                    .map(c -> c.getKey() + "=" + c.getValue()).toList());
+
+            var closed = new java.util.concurrent.CompletableFuture<String>();
+            java.net.http.HttpClient.newHttpClient().newWebSocketBuilder().header("Cookie", cookie)
+                    .buildAsync(URI.create("ws://127.0.0.1:" + fixture.port() + "/live/ws"),
+                            new java.net.http.WebSocket.Listener() {
+                                @Override
+                                public java.util.concurrent.CompletionStage<?> onClose(
+                                        java.net.http.WebSocket socket, int status, String reason) {
+                                    closed.complete("closed");
+                                    return null;
+                                }
+
+                                @Override
+                                public void onError(java.net.http.WebSocket socket, Throwable error) {
+                                    closed.complete("ended");
+                                }
+                            })
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            var events = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (var http = new io.drawbridge.testing.RawHttp(fixture.port())) {
+                    http.send("GET /live/sse?events=120&ms=250 HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + cookie
+                            + "\r\nAccept: text/event-stream\r\n\r\n");
+                    return http.read().text();
+                } catch (java.io.UncheckedIOException e) {
+                    return "cut";
+                }
+            });
+            Thread.sleep(1500);
+            assertThat(closed).as("open while the session is").isNotDone();
+            assertThat(events).isNotDone();
+
+            var logout = browser.send(HttpRequest.newBuilder(URI.create(fixture.url("/oauth2/logout")))
+                    .header("Origin", fixture.url("")).POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(logout.statusCode()).isEqualTo(303);
+
+            assertThat(closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+            assertThat(events.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNotNull(); // not the 30 s stream
+            long ends = fixture.auditRecords().stream()
+                    .filter(r -> r.path("reason").asText().equals("session-expired")
+                            && r.path("subject").asText().equals("alice")
+                            && r.path("detail").asText().endsWith("ended: session signed out"))
+                    .count();
+            for (int i = 0; i < 100 && ends < 2; i++) {
+                Thread.sleep(50);
+                ends = fixture.auditRecords().stream().filter(r -> r.path("reason").asText()
+                        .equals("session-expired") && r.path("detail").asText().endsWith("ended: session signed out"))
+                        .count();
+            }
+            assertThat(ends).as("the WebSocket's end and the event stream's, each audited").isEqualTo(2);
+        }
     }
 
     @Test

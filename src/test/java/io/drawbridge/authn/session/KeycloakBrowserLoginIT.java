@@ -221,6 +221,27 @@ class KeycloakBrowserLoginIT {
     }
 
     @Test
+    void openedAsLocalhostWhileTheRedirectUriSays127TheSignInStartsAgainAndSucceeds() throws Exception {
+        String elsewhere = base.replace("127.0.0.1", "localhost");
+        browser.get(elsewhere + "/app/started-as-localhost");
+        signInAtKeycloak("alice", "alice-password");
+        // The callback comes back to 127.0.0.1 without the login cookie set for localhost: the gateway starts the
+        // sign-in again from 127.0.0.1, Keycloak knows alice by now, and the second trip completes.
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.urlToBe(base + "/"));
+        assertThat(gateway.auditRecords()).anyMatch(r -> r.path("reason").asText().equals("login-failed")
+                && r.path("detail").asText().startsWith("sent to sign in again: no login cookie"));
+
+        browser.get(base + "/app/");
+        assertThat(user(echoed())).as("signed in, no dead end").isEqualTo("alice");
+    }
+
+    @Test
+    void afterSigningOutWithoutAPostLogoutPageTheBrowserSeesThatItIsSignedOut() throws Exception {
+        browser.get(base + "/oauth2/logout");
+        assertThat(browser.findElement(By.id("signed-out")).getText()).isEqualTo("You are signed out");
+    }
+
+    @Test
     void aLoginThatTriesToLeaveTheGatewayLandsOnTheGateway() throws Exception {
         browser.get(base + "/app//evil.example/%2e%2e");
         signInAtKeycloak("alice", "alice-password");
