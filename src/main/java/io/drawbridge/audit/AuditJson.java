@@ -61,6 +61,7 @@ public final class AuditJson {
             g.writeStringField("reason", r.reason());
             optional(g, "detail", r.detail());
             g.writeStringField("subject", r.subject());
+            g.writeStringField("email", r.email()); // always present: null tells "no e-mail" from an older record
             optional(g, "issuer", r.issuer());
             optional(g, "clientId", r.clientId());
             g.writeArrayFieldStart("groups");

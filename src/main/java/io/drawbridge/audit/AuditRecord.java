@@ -38,6 +38,9 @@ import java.util.List;
  * @param target     the request target as the client sent it, before any normalization, without its query (which
  *                   may hold secrets), cut to {@value #MAX_TARGET} characters; {@code null} for events that are
  *                   not requests. What {@code path} was normalized from, for investigations
+ * @param email      the caller's e-mail as {@code emails} rules see it, or {@code null} when the caller has none or
+ *                   its issuer marks it unverified ({@code email_verified: false}, which no such rule accepts); kept
+ *                   so that {@code drawbridge diff} can replay {@code emails} rules
  * @param mcpMethod  on an MCP route, the JSON-RPC method of the request's (first) call; {@code null} elsewhere
  * @param mcpTool    for {@code tools/call}, the tool's name; {@code null} otherwise
  * @param mcpArguments the call's arguments as JSON, only when {@code audit.mcpArguments} is on (they may hold
@@ -69,6 +72,7 @@ public record AuditRecord(
         String traceId,
         String instance,
         String target,
+        String email,
         String mcpMethod,
         String mcpTool,
         String mcpArguments) {
@@ -78,14 +82,25 @@ public record AuditRecord(
                        String issuer, String clientId, List<String> groups, String route, String policy,
                        String method, String path, String host, int status, String clientIp, String upstream,
                        long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog,
-                       String traceId, String instance, String target) {
+                       String traceId, String instance, String target, String email) {
         this(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route, policy, method, path,
                 host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent, catalog, traceId, instance,
-                target, null, null, null);
+                target, email, null, null, null);
     }
 
     /** The longest raw target kept, in characters; longer ones are cut and end in {@code ...}. */
     public static final int MAX_TARGET = 1024;
+
+    /** A record of a caller whose e-mail is not known (events, records written before it was kept). */
+    public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
+                       String issuer, String clientId, List<String> groups, String route, String policy,
+                       String method, String path, String host, int status, String clientIp, String upstream,
+                       long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog,
+                       String traceId, String instance, String target) {
+        this(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route, policy, method, path,
+                host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent, catalog, traceId, instance,
+                target, null);
+    }
 
     /** A record with the instance, before the raw target is known. */
     public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
@@ -121,14 +136,14 @@ public record AuditRecord(
     public AuditRecord withInstance(String instance) {
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance, target, mcpMethod, mcpTool, mcpArguments);
+                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments);
     }
 
     /** This record with the MCP call it was about. */
     public AuditRecord withMcp(String mcpMethod, String mcpTool, String mcpArguments) {
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance, target, mcpMethod, mcpTool, mcpArguments);
+                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments);
     }
 
     /** This record with the raw request target: its query removed and cut to {@link #MAX_TARGET} characters. */
@@ -141,7 +156,7 @@ public record AuditRecord(
         }
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance, kept, mcpMethod, mcpTool, mcpArguments);
+                catalog, traceId, instance, kept, email, mcpMethod, mcpTool, mcpArguments);
     }
 
     public static final String ALLOW = "allow";

@@ -56,7 +56,10 @@ final class AuditRecords {
                 request.bytesOut(),
                 userAgent,
                 exchange == null ? null : exchange.getProperty(ExchangeKeys.CATALOG, String.class),
-                request.span() == null ? null : request.span().getSpanContext().getTraceId())
+                request.span() == null ? null : request.span().getSpanContext().getTraceId(),
+                null, // the instance: stamped by the sink
+                null, // the raw target: set just below, cut and without its query
+                identity == null ? null : identity.verifiedEmail())
                 .withTarget(request.head().uri());
         McpRequest mcp = exchange == null ? null : exchange.getProperty(ExchangeKeys.MCP_REQUEST, McpRequest.class);
         if (mcp == null) {

@@ -26,10 +26,10 @@ import java.util.TreeMap;
 
 /**
  * Replays the decisions of an audit log under another configuration: each recorded request that reached a
- * policy (subject, issuer, the groups it carried, catalog groups included, host, method, path) is routed and
- * decided again, and the ones whose outcome would change are counted by route, subject and direction, with one
- * example request id each. What a record does not keep (e-mail, other claims) cannot be replayed: requests
- * whose new policy has rules on them are counted apart, never guessed.
+ * policy (subject, e-mail, issuer, the groups it carried, catalog groups included, host, method, path) is routed
+ * and decided again, and the ones whose outcome would change are counted by route, subject and direction, with one
+ * example request id each. What a record does not keep (other claims, scopes; the e-mail of records written before
+ * it was kept) cannot be replayed: requests whose new policy has rules on them are counted apart, never guessed.
  */
 public final class DecisionReplay {
 
@@ -62,6 +62,7 @@ public final class DecisionReplay {
     private final boolean catalogRoutesKnown;
     private final Instant since;
     private final Map<String, String> untestable = new HashMap<>(); // policy name -> why, or "" when replayable
+    private final Map<String, Boolean> onEmail = new HashMap<>(); // policy name -> whether it has emails rules
 
     /**
      * @param catalogRoutesKnown whether the catalog's declared routes are among {@code routes} (catalog files);
@@ -152,10 +153,16 @@ public final class DecisionReplay {
         String untestableWhy = untestable.computeIfAbsent(policy.name() == null ? "" : policy.name(),
                 name -> untestable(policy));
         Identity identity = r.subject == null || !route.authenticates() ? null
-                : new Identity(r.subject, r.subject, null, new LinkedHashSet<>(r.groups), r.issuer, r.clientId,
-                Map.of(), null);
+                : new Identity(r.subject, r.subject, r.email, new LinkedHashSet<>(r.groups), r.issuer, r.clientId,
+                Map.of(), null); // the recorded e-mail is the verified one, so no email_verified claim is needed
         if (identity != null && !untestableWhy.isEmpty()) {
             why.merge(untestableWhy, 1L, Long::sum);
+            return null;
+        }
+        if (identity != null && !r.emailKept && onEmail.computeIfAbsent(policy.name() == null ? "" : policy.name(),
+                name -> hasRulesOn(policy, EnumSet.of(Reason.EMAIL_NOT_ALLOWED)))) {
+            why.merge("policy " + policy.name() + " has rules on e-mail, which records written before"
+                    + " the e-mail was audited do not keep", 1L, Long::sum);
             return null;
         }
         return PolicyEvaluator.evaluate(policy, new RequestFacts(r.method, path,
@@ -164,15 +171,18 @@ public final class DecisionReplay {
 
     /** Why requests under this policy cannot be replayed from audit records, or "" when they can. */
     private static String untestable(RoutePolicy policy) {
+        return hasRulesOn(policy, EnumSet.of(Reason.CLAIM_MISMATCH, Reason.SCOPE_MISSING))
+                ? "policy " + policy.name() + " has rules on claims or scopes, which audit records do not keep" : "";
+    }
+
+    /** Whether a rule of the policy has a criterion that fails with one of {@code failures}. */
+    private static boolean hasRulesOn(RoutePolicy policy, Set<Reason> failures) {
         Identity anyone = new Identity("-", "-", null, Set.of(), null, null, Map.of(), null);
         var explanation = io.drawbridge.policy.PolicyExplainer.explain(policy, new RequestFacts("GET", "/", ""),
                 anyone);
         var rules = new ArrayList<>(explanation.allow());
         rules.addAll(explanation.deny());
-        boolean unkept = rules.stream().flatMap(rule -> rule.criteria().stream())
-                .anyMatch(c -> c.failure() == Reason.EMAIL_NOT_ALLOWED || c.failure() == Reason.CLAIM_MISMATCH);
-        return unkept ? "policy " + policy.name() + " has rules on e-mail or claims, which audit records do not keep"
-                : "";
+        return rules.stream().flatMap(rule -> rule.criteria().stream()).anyMatch(c -> failures.contains(c.failure()));
     }
 
     private static Reason reasonOf(String code) {
@@ -191,6 +201,8 @@ public final class DecisionReplay {
         String decision;
         String reason;
         String subject;
+        String email;
+        boolean emailKept; // the record has the field (null included): written since the e-mail is audited
         String issuer;
         String clientId;
         final List<String> groups = new ArrayList<>();
@@ -201,8 +213,9 @@ public final class DecisionReplay {
         String host;
 
         void read(JsonParser p) throws IOException {
-            time = requestId = decision = reason = subject = issuer = clientId = route = policy = method = path = host
-                    = null;
+            time = requestId = decision = reason = subject = email = issuer = clientId = route = policy = method = path
+                    = host = null;
+            emailKept = false;
             groups.clear();
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not an object");
@@ -227,6 +240,10 @@ public final class DecisionReplay {
                     case "decision" -> decision = text;
                     case "reason" -> reason = text;
                     case "subject" -> subject = text;
+                    case "email" -> {
+                        email = text;
+                        emailKept = true;
+                    }
                     case "issuer" -> issuer = text;
                     case "clientId" -> clientId = text;
                     case "route" -> route = text;

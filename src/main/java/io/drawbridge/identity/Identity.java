@@ -32,6 +32,15 @@ public record Identity(
         claims = claims == null ? Map.of() : Map.copyOf(claims);
     }
 
+    /**
+     * The e-mail as {@code emails} rules see it: {@code null} when there is none or the issuer says it is
+     * unverified ({@code email_verified: false}, or the string {@code "false"}): anyone can type an address.
+     */
+    public String verifiedEmail() {
+        Object verified = claims.get("email_verified");
+        return Boolean.FALSE.equals(verified) || "false".equals(verified) ? null : email;
+    }
+
     /** A copy with more groups, as role sources add them. */
     public Identity withGroups(Set<String> more) {
         var all = new java.util.LinkedHashSet<>(groups);

@@ -84,6 +84,9 @@ class AuditInjectionIT {
                     b -> b.claim("azp", value)), "clientId", value, "allow"));
             cases.add(Arguments.of("group " + shown, minter.token("alice", List.of(value)), "groups", value,
                     "deny"));
+            // refused by its policy before any header carries it: the e-mail reaches the record as it was sent
+            cases.add(Arguments.of("email " + shown, minter.token("alice", List.of("eng"),
+                    b -> b.claim("email", value)), "email", value, "deny"));
         }
         return cases.stream();
     }
@@ -99,6 +102,18 @@ class AuditInjectionIT {
         JsonNode recorded = record.get(field);
         String text = recorded.isArray() ? recorded.get(0).asText() : recorded.asText();
         assertThat(text).as("the claim as data").isEqualTo(value);
+    }
+
+    /** An address the issuer says is unverified is not the caller's as far as rules go, nor in the record. */
+    @org.junit.jupiter.api.Test
+    void anUnverifiedEmailIsNotRecorded() {
+        String token = minter.token("alice", List.of("eng"), b -> b.claim("email_verified", false));
+        RawHttp.Response response = RawHttp.exchange(gateway.port(), "GET /sre/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + token + "\r\nConnection: close\r\n\r\n");
+        JsonNode record = onlyRecordOf(response);
+        assertThat(record.path("subject").asText()).isEqualTo("alice");
+        assertThat(record.has("email")).isTrue();
+        assertThat(record.get("email").isNull()).isTrue();
     }
 
     /** Header values as raw bytes (ISO-8859-1 on the wire): CR, LF and NUL cannot be sent inside one. */

@@ -23,7 +23,16 @@ final class AuditFixtures {
     static AuditRecord withClientValue(String value) {
         return new AuditRecord(TIME, "req-1", AuditRecord.DENY, "path-not-allowed", value, value, "corp", value,
                 List.of(value, "eng"), "grafana", "grafana-policy", value, value, value, 403, value,
-                "http://grafana:3000", 12, 34, 56, value, null);
+                "http://grafana:3000", 12, 34, 56, value, null, null, null, null, value);
+    }
+
+    /** {@link #record} of a caller with an e-mail. */
+    static AuditRecord withEmail(String requestId, String email) {
+        AuditRecord r = record(requestId);
+        return new AuditRecord(r.time(), r.requestId(), r.decision(), r.reason(), r.detail(), r.subject(), r.issuer(),
+                r.clientId(), r.groups(), r.route(), r.policy(), r.method(), r.path(), r.host(), r.status(),
+                r.clientIp(), r.upstream(), r.durationMs(), r.bytesIn(), r.bytesOut(), r.userAgent(), r.catalog(),
+                r.traceId(), r.instance(), r.target(), email);
     }
 
     /** Only what every record has: no detail, issuer, client, policy or user agent. */

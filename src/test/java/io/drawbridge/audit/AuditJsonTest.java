@@ -27,7 +27,7 @@ class AuditJsonTest {
         JsonNode json = JSON.readTree(AuditJson.toJson(record("req-7")));
 
         assertThat(fieldNames(json)).containsExactly("time", "requestId", "decision", "reason", "detail", "subject",
-                "issuer", "clientId", "groups", "route", "policy", "method", "path", "host", "status", "clientIp",
+                "email", "issuer", "clientId", "groups", "route", "policy", "method", "path", "host", "status", "clientIp",
                 "upstream", "durationMs", "bytesIn", "bytesOut", "userAgent", "catalog");
         assertThat(json.get("time").textValue()).isEqualTo("2025-03-04T05:06:07.123456789Z");
         assertThat(json.get("requestId").textValue()).isEqualTo("req-7");
@@ -35,6 +35,7 @@ class AuditJsonTest {
         assertThat(json.get("reason").textValue()).isEqualTo("group-missing");
         assertThat(json.get("detail").textValue()).isEqualTo("allow[0]: needs group admins");
         assertThat(json.get("subject").textValue()).isEqualTo("alice");
+        assertThat(json.get("email").isNull()).as("no e-mail: null, written").isTrue();
         assertThat(json.get("issuer").textValue()).isEqualTo("corp");
         assertThat(json.get("clientId").textValue()).isEqualTo("grafana-ui");
         assertThat(texts(json.get("groups"))).containsExactly("eng", "ops");
@@ -50,6 +51,14 @@ class AuditJsonTest {
         assertThat(json.get("bytesIn").longValue()).isEqualTo(34);
         assertThat(json.get("bytesOut").longValue()).isEqualTo(56);
         assertThat(json.get("userAgent").textValue()).isEqualTo("curl/8.5.0");
+    }
+
+    @Test
+    void writesTheEmailNextToTheSubject() throws Exception {
+        String line = AuditJson.toJson(AuditFixtures.withEmail("req-8", "alice@example.com"));
+
+        assertThat(line).contains("\"subject\":\"alice\",\"email\":\"alice@example.com\",\"issuer\":");
+        assertThat(JSON.readTree(line).get("email").textValue()).isEqualTo("alice@example.com");
     }
 
     @Test
@@ -92,10 +101,10 @@ class AuditJsonTest {
         assertThat(bytes[bytes.length - 1]).isEqualTo((byte) '\n');
         assertThat(count(bytes, (byte) '\r')).isZero();
         JsonNode json = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
-        assertThat(json.size()).isEqualTo(21);
+        assertThat(json.size()).isEqualTo(22);
         assertThat(json.get("decision").textValue()).isEqualTo("deny");
         assertThat(json.get("requestId").textValue()).isEqualTo("req-1");
-        for (String field : List.of("detail", "subject", "clientId", "method", "path", "host", "clientIp",
+        for (String field : List.of("detail", "subject", "email", "clientId", "method", "path", "host", "clientIp",
                 "userAgent")) {
             assertThat(json.get(field).textValue()).as(field).isEqualTo(value);
         }
@@ -116,9 +125,10 @@ class AuditJsonTest {
     void alwaysWritesTheRequiredFieldsEvenWhenTheyAreNull() throws Exception {
         JsonNode json = JSON.readTree(AuditJson.toJson(withoutOptionals()));
 
-        // subject, route and upstream are part of every record (the required set): null, never missing.
-        assertThat(fieldNames(json)).contains("subject", "route", "upstream");
+        // subject, e-mail, route and upstream are part of every record (the required set): null, never missing.
+        assertThat(fieldNames(json)).contains("subject", "email", "route", "upstream");
         assertThat(json.get("subject").isNull()).isTrue();
+        assertThat(json.get("email").isNull()).as("no e-mail, not a record from before e-mails were kept").isTrue();
         assertThat(json.get("route").isNull()).isTrue();
         assertThat(json.get("upstream").isNull()).isTrue();
     }

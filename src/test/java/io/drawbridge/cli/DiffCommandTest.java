@@ -70,11 +70,13 @@ class DiffCommandTest {
         audit = Files.write(dir.resolve("audit.jsonl"), out.toByteArray());
     }
 
+    /** A record of {@code subject}, whose e-mail is {@code subject@example.com} (carol has none). */
     private static AuditRecord record(Instant time, String id, String decision, String reason, String subject,
                                       List<String> groups, String route, String method, String path) {
+        String email = subject == null || subject.equals("carol") ? null : subject + "@example.com";
         return new AuditRecord(time, id, decision, reason, null, subject, subject == null ? null : "corp", null,
                 groups, route, route, method, path, "gw.example.com", decision.equals("allow") ? 200 : 403,
-                "127.0.0.1", null, 1, 0, 0, "test", null, null);
+                "127.0.0.1", null, 1, 0, 0, "test", null, null, null, null, email);
     }
 
     private Path config(String app, String wiki) throws IOException {
@@ -143,14 +145,56 @@ class DiffCommandTest {
     }
 
     @Test
-    void rulesOnWhatRecordsDoNotKeepAreNotGuessed() throws IOException {
-        Path changed = config("allow:\n  - emails: [\"*@example.com\"]", "allow:\n  - groups: [sales]");
+    void emailRulesAreReplayedWithTheRecordedEmail() throws IOException {
+        // app now also admits bob by e-mail; wiki admits only e-mails at example.com, and carol's record has none
+        Path changed = config("allow:\n  - groups: [sre]\n  - emails: [BOB@example.com]",
+                "allow:\n  - emails: [\"*@example.com\"]");
+
+        var result = diff("--config", changed.toString(), "--audit", audit.toString(), "--since", "7d");
+
+        assertThat(result.status()).as(result.err()).isEqualTo(1);
+        assertThat(result.out()).contains("deny->allow: 3 request(s)",
+                "  route app, subject bob: 3 (e.g. request bob-app-0)",
+                "allow->deny: 1 request(s)", "  route wiki, subject carol: 1 (e.g. request carol-wiki)",
+                "replayed 7 of 10").doesNotContain("not replayable");
+    }
+
+    @Test
+    void anEmailThatIsNotListedStaysDenied() throws IOException {
+        Path same = config("allow:\n  - groups: [sre]\n  - emails: [\"*@bob.example.com\"]",
+                "allow:\n  - groups: [sales]");
+
+        var result = diff("--config", same.toString(), "--audit", audit.toString());
+
+        assertThat(result.status()).as(result.out()).isZero();
+        assertThat(result.out()).contains("replayed 8 of 10").doesNotContain("not replayable");
+    }
+
+    @Test
+    void recordsWrittenBeforeTheEmailWasKeptAreNotGuessed() throws IOException {
+        String older = Files.readString(audit).replaceAll("\"email\":(null|\"[^\"]*\"),", "");
+        assertThat(older).doesNotContain("\"email\"");
+        Files.writeString(audit, older);
+        Path changed = config("allow:\n  - emails: [bob@example.com]", "allow:\n  - groups: [sales]");
 
         var result = diff("--config", changed.toString(), "--audit", audit.toString());
 
         assertThat(result.status()).isZero();
-        assertThat(result.out()).contains("not replayable: 7",
-                "policy app has rules on e-mail or claims, which audit records do not keep");
+        assertThat(result.out()).contains("not replayable: 7", "7: policy app has rules on e-mail, which records"
+                + " written before the e-mail was audited do not keep");
+    }
+
+    @Test
+    void rulesOnClaimsAndScopesAreNotGuessed() throws IOException {
+        Path changed = config("allow:\n  - emails: [bob@example.com]\n  - claims: {department: [sales]}",
+                "allow:\n  - scopes: [wiki:write]");
+
+        var result = diff("--config", changed.toString(), "--audit", audit.toString());
+
+        assertThat(result.status()).isZero();
+        assertThat(result.out()).contains("not replayable: 8",
+                "7: policy app has rules on claims or scopes, which audit records do not keep",
+                "1: policy wiki has rules on claims or scopes, which audit records do not keep");
     }
 
     @Test

@@ -179,6 +179,8 @@ class GatewayProxyIT {
         JsonNode audit = gateway.audit(response.header("X-Request-Id"));
         assertThat(audit.path("decision").asText()).isEqualTo("allow");
         assertThat(audit.path("subject").asText()).isEqualTo("alice");
+        assertThat(audit.path("email").asText()).as("for diff's replays of emails rules")
+                .isEqualTo("alice@example.com");
         assertThat(audit.path("status").asInt()).isEqualTo(200);
         assertThat(audit.path("route").asText()).isEqualTo("echo");
         assertThat(audit.path("upstream").asText()).isEqualTo("http://127.0.0.1:" + echo.port());
@@ -396,6 +398,7 @@ class GatewayProxyIT {
         assertThat(audit.path("decision").asText()).isEqualTo("deny");
         assertThat(audit.path("reason").asText()).isEqualTo("group-missing");
         assertThat(audit.path("subject").asText()).isEqualTo("bob");
+        assertThat(audit.path("email").asText()).isEqualTo("bob@example.com");
     }
 
     @Test

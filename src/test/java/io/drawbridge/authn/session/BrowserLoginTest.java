@@ -58,10 +58,13 @@ class BrowserLoginTest {
                     HttpResponse.BodyHandlers.discarding());
         }
         echo = EchoUpstream.start();
-        gateway = GatewayFixture.start(dir.resolve("main"), config("corp", "60s"), routes(), Map.of("upstream.echo", echo.url()));
+        // Ready means the issuer's keys are fetched: a callback before that is 503 issuer-unavailable, which a
+        // loaded machine made happen (the first tests failed in a full run at load average 17).
+        gateway = GatewayFixture.start(dir.resolve("main"), config("corp", "60s"), routes(),
+                Map.of("upstream.echo", echo.url())).awaitReady();
         // refreshBefore longer than the tokens live: every request refreshes
         refreshing = GatewayFixture.start(dir.resolve("refreshing"), config("refreshing", "10m"), routes(),
-                Map.of("upstream.echo", echo.url()));
+                Map.of("upstream.echo", echo.url())).awaitReady();
     }
 
     /** A gateway that authenticates to the token endpoint with a signed client assertion (private_key_jwt). */
@@ -273,9 +276,9 @@ class BrowserLoginTest {
 
         // Sessions live in the cookie: a second gateway on the same configuration serves it, no sign-in, no store.
         try (var replica = GatewayFixture.start(dir.resolve("replica"), config("corp", "60s"), routes(),
-                Map.of("upstream.echo", echo.url()));
+                Map.of("upstream.echo", echo.url())).awaitReady();
              var stranger = GatewayFixture.start(dir.resolve("stranger"), config("corp", "60s").replace(KEY, otherKey),
-                     routes(), Map.of("upstream.echo", echo.url()))) {
+                     routes(), Map.of("upstream.echo", echo.url())).awaitReady()) {
             JsonNode seen = echoed(browser.get(replica.url("/other/x")));
             assertThat(seen.path("headers").path("X-Forwarded-User").get(0).asText()).isEqualTo("alice");
 
@@ -644,7 +647,7 @@ class BrowserLoginTest {
                 """;
         try (var upstream = new io.drawbridge.testing.TestUpstream();
              var fixture = GatewayFixture.start(dir, config("corp", "60s"), Map.of("live.yaml", live),
-                     Map.of("upstream.test", upstream.url()))) {
+                     Map.of("upstream.test", upstream.url())).awaitReady()) {
             nextUser("alice", List.of("sre"), 3600);
             var browser = new CookieClient();
             signIn(fixture, browser, "/live/");
