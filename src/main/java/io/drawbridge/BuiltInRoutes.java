@@ -10,6 +10,8 @@ import org.apache.camel.builder.RouteBuilder;
  * Routes the gateway serves itself. Public by design, so each says so with an explicit public decision.
  * <ul>
  *   <li>{@value AssertionSigner#JWKS_PATH}: the public keys of the identity assertions, for upstreams to verify</li>
+ *   <li>{@value io.drawbridge.edge.ProtectedResourceMetadata#PATH}{@code /<path>}: the protected resource metadata
+ *       of each MCP route (RFC 9728)</li>
  * </ul>
  */
 final class BuiltInRoutes extends RouteBuilder {
@@ -35,5 +37,8 @@ final class BuiltInRoutes extends RouteBuilder {
                     message.setHeader("Cache-Control", "public, max-age=300");
                     message.setBody(keys);
                 });
+        from("gateway:" + io.drawbridge.edge.ProtectedResourceMetadata.PATH)
+                .routeId("drawbridge-mcp-metadata")
+                .process(new io.drawbridge.edge.ProtectedResourceMetadata());
     }
 }

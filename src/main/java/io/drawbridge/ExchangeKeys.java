@@ -57,6 +57,19 @@ public final class ExchangeKeys {
     /** {@code ClientRequest}: the edge's handle on the client connection, for streaming and upgrades. */
     public static final String CLIENT_REQUEST = "drawbridge.clientRequest";
 
+    // MCP routes (gateway:...?mcp=true)
+    /** {@code McpRequest}: the JSON-RPC calls of a request to an MCP route, read by the edge before the route runs. */
+    public static final String MCP_REQUEST = "drawbridge.mcpRequest";
+    /** {@code String}: the MCP route's resource URL (RFC 9728), which tokens must name as audience (RFC 8707). */
+    public static final String MCP_RESOURCE = "drawbridge.mcpResource";
+    /**
+     * {@code Boolean}: the caller is admitted to the MCP route but this call was refused; the edge answers with a
+     * JSON-RPC error the client's SDK hands to the agent, rather than an HTTP failure.
+     */
+    public static final String MCP_CALL_REFUSED = "drawbridge.mcpCallRefused";
+    /** {@code String}: why the body of a request to an MCP route cannot be judged; the authorize step refuses it. */
+    public static final String MCP_INVALID = "drawbridge.mcpInvalid";
+
     private ExchangeKeys() {
     }
 }

@@ -152,6 +152,7 @@ public final class Gateway implements AutoCloseable {
                 : new FileAuditSink(Path.of(config.audit().file()), config.audit().maxBacklog(), instance);
         HttpListener listener = new HttpListener(config.server(), config.identityHeaders(), loops, audit);
         listener.refuseWhenAuditBehind(config.audit().refusesWhenBehind());
+        listener.auditMcpArguments(config.audit().auditsMcpArguments());
         var tracing = io.drawbridge.edge.RequestTracing.from(config.management().tracing());
         listener.tracing(tracing);
         ThreadPoolExecutor authExecutor = boundedExecutor("drawbridge-keys");

@@ -85,6 +85,9 @@ public final class AuditJson {
             optional(g, "catalog", r.catalog());
             optional(g, "traceId", r.traceId());
             optional(g, "instance", r.instance());
+            optional(g, "mcpMethod", r.mcpMethod());
+            optional(g, "mcpTool", r.mcpTool());
+            optional(g, "mcpArguments", r.mcpArguments());
             g.writeEndObject();
         }
     }

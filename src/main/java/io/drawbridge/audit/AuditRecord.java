@@ -41,6 +41,10 @@ import java.util.List;
  * @param email      the caller's e-mail as {@code emails} rules see it, or {@code null} when the caller has none or
  *                   its issuer marks it unverified ({@code email_verified: false}, which no such rule accepts); kept
  *                   so that {@code drawbridge diff} can replay {@code emails} rules
+ * @param mcpMethod  on an MCP route, the JSON-RPC method of the request's (first) call; {@code null} elsewhere
+ * @param mcpTool    for {@code tools/call}, the tool's name; {@code null} otherwise
+ * @param mcpArguments the call's arguments as JSON, only when {@code audit.mcpArguments} is on (they may hold
+ *                   anything the agent sends); {@code null} otherwise
  */
 public record AuditRecord(
         Instant time,
@@ -68,7 +72,21 @@ public record AuditRecord(
         String traceId,
         String instance,
         String target,
-        String email) {
+        String email,
+        String mcpMethod,
+        String mcpTool,
+        String mcpArguments) {
+
+    /** A record of a request to a route that is not an MCP route. */
+    public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
+                       String issuer, String clientId, List<String> groups, String route, String policy,
+                       String method, String path, String host, int status, String clientIp, String upstream,
+                       long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog,
+                       String traceId, String instance, String target, String email) {
+        this(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route, policy, method, path,
+                host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent, catalog, traceId, instance,
+                target, email, null, null, null);
+    }
 
     /** The longest raw target kept, in characters; longer ones are cut and end in {@code ...}. */
     public static final int MAX_TARGET = 1024;
@@ -118,7 +136,14 @@ public record AuditRecord(
     public AuditRecord withInstance(String instance) {
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance, target, email);
+                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments);
+    }
+
+    /** This record with the MCP call it was about. */
+    public AuditRecord withMcp(String mcpMethod, String mcpTool, String mcpArguments) {
+        return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
+                policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
+                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments);
     }
 
     /** This record with the raw request target: its query removed and cut to {@link #MAX_TARGET} characters. */
@@ -131,7 +156,7 @@ public record AuditRecord(
         }
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance, kept, email);
+                catalog, traceId, instance, kept, email, mcpMethod, mcpTool, mcpArguments);
     }
 
     public static final String ALLOW = "allow";

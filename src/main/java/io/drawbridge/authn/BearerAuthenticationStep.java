@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -36,6 +37,7 @@ public final class BearerAuthenticationStep extends AsyncProcessorSupport {
     private final Executor executor;
     private final Set<String> allowedIssuers;
     private final boolean forwardToken;
+    private List<String> boundAudiences;
 
     /**
      * @param verifier       the trusted issuers
@@ -87,7 +89,19 @@ public final class BearerAuthenticationStep extends AsyncProcessorSupport {
         }
     }
 
+    /**
+     * Binds the route's tokens to these audiences (RFC 8707): a token whose {@code aud} names none of them fails
+     * with {@link Reason#AUDIENCE_MISMATCH}. Without this, an MCP route binds them to its resource URL.
+     */
+    public BearerAuthenticationStep bindAudiences(Collection<String> audiences) {
+        this.boundAudiences = audiences == null || audiences.isEmpty() ? null : List.copyOf(audiences);
+        return this;
+    }
+
     private void accept(Exchange exchange, Identity identity) {
+        String resource = exchange.getProperty(ExchangeKeys.MCP_RESOURCE, String.class);
+        AudienceBinding.require(identity, boundAudiences != null ? boundAudiences
+                : resource != null ? List.of(resource) : null);
         exchange.setProperty(ExchangeKeys.IDENTITY, identity);
         exchange.setProperty(ExchangeKeys.STREAM_PERMIT, StreamPermit.until(identity.expiresAt(),
                 Reason.TOKEN_EXPIRED, "the bearer token expired"));

@@ -26,8 +26,9 @@ final class Configurations {
 
     /** Base64 of 32 bytes: a valid stand-in for session keys, passwords and tokens alike. */
     static final String STAND_IN = "Y2hlY2stc3RhbmQtaW4tdmFsdWUtMzItYnl0ZXMtISE=";
-    /** What dev mode's routes find as {@code {{upstream.echo}}} (the echo upstream is not started). */
-    static final Map<String, String> DEV_PROPERTIES = Map.of("upstream.echo", "http://127.0.0.1:9");
+    /** What dev mode's routes find as {@code {{upstream.echo}}} and {@code {{upstream.mcp}}} (neither is started). */
+    static final Map<String, String> DEV_PROPERTIES = Map.of("upstream.echo", "http://127.0.0.1:9",
+            "upstream.mcp", "http://127.0.0.1:9");
     private static final Pattern UNSET = Pattern.compile("environment variable (\\w+) is not set");
 
     /** The configuration, and the variables that were not set and were stood in for. */

@@ -16,8 +16,16 @@ package io.drawbridge.config;
  *                   (default: it waits, unrouted, until the sink catches up: back-pressure) or {@code refuse} (503
  *                   with reason {@code audit-behind} at once). Either way no request reaches a route, and no
  *                   response leaves, before its audit record is written.
+ * @param mcpArguments on MCP routes, write the arguments of each tool call into its record ({@code mcpArguments});
+ *                   default false: the method and tool are always recorded, arguments (which may hold anything an
+ *                   agent sends, secrets included) only when this is on
  */
-public record AuditConfig(String file, String endpoint, String instance, Integer maxBacklog, String whenBehind) {
+public record AuditConfig(String file, String endpoint, String instance, Integer maxBacklog, String whenBehind,
+                          Boolean mcpArguments) {
+
+    public AuditConfig(String file, String endpoint, String instance, Integer maxBacklog, String whenBehind) {
+        this(file, endpoint, instance, maxBacklog, whenBehind, null);
+    }
 
     public static final int DEFAULT_MAX_BACKLOG = 65_536;
     public static final String WAIT = "wait";
@@ -27,10 +35,16 @@ public record AuditConfig(String file, String endpoint, String instance, Integer
         file = file == null && endpoint == null ? ".drawbridge/audit.jsonl" : file;
         maxBacklog = maxBacklog == null ? DEFAULT_MAX_BACKLOG : maxBacklog;
         whenBehind = whenBehind == null ? WAIT : whenBehind;
+        mcpArguments = mcpArguments != null && mcpArguments;
     }
 
     public AuditConfig(String file, String endpoint) {
         this(file, endpoint, null, null, null);
+    }
+
+    /** Whether tool-call arguments go into the audit records of MCP routes. */
+    public boolean auditsMcpArguments() {
+        return mcpArguments;
     }
 
     /** Whether requests are refused (503), rather than held back, while the sink is behind. */

@@ -71,6 +71,11 @@ public record PolicyConfig(
      * @param scopes  the token grants one of these scopes, in its {@code scope} claim (space-delimited) or its
      *                {@code scp} claim (a list or space-delimited); a caller without one gets 403 with an
      *                {@code insufficient_scope} challenge
+     * @param mcpMethods on an MCP route, the JSON-RPC method matches one of these (exact, or {@code *} and
+     *                {@code ?} globs); in allow rules discovery ({@code initialize}, {@code ping},
+     *                {@code tools/list}, notifications) always passes
+     * @param mcpTools on an MCP route, a {@code tools/call} names one of these tools (exact or glob); in allow rules
+     *                discovery always passes, other methods never do
      */
     public record RuleConfig(
             String name,
@@ -80,7 +85,9 @@ public record PolicyConfig(
             Map<String, List<String>> claims,
             List<String> methods,
             List<String> paths,
-            List<String> scopes) {
+            List<String> scopes,
+            List<String> mcpMethods,
+            List<String> mcpTools) {
 
         public RuleConfig {
             groups = groups == null ? List.of() : List.copyOf(groups);
@@ -90,11 +97,19 @@ public record PolicyConfig(
             methods = methods == null ? List.of() : List.copyOf(methods);
             paths = paths == null ? List.of() : List.copyOf(paths);
             scopes = scopes == null ? List.of() : List.copyOf(scopes);
+            mcpMethods = mcpMethods == null ? List.of() : List.copyOf(mcpMethods);
+            mcpTools = mcpTools == null ? List.of() : List.copyOf(mcpTools);
         }
 
         public RuleConfig(String name, List<String> groups, List<String> users, List<String> emails,
                           Map<String, List<String>> claims, List<String> methods, List<String> paths) {
-            this(name, groups, users, emails, claims, methods, paths, null);
+            this(name, groups, users, emails, claims, methods, paths, null, null, null);
+        }
+
+        public RuleConfig(String name, List<String> groups, List<String> users, List<String> emails,
+                          Map<String, List<String>> claims, List<String> methods, List<String> paths,
+                          List<String> scopes) {
+            this(name, groups, users, emails, claims, methods, paths, scopes, null, null);
         }
     }
 }

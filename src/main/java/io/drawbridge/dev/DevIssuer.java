@@ -62,6 +62,7 @@ public final class DevIssuer implements Processor {
 
     private final String issuer;
     private final String prefix;
+    private final String origin;
     private final RSAKey key;
     private final DevLogin login;
 
@@ -82,6 +83,7 @@ public final class DevIssuer implements Processor {
     public DevIssuer(String issuer, Path keyFile, String redirectUri, String postLogoutRedirectUri) {
         this.issuer = issuer;
         this.prefix = java.net.URI.create(issuer).getPath();
+        this.origin = issuer.substring(0, issuer.length() - prefix.length());
         this.key = loadOrCreateKey(keyFile);
         this.login = redirectUri == null ? null : new DevLogin(redirectUri, postLogoutRedirectUri);
     }
@@ -168,7 +170,13 @@ public final class DevIssuer implements Processor {
                     json(message, 401, Map.of("error", "invalid_client"));
                     return;
                 }
-                json(message, 200, tokenResponse(mint(machine, machine.name(), false)));
+                String resource = form.get("resource");
+                if (resource != null && !resource.startsWith(origin + "/")) {
+                    // RFC 8707: tokens only for resources behind this gateway
+                    json(message, 400, Map.of("error", "invalid_target"));
+                    return;
+                }
+                json(message, 200, tokenResponse(mint(machine, machine.name(), false, resource)));
             }
             case "authorization_code", "refresh_token" -> {
                 if (login == null || !login.clientAuthenticated(clientCredentials(message, form))) {
@@ -229,11 +237,19 @@ public final class DevIssuer implements Processor {
 
     /** Signs an access token for a demo account. Public for tests that need tokens without HTTP. */
     public String mint(Account account, String clientId, boolean human) throws JOSEException {
+        return mint(account, clientId, human, null);
+    }
+
+    /**
+     * With {@code resource} (RFC 8707: the client named the server it wants the token for), the token's audience
+     * is that resource alone, so no other route accepts it; else {@value #AUDIENCE}.
+     */
+    public String mint(Account account, String clientId, boolean human, String resource) throws JOSEException {
         Instant now = Instant.now();
         var claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject(account.name())
-                .audience(AUDIENCE)
+                .audience(resource != null ? resource : AUDIENCE)
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(TOKEN_LIFETIME)))

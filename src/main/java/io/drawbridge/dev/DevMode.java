@@ -74,6 +74,7 @@ public final class DevMode {
         var devIssuer = new DevIssuer(issuer, STATE.resolve("dev-idp-key.json"),
                 login == null ? null : login.redirectUri(), login == null ? null : login.postLogoutRedirectUri());
         EchoUpstream echo = EchoUpstream.start();
+        McpUpstream tools = McpUpstream.start();
         UnaryOperator<GatewayConfig> withDemo = changes;
         if (config.catalog() == null) { // and so whenever the file is read again without one
             CatalogConfig demo = demoCatalog(echo.url(), STATE.resolve("catalog"));
@@ -84,7 +85,7 @@ public final class DevMode {
             };
             config = config.withCatalog(demo);
         }
-        List<AutoCloseable> resources = new ArrayList<>(List.of(echo));
+        List<AutoCloseable> resources = new ArrayList<>(List.of(echo, tools));
         RouteBuilder devIdp = new RouteBuilder() {
             @Override
             public void configure() {
@@ -99,8 +100,8 @@ public final class DevMode {
                         .to("drawbridge:decide?signIn=status");
             }
         };
-        Gateway gateway = Gateway.start(config, withDemo, Map.of("upstream.echo", echo.url()), List.of(devIdp),
-                resources);
+        Gateway gateway = Gateway.start(config, withDemo, Map.of("upstream.echo", echo.url(), "upstream.mcp",
+                tools.url()), List.of(devIdp), resources);
         banner(out, config, gateway.port(), issuer);
         return gateway;
     }
@@ -173,7 +174,22 @@ public final class DevMode {
                 + " via sre's parent: 200");
         out.println("   curl -i -H \"Authorization: Bearer $ALICE\" " + base + "/catalog-echo/   # a catalog-declared"
                 + " route for its owners (sre): 200");
-        out.println("   tail -f " + config.audit().file());
+        String mcp = base + "/mcp";
+        String rpc = "curl -s -H \"Authorization: Bearer $AGENT\" -H 'Content-Type: application/json'"
+                + " -H 'Accept: application/json, text/event-stream' " + mcp + " -d ";
+        out.println();
+        out.println("   An AI agent on MCP (" + mcp + "): it finds the issuer from the 401, gets a token for the"
+                + " route as ci-bot, may call echo and not delete_repo:");
+        out.println("   curl -si -X POST " + mcp + " | grep -i www-authenticate   # 401, resource_metadata=...");
+        out.println("   curl -s " + base + "/.well-known/oauth-protected-resource/mcp   # authorization_servers: "
+                + issuer);
+        out.println("   AGENT=$(curl -s -u ci-bot:ci-bot-secret -d grant_type=client_credentials -d resource=" + mcp
+                + " " + issuer + "/token | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
+        out.println("   " + rpc + "'{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}}}'   # allowed: hi");
+        out.println("   " + rpc + "'{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"delete_repo\",\"arguments\":{\"repo\":\"prod\"}}}'   # refused: JSON-RPC error");
+        out.println("   tail -f " + config.audit().file() + "   # both calls, with mcpTool");
         out.println("  ==================================================================================");
         out.println();
         out.flush();

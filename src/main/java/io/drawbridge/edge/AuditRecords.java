@@ -33,7 +33,7 @@ final class AuditRecords {
         if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
             userAgent = userAgent.substring(0, MAX_USER_AGENT);
         }
-        return new AuditRecord(
+        AuditRecord record = new AuditRecord(
                 request.startTime(),
                 request.requestId(),
                 request.outcomeKind(),
@@ -61,5 +61,11 @@ final class AuditRecords {
                 null, // the raw target: set just below, cut and without its query
                 identity == null ? null : identity.verifiedEmail())
                 .withTarget(request.head().uri());
+        McpRequest mcp = exchange == null ? null : exchange.getProperty(ExchangeKeys.MCP_REQUEST, McpRequest.class);
+        if (mcp == null) {
+            return record;
+        }
+        boolean withArguments = request.connection() != null && request.connection().listener().auditsMcpArguments();
+        return record.withMcp(mcp.first().method(), mcp.first().tool(), withArguments ? mcp.arguments() : null);
     }
 }

@@ -115,16 +115,18 @@ public final class GatewayConsumer extends DefaultConsumer implements org.apache
                 return;
             }
         }
-        if (endpoint.isBufferBody()) {
+        if (endpoint.isBufferBody() || endpoint.isMcp()) {
             request.bufferBody(endpoint.getMaxBufferedBody(),
                     () -> {
                         message.setBody(request.takeBufferedBody());
-                        run(request, exchange);
+                        if (!endpoint.isMcp() || McpResponses.read(endpoint, request, exchange)) {
+                            run(request, exchange);
+                        }
                     },
                     () -> {
                         request.discardBody();
-                        ResponseWriter.error(request,
-                                new BadRequest(413, Reason.BAD_REQUEST, "request body larger than the limit"), exchange);
+                        ResponseWriter.error(request, new BadRequest(413, endpoint.isMcp() ? Reason.BODY_TOO_LARGE
+                                : Reason.BAD_REQUEST, "request body larger than the limit"), exchange);
                     });
             return;
         }

@@ -8,7 +8,7 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
- * {@code gateway:<path-prefix>[?host=...&websocket=true]}: where a route listens. Consumer only.
+ * {@code gateway:<path-prefix>[?host=...&websocket=true&mcp=true]}: where a route listens. Consumer only.
  */
 public final class GatewayEndpoint extends DefaultEndpoint {
 
@@ -27,6 +27,20 @@ public final class GatewayEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "65536", description = "Largest body read when bufferBody is on, in bytes (else 413)")
     @Metadata(label = "advanced")
     private long maxBufferedBody = 64 * 1024;
+    private boolean maxBufferedBodySet;
+
+    @UriParam(defaultValue = "false", description = "The route fronts an MCP server (streamable HTTP): its JSON-RPC"
+            + " bodies are read (up to maxBufferedBody, 1 MiB unless set) so policies can judge each call, it serves"
+            + " protected resource metadata (RFC 9728), and tokens must name its resource URL as audience")
+    private boolean mcp;
+
+    @UriParam(description = "mcp: the route's public URL, the resource tokens must be minted for, e.g."
+            + " https://gw.example.com/mcp; default the request's scheme and Host with the route's prefix")
+    private String resource;
+
+    @UriParam(description = "mcp: the scopes to list in the protected resource metadata, comma-separated; default"
+            + " none")
+    private String scopes;
 
     @UriParam(label = "cors", description = "Origins (scheme://host[:port], comma-separated, or *) whose pages may "
             + "call this route from a browser; preflights are answered by the gateway; default none (no CORS)")
@@ -109,11 +123,36 @@ public final class GatewayEndpoint extends DefaultEndpoint {
     }
 
     public long getMaxBufferedBody() {
-        return maxBufferedBody;
+        return mcp && !maxBufferedBodySet ? 1024 * 1024 : maxBufferedBody;
     }
 
     public void setMaxBufferedBody(long maxBufferedBody) {
         this.maxBufferedBody = maxBufferedBody;
+        this.maxBufferedBodySet = true;
+    }
+
+    public boolean isMcp() {
+        return mcp;
+    }
+
+    public void setMcp(boolean mcp) {
+        this.mcp = mcp;
+    }
+
+    public String getResource() {
+        return resource;
+    }
+
+    public void setResource(String resource) {
+        this.resource = resource;
+    }
+
+    public String getScopes() {
+        return scopes;
+    }
+
+    public void setScopes(String scopes) {
+        this.scopes = scopes;
     }
 
     /** The route's cross-origin rules, or {@code null} when it has none. */

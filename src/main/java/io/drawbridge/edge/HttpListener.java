@@ -48,6 +48,7 @@ public final class HttpListener implements AutoCloseable {
             new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
     private volatile boolean refuseWhenAuditBehind;
+    private volatile boolean auditMcpArguments;
     private volatile io.drawbridge.page.PageSettings pages = io.drawbridge.page.PageSettings.DEFAULT;
     private HttpsRedirectListener redirect;
 
@@ -63,6 +64,15 @@ public final class HttpListener implements AutoCloseable {
     }
 
     /** While the audit sink is behind: refuse new requests with 503 ({@code true}) or hold them back. */
+    /** Whether the audit records of MCP routes hold the calls' arguments ({@code audit.mcpArguments}). */
+    public void auditMcpArguments(boolean on) {
+        this.auditMcpArguments = on;
+    }
+
+    boolean auditsMcpArguments() {
+        return auditMcpArguments;
+    }
+
     public void refuseWhenAuditBehind(boolean refuse) {
         this.refuseWhenAuditBehind = refuse;
     }

@@ -101,6 +101,7 @@ final class ResponseWriter {
         if (failure instanceof AccessDenied denied && reason == Reason.SCOPE_MISSING) {
             ErrorResponses.insufficientScope(response.headers(), denied.decision().scopes());
         }
+        response = McpResponses.adapt(request, exchange, reason, response); // MCP routes answer in JSON-RPC
         addResponseCookies(exchange, response.headers());
         if (failure instanceof RateLimited limited) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, limited.retryAfterSeconds());

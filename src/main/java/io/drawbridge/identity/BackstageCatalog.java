@@ -36,7 +36,7 @@ public final class BackstageCatalog implements Catalog {
     private static final String USER_FIELDS = "kind,metadata.name,metadata.namespace,spec.profile.email,"
             + "spec.memberOf,relations";
     private static final String ROUTED_FIELDS = "kind,metadata.name,metadata.namespace,metadata.annotations,"
-            + "spec.owner,relations";
+            + "spec.owner,spec.type,relations";
 
     private final BackstageApi api;
     private final int pageSize;
@@ -138,7 +138,8 @@ public final class BackstageCatalog implements Catalog {
             String owner = owners.get(ref);
             Set<String> ownerMembers = owner == null ? Set.of()
                     : owner.startsWith("user:") ? Set.of(owner) : members.getOrDefault(owner, Set.of());
-            routed.add(new RoutedEntity(ref, annotations, owner, ownerMembers));
+            routed.add(new RoutedEntity(ref, annotations, owner, ownerMembers,
+                    entity.path("spec").path("type").asText(null)));
         }
         return routed;
     }

@@ -134,7 +134,8 @@ final class CatalogEntities {
             Set<String> owners = new LinkedHashSet<>();
             refs(entity.path("spec").path("owner"), "group", ref.namespace(), r -> owners.add(r.toString()));
             String owner = owners.stream().findFirst().orElse(null);
-            result.add(new RoutedEntity(ref.toString(), annotations, owner, owner == null ? Set.of() : members(owner)));
+            result.add(new RoutedEntity(ref.toString(), annotations, owner, owner == null ? Set.of() : members(owner),
+                    entity.path("spec").path("type").asText(null)));
         }
         return result;
     }

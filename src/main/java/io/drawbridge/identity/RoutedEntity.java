@@ -13,8 +13,17 @@ import java.util.Set;
  *                     {@code group:default/sre} or {@code user:default/carol}; {@code null} when it has none
  * @param ownerMembers the users who own it: the direct members of the owner group, or the owner itself when it
  *                     is a user; as full refs
+ * @param type         its {@code spec.type}, e.g. {@code service} or {@code mcp-server}; {@code null} when unset
  */
-public record RoutedEntity(String ref, Map<String, String> annotations, String owner, Set<String> ownerMembers) {
+public record RoutedEntity(String ref, Map<String, String> annotations, String owner, Set<String> ownerMembers,
+                           String type) {
+
+    /** The {@code spec.type} of an entity that is an MCP server: its route is an MCP route. */
+    public static final String MCP_SERVER = "mcp-server";
+
+    public RoutedEntity(String ref, Map<String, String> annotations, String owner, Set<String> ownerMembers) {
+        this(ref, annotations, owner, ownerMembers, null);
+    }
 
     /** An entity carrying any of these is a route declaration. */
     public static final List<String> ANNOTATIONS = List.of(

@@ -18,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
@@ -40,6 +41,12 @@ public final class GatewayMetrics {
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final Map<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
     private final Map<String, Counter> catalogLookups = new ConcurrentHashMap<>();
+    private static final int MAX_MCP_TOOLS = 100;
+    private static final Set<String> KNOWN_MCP_METHODS = Set.of("initialize", "ping", "notifications", "tools/list",
+            "tools/call", "resources/list", "resources/read", "resources/templates/list", "prompts/list",
+            "prompts/get", "completion/complete", "logging/setLevel");
+    private final Map<String, Counter> mcpCalls = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> mcpTools = new ConcurrentHashMap<>();
     private final AtomicLong catalogStaleness = new AtomicLong();
 
     public GatewayMetrics() {
@@ -72,6 +79,9 @@ public final class GatewayMetrics {
                         Counter.builder("drawbridge.upstream.errors").tags("route", route, "reason", r.reason())
                                 .register(registry)).increment();
             }
+            if (r.mcpMethod() != null) {
+                mcpCall(route, r);
+            }
             if (r.catalog() != null) {
                 String result = r.catalog().startsWith("stale:") ? "stale" : r.catalog();
                 if (result.equals("stale")) {
@@ -82,6 +92,32 @@ public final class GatewayMetrics {
                         .register(registry)).increment();
             }
         }
+    }
+
+    /**
+     * Counts an MCP call by route, method, tool and decision. Tool names come from clients, so each route counts
+     * at most {@value #MAX_MCP_TOOLS} distinct ones by name and the rest as {@code other}: the metric stays bounded.
+     */
+    private void mcpCall(String route, AuditRecord r) {
+        Set<String> tools = mcpTools.computeIfAbsent(route, k -> ConcurrentHashMap.newKeySet());
+        String tool = r.mcpTool() == null ? "" : r.mcpTool();
+        if (!tool.isEmpty() && !tools.contains(tool)) {
+            if (tools.size() < MAX_MCP_TOOLS) {
+                tools.add(tool);
+            } else {
+                tool = "other";
+            }
+        }
+        String method = r.mcpMethod().startsWith("notifications/") ? "notifications" : r.mcpMethod();
+        if (!KNOWN_MCP_METHODS.contains(method)) {
+            method = "other";
+        }
+        String m = method;
+        String t = tool;
+        mcpCalls.computeIfAbsent(route + '\u0000' + m + '\u0000' + t + '\u0000' + r.decision(), k ->
+                Counter.builder("drawbridge.mcp.calls").description("MCP calls, by route, method, tool and decision")
+                        .tags("route", route, "method", m, "tool", t, "decision", r.decision())
+                        .register(registry)).increment();
     }
 
     public void bindIssuers(IssuerRegistry issuers) {

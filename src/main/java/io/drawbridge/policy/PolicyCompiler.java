@@ -114,7 +114,7 @@ public final class PolicyCompiler {
                              String field, Problems problems) {
         if (config.groups().isEmpty() && config.users().isEmpty() && config.emails().isEmpty()
                 && config.claims().isEmpty() && config.scopes().isEmpty() && config.methods().isEmpty()
-                && config.paths().isEmpty()) {
+                && config.paths().isEmpty() && config.mcpMethods().isEmpty() && config.mcpTools().isEmpty()) {
             problems.add(field, "names no criterion, so it would " + (deny ? "deny" : "allow") + " every request;"
                     + " say whom it is for, e.g. users: [\"*\"] for any signed-in caller");
             return null;
@@ -130,6 +130,10 @@ public final class PolicyCompiler {
                 (values, at, reported) -> ScopeCriterion.compile(ScopeCriterion.CLAIMS, values, at, reported));
         valid &= add(criteria, config.methods(), field + ".methods", problems, MethodCriterion::compile);
         valid &= add(criteria, config.paths(), field + ".paths", problems, PolicyCompiler::paths);
+        valid &= add(criteria, config.mcpMethods(), field + ".mcpMethods", problems,
+                (values, f, p) -> McpCriterion.methods(values, !deny, f, p));
+        valid &= add(criteria, config.mcpTools(), field + ".mcpTools", problems,
+                (values, f, p) -> McpCriterion.tools(values, !deny, f, p));
         return valid ? new Rule(name, criteria, deny, policy, enforced) : null;
     }
 

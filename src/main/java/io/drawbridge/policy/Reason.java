@@ -101,7 +101,15 @@ public enum Reason {
     // front-door features (cors, rate limits)
     CORS_REFUSED("cors-refused"),
     RATE_LIMITED("rate-limited"),
-    INTERNAL_ERROR("internal-error");
+    INTERNAL_ERROR("internal-error"),
+
+    // MCP routes (the Model Context Protocol)
+    /** A {@code tools/call} for a tool no rule lets this caller call. */
+    MCP_TOOL_NOT_ALLOWED("mcp-tool-not-allowed"),
+    /** A JSON-RPC method no rule lets this caller use. */
+    MCP_METHOD_NOT_ALLOWED("mcp-method-not-allowed"),
+    /** The body of a request to an MCP route is not JSON-RPC the gateway can judge (or a batch too long). */
+    MCP_REQUEST_INVALID("mcp-request-invalid");
 
     private final String code;
 

@@ -242,7 +242,10 @@ public final class ProxyStep extends AsyncProcessorSupport {
         if (stripPrefix) {
             String prefix = client.matchedPrefix();
             String rest = prefix.equals("/") ? path : path.substring(prefix.length());
-            path = rewritePrefix + (rest.isEmpty() ? "/" : rest);
+            // an MCP endpoint is one URL: the upstream's own, without a slash added to its path
+            boolean exact = rest.isEmpty() && client.consumer() != null && client.consumer().getEndpoint().isMcp()
+                    && !(rewritePrefix + target.basePath()).isEmpty();
+            path = exact ? rewritePrefix : rewritePrefix + (rest.isEmpty() ? "/" : rest);
         }
         String full = target.basePath() + path;
         String query = client.target().query();

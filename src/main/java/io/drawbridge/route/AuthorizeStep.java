@@ -2,14 +2,17 @@ package io.drawbridge.route;
 
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.edge.ClientRequest;
+import io.drawbridge.edge.McpRequest;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.limit.RateLimited;
 import io.drawbridge.limit.RateLimiter;
+import io.drawbridge.policy.McpCall;
 import io.drawbridge.policy.AccessDenied;
 import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.policy.PolicyEvaluator;
 import io.drawbridge.policy.RateLimit;
+import io.drawbridge.policy.Reason;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
 import java.util.function.Supplier;
@@ -54,6 +57,15 @@ public final class AuthorizeStep implements Processor {
         RoutePolicy policy = fixed != null ? fixed : name == null ? RoutePolicy.NONE : policies.get().get(name);
         Identity identity = exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class);
         Decision decision = PolicyEvaluator.evaluate(policy, facts, identity);
+        String invalid = exchange.getProperty(ExchangeKeys.MCP_INVALID, String.class);
+        if (invalid != null) { // a body the gateway cannot judge is never passed, whatever the policy says
+            decision = Decision.deny(Reason.MCP_REQUEST_INVALID, policy.name(), null, invalid);
+        }
+        McpRequest mcp = exchange.getProperty(ExchangeKeys.MCP_REQUEST, McpRequest.class);
+        if (mcp != null && invalid == null) {
+            decision = mcpDecision(policy, facts, identity, mcp, decision);
+            exchange.setProperty(ExchangeKeys.MCP_CALL_REFUSED, !decision.allowed() && admitted(policy, facts, identity));
+        }
         exchange.setProperty(ExchangeKeys.DECISION, decision);
         exchange.setProperty(ExchangeKeys.POLICY, policy);
         if (!decision.proceeds()) {
@@ -77,5 +89,22 @@ public final class AuthorizeStep implements Processor {
         }
         ClientRequest request = exchange.getProperty(ExchangeKeys.CLIENT_REQUEST, ClientRequest.class);
         return "ip:" + (request == null ? "unknown" : request.clientIp());
+    }
+
+    /** A batch is judged call by call, and the first call denied decides: one forbidden call refuses them all. */
+    private static Decision mcpDecision(RoutePolicy policy, RequestFacts facts, Identity identity, McpRequest mcp,
+                                        Decision first) {
+        for (int i = 1; i < mcp.calls().size() && first.allowed(); i++) {
+            Decision next = PolicyEvaluator.evaluate(policy, facts.withMcp(mcp.calls().get(i)), identity);
+            if (!next.allowed()) {
+                return next;
+            }
+        }
+        return first;
+    }
+
+    /** Whether the policy admits the caller to the MCP route at all (discovery), whatever the call. */
+    private static boolean admitted(RoutePolicy policy, RequestFacts facts, Identity identity) {
+        return PolicyEvaluator.evaluate(policy, facts.withMcp(McpCall.NO_CALL), identity).allowed();
     }
 }

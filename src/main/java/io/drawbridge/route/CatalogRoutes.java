@@ -178,7 +178,7 @@ public final class CatalogRoutes implements AutoCloseable {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("gateway:" + d.path()).routeId(d.routeId())
+                from("gateway:" + d.path() + (d.mcp() != null ? "?mcp=true" : "")).routeId(d.routeId())
                         .to("drawbridge:authenticate?" + d.authenticateQuery())
                         .to("drawbridge:enrich")
                         .process(new AuthorizeStep(d.policy()))

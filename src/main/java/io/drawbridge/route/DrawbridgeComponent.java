@@ -54,7 +54,7 @@ public final class DrawbridgeComponent extends DefaultComponent {
     }
 
     private static final Map<String, Set<String>> PARAMETERS = Map.of(
-            "authenticate", Set.of("issuers", "forwardToken", "login", "authorization"),
+            "authenticate", Set.of("issuers", "forwardToken", "login", "authorization", "audience"),
             "authorize", Set.of("policy"),
             "enrich", Set.of(),
             "decide", Set.of("signIn"),

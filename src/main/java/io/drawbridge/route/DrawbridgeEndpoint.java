@@ -20,7 +20,7 @@ import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.DefaultEndpoint;
 
 /** One gateway step, as a producer endpoint; see {@link DrawbridgeComponent} for the URI forms. */
-public final class DrawbridgeEndpoint extends DefaultEndpoint {
+public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.drawbridge.edge.TokenAcceptor {
 
     private final String step;
 
@@ -32,6 +32,9 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
             + " the session cookie and send browsers without one to sign in (needs the login section); none for"
             + " bearer tokens only")
     private String login = "none";
+    @UriParam(description = "authenticate: the audiences a token must name one of (RFC 8707 audience binding),"
+            + " comma-separated, e.g. the route's public URL; default none, or on an MCP route its resource URL")
+    private String audience;
     @UriParam(defaultValue = "gateway", enums = "gateway,upstream", description = "authenticate: whose the"
             + " Authorization header is. gateway: a bearer token the gateway verifies and removes; upstream: the"
             + " application's own (Backstage's frontend sends its Backstage token), passed on untouched, and the"
@@ -94,7 +97,9 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
                     throw new IllegalArgumentException("drawbridge:authenticate needs at least one issuer in the "
                             + "configuration's issuers section");
                 }
-                var bearer = new BearerAuthenticationStep(stages.issuers(), stages.authExecutor(), names, forwardToken);
+                var bearer = new BearerAuthenticationStep(stages.issuers(), stages.authExecutor(), names, forwardToken)
+                        .bindAudiences(audience == null ? null : Arrays.stream(audience.split(","))
+                                .map(String::strip).filter(a -> !a.isEmpty()).toList());
                 boolean upstreamAuthorization = authorizationBelongsToUpstream();
                 if (upstreamAuthorization && !login.equals("browser")) {
                     throw new IllegalArgumentException("drawbridge:authenticate?authorization=upstream needs "
@@ -183,6 +188,26 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("drawbridge:proxy " + name + ": " + e.getMessage());
         }
+    }
+
+    /** For an authenticate step: the issuer URLs of the issuers it accepts (an MCP route's metadata lists them). */
+    @Override
+    public java.util.List<String> acceptedIssuers() {
+        if (!step.equals("authenticate") || !(getComponent().stages().issuers()
+                instanceof io.drawbridge.authn.IssuerRegistry registry)) {
+            return java.util.List.of();
+        }
+        Set<String> names = issuers == null ? null : Set.of(issuers.split("\\s*,\\s*"));
+        return registry.issuers().stream().filter(i -> names == null || names.contains(i.name()))
+                .map(io.drawbridge.authn.TrustedIssuer::issuer).toList();
+    }
+
+    public String getAudience() {
+        return audience;
+    }
+
+    public void setAudience(String audience) {
+        this.audience = audience;
     }
 
     @Override

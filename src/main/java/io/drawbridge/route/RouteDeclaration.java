@@ -27,6 +27,15 @@ import java.util.Set;
  * {@code owners} means the entity's owner: the members of the owning group (members of its child groups too, as
  * for any group ref), or the owning user. Other terms are {@code group:} and {@code user:} entity refs.
  *
+ * <p>An entity of {@code spec.type: mcp-server} becomes an MCP route ({@code gateway:<path>?mcp=true}), and its
+ * {@code drawbridge.io/mcp-tools} annotation (required) says which tools may be called, one line (or
+ * {@code ;}-separated part) per audience:
+ * <pre>
+ *   drawbridge.io/mcp-tools: "read: list_*, get_*; owners: *"
+ * </pre>
+ * {@code read} tools may be called by everyone {@code drawbridge.io/allow} admits, {@code owners} tools by the
+ * owner only. Everyone admitted may discover ({@code initialize}, {@code tools/list}); other tools are refused.
+ *
  * @param entity   the entity's ref, e.g. {@code component:default/grafana}
  * @param routeId  the Camel route id made from it
  * @param path     the normalized path prefix
@@ -34,9 +43,25 @@ import java.util.Set;
  * @param allowed  the entity refs the policy lets in
  * @param login    the authenticate step's {@code login}: {@code none} or {@code browser}
  * @param authorization the authenticate step's {@code authorization}: {@code gateway} or {@code upstream}
+ * @param mcp      the MCP tool lists of an {@code mcp-server} entity; {@code null} for other entities
  */
 public record RouteDeclaration(String entity, String routeId, String path, String upstream, Set<String> allowed,
-                               String login, String authorization) {
+                               String login, String authorization, McpTools mcp) {
+
+    /**
+     * @param read   tool patterns everyone admitted may call
+     * @param owners tool patterns only the owner may call
+     * @param owner  the owner's ref
+     */
+    public record McpTools(List<String> read, List<String> owners, String owner) {
+    }
+
+    public RouteDeclaration(String entity, String routeId, String path, String upstream, Set<String> allowed,
+                            String login, String authorization) {
+        this(entity, routeId, path, upstream, allowed, login, authorization, null);
+    }
+
+    static final String MCP_TOOLS = "drawbridge.io/mcp-tools";
 
     /** Why an entity's declaration is not a route. */
     public static final class Invalid extends Exception {
@@ -87,7 +112,46 @@ public record RouteDeclaration(String entity, String routeId, String path, Strin
                     + " session cookie is then the only way in)");
         }
         String id = routeIdOf(entity.ref());
-        return new RouteDeclaration(entity.ref(), id, path, upstream, Set.copyOf(allowed), login, authorization);
+        McpTools tools = RoutedEntity.MCP_SERVER.equals(entity.type()) ? mcpTools(entity) : null;
+        if (tools == null && a.containsKey(MCP_TOOLS)) {
+            throw new Invalid(MCP_TOOLS + " is only for entities of spec.type " + RoutedEntity.MCP_SERVER);
+        }
+        return new RouteDeclaration(entity.ref(), id, path, upstream, Set.copyOf(allowed), login, authorization,
+                tools);
+    }
+
+    private static McpTools mcpTools(RoutedEntity entity) throws Invalid {
+        String text = required(entity.annotations(), MCP_TOOLS);
+        List<String> read = new ArrayList<>();
+        List<String> owners = new ArrayList<>();
+        for (String part : text.split("[;\\n]")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int colon = part.indexOf(':');
+            String who = colon < 0 ? "" : part.substring(0, colon).strip();
+            List<String> into = who.equals("read") ? read : who.equals("owners") ? owners : null;
+            if (into == null) {
+                throw new Invalid(MCP_TOOLS + ": '" + part.strip() + "' does not start with read: or owners:");
+            }
+            for (String tool : part.substring(colon + 1).split(",")) {
+                String t = tool.strip();
+                if (t.startsWith("\"") && t.endsWith("\"") && t.length() > 1) {
+                    t = t.substring(1, t.length() - 1);
+                }
+                if (t.isEmpty() || t.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+                    throw new Invalid(MCP_TOOLS + ": '" + tool.strip() + "' is not a tool name or pattern");
+                }
+                into.add(t);
+            }
+        }
+        if (!owners.isEmpty() && entity.owner() == null) {
+            throw new Invalid(MCP_TOOLS + ": owners: tools, but the entity has no owner");
+        }
+        if (read.isEmpty() && owners.isEmpty()) {
+            throw new Invalid(MCP_TOOLS + " names no tool");
+        }
+        return new McpTools(List.copyOf(read), List.copyOf(owners), entity.owner());
     }
 
     /** The authenticate step's parameters, as the route's URI query. */
@@ -115,11 +179,24 @@ public record RouteDeclaration(String entity, String routeId, String path, Strin
 
     /** The policy: one allow rule naming the allowed refs, matched against the caller's catalog roles. */
     public RoutePolicy policy() {
-        var rule = new PolicyConfig.RuleConfig("catalog " + entity, List.copyOf(allowed), null, null, null, null,
-                null);
+        List<PolicyConfig.RuleConfig> rules = new ArrayList<>();
+        if (mcp == null) {
+            rules.add(new PolicyConfig.RuleConfig("catalog " + entity, List.copyOf(allowed), null, null, null, null,
+                    null));
+        } else {
+            // both rules admit their callers to discovery; each lets them call only its own tools
+            if (!mcp.read().isEmpty()) {
+                rules.add(new PolicyConfig.RuleConfig("catalog " + entity + " read", List.copyOf(allowed), null, null,
+                        null, null, null, null, null, mcp.read()));
+            }
+            if (!mcp.owners().isEmpty()) {
+                rules.add(new PolicyConfig.RuleConfig("catalog " + entity + " owners", List.of(mcp.owner()), null,
+                        null, null, null, null, null, null, mcp.owners()));
+            }
+        }
         String name = routeId;
         List<String> problems = new ArrayList<>();
-        RoutePolicy policy = Policies.compile(Map.of(name, new PolicyConfig(false, null, List.of(rule), null)),
+        RoutePolicy policy = Policies.compile(Map.of(name, new PolicyConfig(false, null, rules, null)),
                 (field, message) -> problems.add(field + ": " + message)).get(name);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("catalog policy for " + entity + ": " + problems);

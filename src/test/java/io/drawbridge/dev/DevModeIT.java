@@ -1,11 +1,13 @@
 package io.drawbridge.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drawbridge.testing.GatewayProcess;
 import io.drawbridge.testing.RawHttp;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -225,6 +227,93 @@ class DevModeIT {
         JsonNode record = auditRecords(List.of(denied.header("X-Request-Id"))).get(0);
         assertThat(record.path("subject").asText()).isEqualTo("ci-bot");
         assertThat(record.path("groups").toString()).isEqualTo("[\"automation\"]");
+    }
+
+    /**
+     * The MCP issue's "done when": an MCP client (the official Java SDK) pointed at /mcp without a token finds the
+     * issuer from the 401, gets a token as ci-bot for that resource, calls the harmless tool, is refused the
+     * dangerous one with a JSON-RPC error, and both decisions are in the audit log with the tool's name.
+     */
+    @Test
+    void anAgentDiscoversTheIssuerCallsTheHarmlessToolAndIsRefusedTheDangerousOne() throws Exception {
+        String mcp = base() + "/mcp";
+        var challenge = client.send(HttpRequest.newBuilder(URI.create(mcp)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(challenge.statusCode()).isEqualTo(401);
+        var at = java.util.regex.Pattern.compile("resource_metadata=\"([^\"]+)\"")
+                .matcher(challenge.headers().firstValue("WWW-Authenticate").orElse(""));
+        assertThat(at.find()).isTrue();
+        JsonNode metadata = getJson(at.group(1));
+        assertThat(metadata.path("resource").asText()).isEqualTo(mcp);
+        String issuer = metadata.path("authorization_servers").get(0).asText();
+        String tokenEndpoint = getJson(issuer + "/.well-known/openid-configuration").path("token_endpoint").asText();
+        var tokenResponse = client.send(HttpRequest.newBuilder(URI.create(tokenEndpoint))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                        .encodeToString("ci-bot:ci-bot-secret".getBytes()))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&resource="
+                        + java.net.URLEncoder.encode(mcp, java.nio.charset.StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String token = JSON.readTree(tokenResponse.body()).path("access_token").asText();
+
+        var transport = io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport.builder(base())
+                .endpoint("/mcp").customizeRequest(r -> r.header("Authorization", "Bearer " + token)).build();
+        try (var agent = io.modelcontextprotocol.client.McpClient.sync(transport)
+                .jsonSchemaValidator(io.drawbridge.testing.McpTestServer.NO_OUTPUT_SCHEMAS).build()) {
+            agent.initialize();
+            assertThat(agent.listTools().tools()).extracting(t -> t.name()).contains("echo", "delete_repo");
+            var echoed = agent.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi")));
+            assertThat(((McpSchema.TextContent) echoed.content().get(0)).text()).isEqualTo("hi");
+            assertThatThrownBy(() -> agent.callTool(new McpSchema.CallToolRequest("delete_repo",
+                    Map.of("repo", "prod")))).isInstanceOf(io.modelcontextprotocol.spec.McpError.class)
+                    .hasMessageContaining("delete_repo");
+        }
+
+        List<JsonNode> calls = mcpToolRecords(2);
+        assertThat(calls).extracting(r -> r.path("mcpTool").asText()).containsExactly("echo", "delete_repo");
+        assertThat(calls).extracting(r -> r.path("decision").asText()).containsExactly("allow", "deny");
+        assertThat(calls).extracting(r -> r.path("subject").asText()).containsOnly("ci-bot");
+    }
+
+    @Test
+    void refusesOnTheMcpRouteATokenNotMintedForIt() throws Exception {
+        String token = token("grant_type=password&client_id=drawbridge-cli&username=alice&password=alice");
+        var response = client.send(HttpRequest.newBuilder(URI.create(base() + "/mcp"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(401); // aud is "drawbridge", not the route's URL
+        JsonNode record = auditRecords(List.of(response.headers().firstValue("X-Request-Id").orElseThrow())).get(0);
+        assertThat(record.path("reason").asText()).isEqualTo("audience-mismatch");
+    }
+
+    private JsonNode getJson(String url) throws Exception {
+        var response = client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    /** The audit records that name a tool, waiting until there are {@code count}. */
+    private List<JsonNode> mcpToolRecords(int count) throws Exception {
+        Path file = dir.resolve(".drawbridge/audit.jsonl");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (true) {
+            List<JsonNode> found = new ArrayList<>();
+            for (String line : Files.readAllLines(file)) {
+                JsonNode record = JSON.readTree(line);
+                if (record.has("mcpTool")) {
+                    found.add(record);
+                }
+            }
+            if (found.size() >= count || System.currentTimeMillis() > deadline) {
+                return found;
+            }
+            Thread.sleep(50);
+        }
     }
 
     @Test

@@ -63,6 +63,10 @@ class ErrorResponsesTest {
         STATUS.put(Reason.UPSTREAM_TIMEOUT, 504);
         STATUS.put(Reason.CORS_REFUSED, 403);
         STATUS.put(Reason.RATE_LIMITED, 429);
+        // MCP routes: the body of these is a JSON-RPC error (McpResponses), the status the same table's
+        STATUS.put(Reason.MCP_TOOL_NOT_ALLOWED, 403);
+        STATUS.put(Reason.MCP_METHOD_NOT_ALLOWED, 403);
+        STATUS.put(Reason.MCP_REQUEST_INVALID, 400);
         // Not failures a client caused or an upstream had: the default.
         for (Reason r : List.of(Reason.RULE_MATCHED, Reason.PUBLIC_ROUTE, Reason.AUDIT_ONLY, Reason.CORS_PREFLIGHT,
                 Reason.CLIENT_ABORTED, Reason.UPGRADE_CLOSED, Reason.INTERNAL_ERROR)) {

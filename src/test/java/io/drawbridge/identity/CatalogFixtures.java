@@ -79,14 +79,14 @@ final class CatalogFixtures {
                 Arguments.of("group:default/no-such-group", Set.of()));
     }
 
-    /** The routed entities of components.yaml: ref, owner, owner's members, path annotation. */
+    /** The routed entities of components.yaml: ref, owner, owner's members, path annotation, spec.type. */
     static final List<RoutedEntity> ROUTED = List.of(
             new RoutedEntity("component:default/grafana", Map.of("drawbridge.io/upstream", "http://127.0.0.1:13001",
                     "drawbridge.io/path", "/grafana", "drawbridge.io/allow", "owners"), "group:default/sre",
-                    Set.of("user:default/alice", "user:default/erin", "user:default/gus")),
+                    Set.of("user:default/alice", "user:default/erin", "user:default/gus"), "service"),
             new RoutedEntity("component:default/notebook", Map.of("drawbridge.io/upstream", "http://127.0.0.1:13004",
                     "drawbridge.io/path", "/notebook", "drawbridge.io/allow", "owners"), "user:default/carol",
-                    Set.of("user:default/carol")),
+                    Set.of("user:default/carol"), "website"),
             new RoutedEntity("resource:default/metrics-db", Map.of("drawbridge.io/upstream", "http://127.0.0.1:13005",
-                    "drawbridge.io/path", "/metrics-db"), "group:default/platform", Set.of()));
+                    "drawbridge.io/path", "/metrics-db"), "group:default/platform", Set.of(), "database"));
 }
