@@ -1,7 +1,6 @@
 package io.drawbridge;
 
 import io.drawbridge.policy.Decision;
-import io.drawbridge.policy.Reason;
 import io.drawbridge.proxy.AssertionSigner;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;

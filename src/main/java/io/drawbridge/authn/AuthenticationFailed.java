@@ -1,7 +1,7 @@
 package io.drawbridge.authn;
 
-import io.drawbridge.policy.Reason;
-import io.drawbridge.policy.Reasoned;
+import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 
 /**
  * The request's credential was missing or not acceptable. The edge answers 401 with {@code WWW-Authenticate}

@@ -3,7 +3,7 @@ package io.drawbridge.authn;
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.edge.StreamPermit;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;

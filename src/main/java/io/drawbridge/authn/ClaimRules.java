@@ -7,7 +7,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import io.drawbridge.config.IssuerConfig;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 
 import java.time.Clock;
 import java.util.Date;

@@ -2,7 +2,7 @@ package io.drawbridge.authn;
 
 import io.drawbridge.config.IssuerConfig;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;

@@ -7,7 +7,7 @@ import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 
 import java.text.ParseException;
 import java.util.Collection;

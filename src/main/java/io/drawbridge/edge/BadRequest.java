@@ -1,7 +1,7 @@
 package io.drawbridge.edge;
 
-import io.drawbridge.policy.Reason;
-import io.drawbridge.policy.Reasoned;
+import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 
 /** The request cannot be handled as sent; answered with {@link #status()} and never forwarded. */
 public class BadRequest extends RuntimeException implements Reasoned {

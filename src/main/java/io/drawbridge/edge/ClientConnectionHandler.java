@@ -1,6 +1,6 @@
 package io.drawbridge.edge;
 
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;

@@ -1,7 +1,7 @@
 package io.drawbridge.edge;
 
 import io.drawbridge.audit.AuditRecord;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;

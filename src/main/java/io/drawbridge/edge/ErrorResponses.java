@@ -1,6 +1,6 @@
 package io.drawbridge.edge;
 
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;

@@ -1,7 +1,7 @@
 package io.drawbridge.edge;
 
 import io.drawbridge.ExchangeKeys;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import io.drawbridge.policy.RequestFacts;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

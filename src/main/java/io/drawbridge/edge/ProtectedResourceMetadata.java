@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.policy.Decision;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;

@@ -1,7 +1,7 @@
 package io.drawbridge.edge;
 
-import io.drawbridge.policy.Reason;
-import io.drawbridge.policy.Reasoned;
+import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 
 /**
  * A step's way to end the request with a redirect instead of an error, such as a browser sent to sign in: put in

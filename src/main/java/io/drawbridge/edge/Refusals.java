@@ -10,7 +10,7 @@ import io.drawbridge.page.RouteOwner;
 import io.drawbridge.policy.Explain;
 import io.drawbridge.policy.Explanation;
 import io.drawbridge.policy.PolicyExplainer;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
 import io.netty.handler.codec.http.FullHttpResponse;

@@ -1,6 +1,6 @@
 package io.drawbridge.edge;
 
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

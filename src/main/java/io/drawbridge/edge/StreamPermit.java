@@ -1,6 +1,6 @@
 package io.drawbridge.edge;
 
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.time.Instant;
 
 /**

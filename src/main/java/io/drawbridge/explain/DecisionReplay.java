@@ -8,7 +8,7 @@ import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.policy.PolicyEvaluator;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
 import java.io.BufferedReader;

@@ -8,7 +8,7 @@ import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Explanation;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.policy.PolicyExplainer;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
 import java.net.URI;
@@ -90,7 +90,7 @@ public final class RequestExplainer {
                     catalog = enrichment.lookup();
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
-                    Reason reason = cause instanceof io.drawbridge.policy.Reasoned r ? r.reason()
+                    Reason reason = cause instanceof io.drawbridge.Reasoned r ? r.reason()
                             : Reason.CATALOG_UNAVAILABLE;
                     return new RequestExplanation(upper, host, path, route, identity, "failed: "
                             + cause.getMessage(), List.of(), null, "deny", reason.code(), notes);

@@ -1,7 +1,7 @@
 package io.drawbridge.identity;
 
-import io.drawbridge.policy.Reason;
-import io.drawbridge.policy.Reasoned;
+import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 
 /**
  * The catalog did not answer usably: unreachable, slow, an error status, a malformed or oversized answer, an

@@ -1,8 +1,8 @@
 package io.drawbridge.identity;
 
 import io.drawbridge.ExchangeKeys;
-import io.drawbridge.policy.Reason;
-import io.drawbridge.policy.Reasoned;
+import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

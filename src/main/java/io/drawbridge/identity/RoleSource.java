@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Adds groups to an authenticated identity from somewhere other than its token. Callers run on the event loop,
  * so there are two ways in: an answer from memory, or a future completed off the calling thread.
- * A source fails closed: a failure is an exception implementing {@link io.drawbridge.policy.Reasoned}
+ * A source fails closed: a failure is an exception implementing {@link io.drawbridge.Reasoned}
  * ({@link CatalogUnavailable}, {@link UserNotInCatalog}), never an identity without the groups it should have.
  */
 public interface RoleSource {

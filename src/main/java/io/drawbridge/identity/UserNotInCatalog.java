@@ -1,7 +1,7 @@
 package io.drawbridge.identity;
 
-import io.drawbridge.policy.Reason;
-import io.drawbridge.policy.Reasoned;
+import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 
 /** The caller has no User entity in the catalog and {@code catalog.unknownUser} is {@code deny}: answered 403. */
 public class UserNotInCatalog extends RuntimeException implements Reasoned {

@@ -1,7 +1,7 @@
 package io.drawbridge.limit;
 
-import io.drawbridge.policy.Reason;
-import io.drawbridge.policy.Reasoned;
+import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 
 /** A caller used a route more often than its policy's limit allows: 429, with when to try again. */
 public final class RateLimited extends RuntimeException implements Reasoned {

@@ -3,7 +3,7 @@ package io.drawbridge.ops;
 import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.config.ManagementConfig;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;

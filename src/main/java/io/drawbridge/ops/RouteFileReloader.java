@@ -2,7 +2,7 @@ package io.drawbridge.ops;
 
 import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.audit.AuditSink;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

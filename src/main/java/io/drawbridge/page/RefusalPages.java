@@ -3,7 +3,7 @@ package io.drawbridge.page;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Explain;
 import io.drawbridge.policy.Explanation;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.drawbridge.policy;
 
+import io.drawbridge.Reasoned;
+import io.drawbridge.Reason;
+
 /** The route's policy denied the request; answered 403, with the decision in the audit record only. */
 public class AccessDenied extends RuntimeException implements Reasoned {
 

@@ -1,5 +1,6 @@
 package io.drawbridge.policy;
 
+import io.drawbridge.Reason;
 import io.drawbridge.identity.Identity;
 
 import java.util.List;

@@ -5,7 +5,7 @@ import io.drawbridge.config.IdentityHeadersConfig;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.AccessDenied;
 import io.drawbridge.policy.Decision;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 

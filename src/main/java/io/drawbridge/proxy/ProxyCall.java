@@ -5,7 +5,7 @@ import io.drawbridge.edge.BodyFraming;
 import io.drawbridge.edge.BodySink;
 import io.drawbridge.edge.ClientRequest;
 import io.drawbridge.edge.StreamingResponse;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

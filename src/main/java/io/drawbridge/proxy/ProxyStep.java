@@ -8,7 +8,7 @@ import io.drawbridge.edge.HeaderNames;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.AccessDenied;
 import io.drawbridge.policy.Decision;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;

@@ -1,7 +1,7 @@
 package io.drawbridge.proxy;
 
-import io.drawbridge.policy.Reason;
-import io.drawbridge.policy.Reasoned;
+import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 
 /** The upstream could not be reached (502), did not answer in time (504), or broke off (502). */
 public class UpstreamFailure extends RuntimeException implements Reasoned {

@@ -12,7 +12,7 @@ import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.policy.PolicyEvaluator;
 import io.drawbridge.policy.RateLimit;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
 import java.util.function.Supplier;

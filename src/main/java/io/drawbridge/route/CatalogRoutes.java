@@ -8,7 +8,7 @@ import io.drawbridge.identity.Catalog;
 import io.drawbridge.identity.CatalogText;
 import io.drawbridge.identity.CatalogUnavailable;
 import io.drawbridge.identity.RoutedEntity;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.drawbridge.identity.Identity;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

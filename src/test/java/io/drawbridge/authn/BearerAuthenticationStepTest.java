@@ -2,7 +2,7 @@ package io.drawbridge.authn;
 
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;

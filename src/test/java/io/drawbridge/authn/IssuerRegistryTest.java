@@ -16,7 +16,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.drawbridge.config.IssuerConfig;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -18,7 +18,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.drawbridge.config.IssuerConfig;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.drawbridge.edge;
 
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;

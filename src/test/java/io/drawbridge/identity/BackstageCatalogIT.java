@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.drawbridge.identity.CatalogRoleSource.Match;
 import io.drawbridge.identity.CatalogRoleSource.UnknownUser;
-import io.drawbridge.policy.Reason;
-import io.drawbridge.policy.Reasoned;
+import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

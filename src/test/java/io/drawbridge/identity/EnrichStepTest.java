@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.identity.CatalogRoleSource.Match;
 import io.drawbridge.identity.CatalogRoleSource.UnknownUser;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package io.drawbridge.policy;
 
+import io.drawbridge.Reason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,5 +1,6 @@
 package io.drawbridge.policy;
 
+import io.drawbridge.Reason;
 import static io.drawbridge.policy.PolicyFixtures.alice;
 import static io.drawbridge.policy.PolicyFixtures.get;
 import static io.drawbridge.policy.PolicyFixtures.inGroups;

@@ -1,5 +1,6 @@
 package io.drawbridge.policy;
 
+import io.drawbridge.Reason;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.drawbridge.config.IdentityEncodingConfig;
 import io.drawbridge.policy.AccessDenied;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

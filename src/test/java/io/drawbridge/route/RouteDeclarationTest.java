@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.identity.RoutedEntity;
 import io.drawbridge.policy.PolicyEvaluator;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import io.drawbridge.policy.RequestFacts;
 import java.util.HashMap;
 import java.util.Map;

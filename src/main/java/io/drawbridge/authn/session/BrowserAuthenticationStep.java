@@ -6,7 +6,7 @@ import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.authn.TokenVerifier;
 import io.drawbridge.edge.Redirect;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -6,7 +6,7 @@ import io.drawbridge.authn.TokenVerifier;
 import io.drawbridge.edge.Redirect;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Decision;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

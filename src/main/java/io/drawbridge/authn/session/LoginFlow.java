@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import io.drawbridge.authn.AuthenticationFailed;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.SecureRandom;

@@ -7,7 +7,7 @@ import io.drawbridge.authn.IdentityMapper;
 import io.drawbridge.config.LoginConfig;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Decision;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.net.URI;
 import java.text.ParseException;
 import java.util.Map;

@@ -49,7 +49,7 @@ import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.config.IssuerConfig;
 import io.drawbridge.config.LoginConfig;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

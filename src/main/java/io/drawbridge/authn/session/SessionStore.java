@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.config.SessionConfig;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.drawbridge.authn.session;
 
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.config.SessionConfig;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

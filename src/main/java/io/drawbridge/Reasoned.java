@@ -1,4 +1,4 @@
-package io.drawbridge.policy;
+package io.drawbridge;
 
 /** A failure that knows its reason code; the edge maps reasons to HTTP statuses in one place. */
 public interface Reasoned {

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * TLS on the listener from PEM files (made here with the JDK's keytool): HTTPS with HSTS, TLS 1.2 and 1.3 only, a
  * renewed certificate picked up without a restart, and the plain-HTTP port that only redirects.
  */
-class TlsListenerTest {
+class TlsListenerIT {
 
     @TempDir
     Path dir;

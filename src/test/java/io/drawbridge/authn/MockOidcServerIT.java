@@ -1,7 +1,7 @@
 package io.drawbridge.authn;
 
 import io.drawbridge.identity.Identity;
-import io.drawbridge.policy.Reason;
+import io.drawbridge.Reason;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Against a real OIDC server in-process (mock-oauth2-server): keys found through its discovery document,
  * tokens it issues for humans and machines.
  */
-class MockOidcServerTest {
+class MockOidcServerIT {
 
     static MockOAuth2Server server;
     static IssuerRegistry registry;

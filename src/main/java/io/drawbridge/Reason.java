@@ -1,4 +1,4 @@
-package io.drawbridge.policy;
+package io.drawbridge;
 
 /**
  * Why a request was allowed, denied or failed. The codes are stable: audit records, metrics and tests use them.

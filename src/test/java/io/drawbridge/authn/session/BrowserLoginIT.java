@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Browser sign-in end to end in one JVM: the gateway, an in-process OIDC server (mock-oauth2-server: code flow
  * with PKCE, no login page) and the echo upstream. A {@link CookieClient} plays the browser.
  */
-class BrowserLoginTest {
+class BrowserLoginIT {
 
     static final String KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     static final String CALLBACK_HOST = "http://gateway.test";
