@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class ForbiddenHeaderFamilies {
 
-    /** Family name to the names and prefixes it sets; the order is the README's. */
+    /** Family name to the names and prefixes it sets; the order is that of docs/security.md. */
     public static final Map<String, List<String>> FAMILIES = families();
 
     private ForbiddenHeaderFamilies() {

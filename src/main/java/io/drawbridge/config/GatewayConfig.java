@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The whole configuration, as read from {@code drawbridge.yaml} (see the README's configuration reference).
+ * The whole configuration, as read from {@code drawbridge.yaml} (see docs/reference/configuration.md).
  * Every section has defaults, so an empty file is a valid, if useless, configuration.
  *
  * @param server          the listener

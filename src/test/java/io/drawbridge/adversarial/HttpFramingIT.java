@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * HTTP/1.1 as a smuggler, a slowloris or a confused client writes it: ambiguous framing, oversized parts, slow
  * heads and bodies from many connections at once, protocol upgrades, forbidden methods and versions, pipelines
  * that mix users. Limits are set low here (64 KiB bodies, 1 s to send a head or resume a body, 1 s idle) so the
- * suite is quick; the README lists the defaults.
+ * suite is quick; docs/reference/configuration.md lists the defaults.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpFramingIT {

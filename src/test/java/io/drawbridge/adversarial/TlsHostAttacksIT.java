@@ -177,7 +177,7 @@ class TlsHostAttacksIT {
         allowed.forwarded(200);
     }
 
-    /** The JDK's client offers no ALPN unless told: HTTP/2 spoken anyway is answered 505, as the README says. */
+    /** The JDK's client offers no ALPN unless told: HTTP/2 spoken anyway is answered 505, as docs/security.md says. */
     @Test
     void http2OverTlsWithoutAlpnIs505() {
         int before = probe.upstreamCount();

@@ -25,8 +25,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The README's Backstage recipe, word for word, between a real Keycloak, a real Backstage backend and headless
- * Chromium: a person signs in through the gateway, Backstage's oauth2Proxy provider signs them in to Backstage
+ * The Backstage recipe of docs/guides/catalog.md, word for word, between a real Keycloak, a real Backstage backend
+ * and headless Chromium: a person signs in through the gateway, Backstage's oauth2Proxy provider signs them in to Backstage
  * from the gateway's identity headers and hands out a Backstage token, and the page calls Backstage's catalog API
  * with that token in {@code Authorization}, as Backstage's own frontend does. The gateway lets the header through
  * untouched ({@code authorization=upstream}) and knows the caller by the session.
@@ -66,8 +66,8 @@ class BackstageBrowserIT {
                 spec: { profile: { email: alice@example.com }, memberOf: [sre] }
                 """);
         backstage = BackstageProcess.start(catalog + "/*.yaml", TOKEN);
-        String readme = Files.readString(BackstageProcess.PROJECT.resolve("README.md"));
-        String route = recipe(readme);
+        String guide = Files.readString(BackstageProcess.PROJECT.resolve("docs/guides/catalog.md"));
+        String route = recipe(guide);
         String config = """
                 issuers:
                   - name: keycloak
@@ -94,15 +94,15 @@ class BackstageBrowserIT {
                 route.replace("http://backstage:7007", backstage.url())), Map.of(), port).awaitReady();
     }
 
-    /** The first route of the README's Backstage section, as a reader would copy it. */
-    static String recipe(String readme) {
-        int section = readme.indexOf("- **Backstage behind the gateway.**");
-        int start = readme.indexOf("```yaml\n  - route:", section);
-        int end = readme.indexOf("```", start + 7);
+    /** The first route of the guide's Backstage section, as a reader would copy it. */
+    static String recipe(String guide) {
+        int section = guide.indexOf("- **Backstage behind the gateway.**");
+        int start = guide.indexOf("```yaml\n  - route:", section);
+        int end = guide.indexOf("```", start + 7);
         assertThat(section).isPositive();
         assertThat(start).isPositive();
         StringBuilder route = new StringBuilder();
-        for (String line : readme.substring(start + 8, end).split("\n")) {
+        for (String line : guide.substring(start + 8, end).split("\n")) {
             route.append(line.startsWith("  ") ? line.substring(2) : line).append('\n');
         }
         return route.toString();
