@@ -12,8 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** The project's deployable files: routes/, kamelets/, deploy/, and the route examples in the README. */
+/** The project's deployable files: routes/, kamelets/, deploy/, and the route examples of the README and docs/. */
 final class DeployFiles {
+
+    private static final Pattern YAML_BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
 
     private DeployFiles() {
     }
@@ -69,7 +71,8 @@ final class DeployFiles {
 
     /**
      * Every YAML route a user may copy: the files in routes/, the route files inside the ConfigMaps of deploy/
-     * (their keys ending in .yaml whose text is a list of routes), and the README's yaml blocks that are routes.
+     * (their keys ending in .yaml whose text is a list of routes), and the yaml blocks of the README and docs/ that
+     * are routes.
      */
     static List<RouteSource> routeSources() {
         List<RouteSource> sources = new ArrayList<>();
@@ -92,15 +95,41 @@ final class DeployFiles {
                 }
             }
         }
-        Matcher block = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(read(project().resolve("README.md")));
-        int n = 0;
-        while (block.find()) {
-            n++;
-            if (block.group(1).stripLeading().startsWith("- route:")) {
-                sources.add(new RouteSource("README.md yaml block " + n, block.group(1)));
+        for (Path page : markdownPages()) {
+            String name = project().relativize(page).toString().replace('\\', '/');
+            List<String> blocks = yamlBlocks(read(page));
+            for (int n = 0; n < blocks.size(); n++) {
+                if (blocks.get(n).stripLeading().startsWith("- route:")) {
+                    sources.add(new RouteSource(name + " yaml block " + (n + 1), blocks.get(n)));
+                }
             }
         }
         return sources;
+    }
+
+    /** The README and every Markdown page under docs/, sorted, failing when docs/ has none. */
+    static List<Path> markdownPages() {
+        List<Path> pages = new ArrayList<>();
+        pages.add(project().resolve("README.md"));
+        try (Stream<Path> files = Files.walk(project().resolve("docs"))) {
+            files.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (pages.size() < 2) {
+            throw new IllegalStateException("no Markdown pages under docs/");
+        }
+        return pages;
+    }
+
+    /** The text of every {@code ```yaml} block of a Markdown page, in order. */
+    static List<String> yamlBlocks(String markdown) {
+        Matcher block = YAML_BLOCK.matcher(markdown);
+        List<String> blocks = new ArrayList<>();
+        while (block.find()) {
+            blocks.add(block.group(1));
+        }
+        return blocks;
     }
 
     static String read(Path file) {

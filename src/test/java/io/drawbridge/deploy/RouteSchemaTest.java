@@ -9,8 +9,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every YAML route a user may copy (routes/, the ConfigMaps in deploy/, the README's examples) against the JSON
- * schema camel-yaml-dsl ships. {@code DeployedRoutesIT} then builds each one in a running gateway.
+ * Every YAML route a user may copy (routes/, the ConfigMaps in deploy/, the examples of the README and docs/)
+ * against the JSON schema camel-yaml-dsl ships. {@code DeployedRoutesIT} then builds each one in a running gateway.
  */
 class RouteSchemaTest {
 
@@ -32,7 +32,8 @@ class RouteSchemaTest {
                 .anyMatch(n -> n.startsWith("routes/"))
                 .anyMatch(n -> n.startsWith("deploy/kubernetes/"))
                 .anyMatch(n -> n.startsWith("deploy/camel-k/"))
-                .anyMatch(n -> n.startsWith("README.md"));
+                .anyMatch(n -> n.startsWith("README.md"))
+                .anyMatch(n -> n.startsWith("docs/guides/"));
     }
 
     @Test
