@@ -127,8 +127,15 @@ class DocsTest {
     void aLinkToAMissingFileIsFound() {
         Path page = DeployFiles.project().resolve("docs/guides/example.md");
         String text = "[ok](../architecture.md#threads) [web](https://example.com/x) [anchor](#here)"
-                + " [gone](../reference/nothing-here.md)";
-        assertThat(brokenLinks(page, text)).containsExactly("../reference/nothing-here.md");
+                + " [gone](../reference/nothing-here.md) [moved](../architecture.md#no-such-heading)";
+        assertThat(brokenLinks(page, text))
+                .containsExactly("../reference/nothing-here.md", "../architecture.md#no-such-heading");
+    }
+
+    @Test
+    void anchorsAreThoseGitHubGivesHeadings() {
+        assertThat(anchors("# Title\n## What `mvn verify` sets up\n```\n# not a heading\n```\n### TLS to upstreams\n"))
+                .containsExactlyInAnyOrder("title", "what-mvn-verify-sets-up", "tls-to-upstreams");
     }
 
     @ParameterizedTest
@@ -183,11 +190,30 @@ class DocsTest {
                 continue; // an anchor on the same page, or a URL
             }
             String file = target.replaceAll("#.*$", "");
-            if (!Files.exists(page.getParent().resolve(file).normalize())) {
+            Path resolved = page.getParent().resolve(file).normalize();
+            if (!Files.exists(resolved)) {
+                broken.add(target);
+            } else if (target.contains("#") && file.endsWith(".md")
+                    && !anchors(DeployFiles.read(resolved)).contains(target.substring(target.indexOf('#') + 1))) {
                 broken.add(target);
             }
         }
         return broken;
+    }
+
+    /** The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as hyphens. */
+    static Set<String> anchors(String markdown) {
+        Set<String> anchors = new TreeSet<>();
+        boolean fenced = false;
+        for (String line : markdown.split("\n")) {
+            if (line.stripLeading().startsWith("```")) {
+                fenced = !fenced;
+            } else if (!fenced && line.matches("^#{1,6} .*")) {
+                String text = line.replaceFirst("^#+ ", "").strip().toLowerCase(java.util.Locale.ROOT);
+                anchors.add(text.replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
+            }
+        }
+        return anchors;
     }
 
     private static Set<String> testClasses() {
