@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -47,6 +48,9 @@ class DocsTest {
     private static final String STAND_IN = "Y2hlY2stc3RhbmQtaW4tdmFsdWUtMzItYnl0ZXMtISE=";
     private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
     private static final Pattern TEST_CLASS = Pattern.compile("\\b([A-Z][a-z][A-Za-z0-9]*(?:Test|IT))\\b");
+    /** {@code edge/ResponseWriter}, {@code ResponseWriter} or {@code ErrorResponses.statusFor}: a class. */
+    private static final Pattern CLASS_NAME =
+            Pattern.compile("((?:[a-z]+/)*)([A-Z](?=[A-Za-z0-9]*[a-z])[A-Za-z0-9]+)(?:\\.[a-zA-Z]+)?");
     private static final Pattern REASON_ROW = Pattern.compile("(?m)^\\| `([^`]+)` \\|");
 
     /** One YAML block of a page. */
@@ -151,13 +155,36 @@ class DocsTest {
     }
 
     @Test
+    void everyClassTheArchitecturePageNamesExists() {
+        Map<String, List<Path>> sources = javaFiles("src/main/java");
+        Set<String> tests = testClasses();
+        Set<String> missing = new TreeSet<>();
+        String page = DeployFiles.read(DeployFiles.project().resolve("docs/architecture.md"));
+        Matcher code = Pattern.compile("`([^`\\s]+)`").matcher(page);
+        while (code.find()) {
+            Matcher name = CLASS_NAME.matcher(code.group(1));
+            if (!name.matches() || tests.contains(name.group(2))) {
+                continue;
+            }
+            String folder = name.group(1).isEmpty() ? "/" : "io/drawbridge/" + name.group(1);
+            String suffix = folder + name.group(2) + ".java";
+            if (sources.getOrDefault(name.group(2), List.of()).stream()
+                    .noneMatch(p -> p.toString().replace('\\', '/').endsWith(suffix))) {
+                missing.add(code.group(1));
+            }
+        }
+        assertThat(missing).as("classes docs/architecture.md names that are not in src/main/java").isEmpty();
+    }
+
+    @Test
     void theReasonsPageListsEveryReasonCodeAndNoOther() {
         Set<String> listed = new TreeSet<>();
         Matcher row = REASON_ROW.matcher(DeployFiles.read(DeployFiles.project().resolve("docs/reference/reasons.md")));
         while (row.find()) {
             listed.add(row.group(1));
         }
-        Set<String> codes = Arrays.stream(Reason.values()).map(Reason::code).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> codes = Arrays.stream(Reason.values()).map(Reason::code)
+                .collect(Collectors.toCollection(TreeSet::new));
         assertThat(listed).as("codes listed in docs/reference/reasons.md").containsExactlyInAnyOrderElementsOf(codes);
     }
 
@@ -217,11 +244,16 @@ class DocsTest {
     }
 
     private static Set<String> testClasses() {
-        try (Stream<Path> files = Files.walk(DeployFiles.project().resolve("src/test/java"))) {
-            return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".java"))
-                    .map(n -> n.substring(0, n.length() - ".java".length()))
-                    .collect(Collectors.toSet());
+        return javaFiles("src/test/java").keySet();
+    }
+
+    /** The Java files under a source folder, by class name. */
+    private static Map<String, List<Path>> javaFiles(String folder) {
+        try (Stream<Path> files = Files.walk(DeployFiles.project().resolve(folder))) {
+            return files.filter(p -> p.toString().endsWith(".java")).collect(Collectors.groupingBy(p -> {
+                String n = p.getFileName().toString();
+                return n.substring(0, n.length() - ".java".length());
+            }));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

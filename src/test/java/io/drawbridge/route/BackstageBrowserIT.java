@@ -26,8 +26,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The Backstage recipe of docs/guides/catalog.md, word for word, between a real Keycloak, a real Backstage backend
- * and headless Chromium: a person signs in through the gateway, Backstage's oauth2Proxy provider signs them in to Backstage
- * from the gateway's identity headers and hands out a Backstage token, and the page calls Backstage's catalog API
+ * and headless Chromium: a person signs in through the gateway, Backstage's oauth2Proxy provider signs them in to
+ * Backstage from the gateway's identity headers and hands out a Backstage token, and the page calls Backstage's catalog API
  * with that token in {@code Authorization}, as Backstage's own frontend does. The gateway lets the header through
  * untouched ({@code authorization=upstream}) and knows the caller by the session.
  */
