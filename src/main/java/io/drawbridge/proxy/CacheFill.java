@@ -68,7 +68,7 @@ final class CacheFill {
             }
         }
         head = response.copy();
-        body = new ByteArrayOutputStream(length == null ? 8192 : Integer.parseInt(length.trim()));
+        body = new ByteArrayOutputStream(length == null ? 8192 : (int) Long.parseLong(length.trim()));
         return this;
     }
 

@@ -66,8 +66,8 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
     private boolean cache;
     @UriParam(defaultValue = "64m", description = "proxy: the most the route's cache holds, e.g. 64m")
     private String cacheSize = "64m";
-    @UriParam(defaultValue = "1m", description = "proxy: the largest response body the cache keeps; larger ones"
-            + " stream through uncached")
+    @UriParam(defaultValue = "1m", description = "proxy: the largest response body the cache keeps, at most 64m;"
+            + " larger ones stream through uncached")
     private String cacheMaxEntry = "1m";
     @UriParam(description = "proxy: paths whose responses are cacheable even without public or a lifetime, e.g."
             + " /static/** (comma-separated; exact paths or ending in /**); never when the upstream says private,"
@@ -205,6 +205,8 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
         };
     }
 
+    private static final long MAX_CACHE_ENTRY = 64L * 1024 * 1024;
+
     private io.drawbridge.proxy.AssetCache assetCache() {
         long size;
         long maxEntry;
@@ -213,6 +215,10 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
             maxEntry = io.drawbridge.config.ByteSize.parse(cacheMaxEntry).bytes();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("drawbridge:proxy cacheSize/cacheMaxEntry: " + e.getMessage());
+        }
+        if (maxEntry > MAX_CACHE_ENTRY) {
+            throw new IllegalArgumentException("drawbridge:proxy cacheMaxEntry (" + cacheMaxEntry + ") is over 64m:"
+                    + " a cached body is held in memory whole");
         }
         if (maxEntry > size) {
             throw new IllegalArgumentException("drawbridge:proxy cacheMaxEntry (" + cacheMaxEntry
