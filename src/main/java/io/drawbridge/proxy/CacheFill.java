@@ -91,10 +91,19 @@ final class CacheFill {
             headers.add(Map.entry("Content-Length", Integer.toString(bytes.length)));
             cache.store(key, new CachedResponse(List.copyOf(headers), bytes, head.get(HttpHeaderNames.ETAG),
                     head.get(HttpHeaderNames.LAST_MODIFIED), arrivedAt, CacheRules.initialAge(head, arrivedAt),
-                    verdict.lifetimeSeconds(), CacheRules.variesByEncoding(head) ? acceptEncoding : null));
+                    verdict.lifetimeSeconds(), byEncoding() ? acceptEncoding : null));
             return null;
         }
         return this;
+    }
+
+    /**
+     * Whether the entry answers only requests with the same {@code Accept-Encoding}: when the upstream says it
+     * varies by it, and when it encoded the body itself even without saying so (a client that cannot decode the
+     * body must never get it from the cache).
+     */
+    private boolean byEncoding() {
+        return CacheRules.variesByEncoding(head) || head.contains(HttpHeaderNames.CONTENT_ENCODING);
     }
 
     private static void copy(ByteBuf from, ByteArrayOutputStream to) {

@@ -76,6 +76,22 @@ class AssetCacheIT {
                 case "/short" -> headers.set("Cache-Control", "max-age=1");
                 case "/listed/logo.txt" -> { } // no Cache-Control: cacheable because the route lists the path
                 case "/unlisted.txt" -> { }
+                case "/negotiated", "/unsaid" -> {
+                    headers.set("Cache-Control", "public, max-age=300");
+                    if (path.equals("/negotiated")) {
+                        headers.set("Vary", "Accept-Encoding");
+                    }
+                    String accepted = exchange.getRequestHeaders().getFirst("Accept-Encoding");
+                    if (accepted != null && accepted.contains("gzip")) {
+                        headers.set("Content-Encoding", "gzip");
+                        byte[] gzipped = gzip(SCRIPT);
+                        exchange.sendResponseHeaders(200, gzipped.length);
+                        exchange.getResponseBody().write(gzipped);
+                        exchange.close();
+                        return;
+                    }
+                    body = SCRIPT;
+                }
                 case "/big" -> {
                     headers.set("Cache-Control", "public, max-age=300");
                     body = BIG;
@@ -303,6 +319,35 @@ class AssetCacheIT {
         assertThat(text).containsPattern("drawbridge_cache_requests_total\\{.*result=\"hit\".*} [1-9]");
         assertThat(text).containsPattern("drawbridge_cache_entries [1-9]");
         assertThat(text).containsPattern("drawbridge_cache_size_bytes [1-9]");
+    }
+
+    @Test
+    void anUpstreamThatEncodesByItselfIsKeptPerAcceptEncodingAndNeverGivesGzipToWhoCannotReadIt() throws Exception {
+        for (String path : List.of("/negotiated", "/unsaid")) { // with Vary: Accept-Encoding, and without it
+            RawHttp.Response gzipped = get("/app" + path, alice, "Accept-Encoding: gzip");
+            assertThat(gzipped.header("Content-Encoding")).as(path).isEqualTo("gzip");
+            assertThat(gunzip(gzipped.body())).isEqualTo(SCRIPT);
+            RawHttp.Response plain = get("/app" + path, bob);
+            assertThat(plain.header("Content-Encoding")).as(path).isNull();
+            assertThat(plain.text()).isEqualTo(SCRIPT);
+            assertThat(cacheOf(plain)).as(path).isEqualTo("miss");
+            RawHttp.Response gzippedAgain = get("/app" + path, bob, "Accept-Encoding: gzip");
+            assertThat(cacheOf(gzippedAgain)).as(path).isEqualTo("hit");
+            assertThat(gunzip(gzippedAgain.body())).isEqualTo(SCRIPT);
+            RawHttp.Response plainAgain = get("/app" + path, alice);
+            assertThat(cacheOf(plainAgain)).as(path).isEqualTo("hit");
+            assertThat(plainAgain.header("Content-Encoding")).isNull();
+            assertThat(plainAgain.text()).isEqualTo(SCRIPT);
+            assertThat(upstreamSaw(path)).as(path).isEqualTo(2);
+        }
+    }
+
+    private static byte[] gzip(String text) throws java.io.IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
     }
 
     private static String gunzip(byte[] body) throws Exception {
