@@ -45,7 +45,8 @@ final class CacheLookup {
     }
 
     private static final Use ANSWERED = new Use(true, null);
-    private static final Use UPSTREAM = new Use(false, null);
+    /** To the upstream, keeping nothing. */
+    static final Use UPSTREAM = new Use(false, null);
 
     /** Answers from the cache when it can; otherwise says whether the upstream's response may be kept. */
     static Use consult(AssetCache cache, ClientRequest client, Exchange exchange) {

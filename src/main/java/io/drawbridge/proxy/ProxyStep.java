@@ -118,20 +118,16 @@ public final class ProxyStep extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
-        CacheFill fill = null;
-        if (cache != null) { // after authorization, like any request: a refused caller never reaches it
-            CacheLookup.Use use = CacheLookup.consult(cache, client, exchange);
-            if (use.answered()) {
-                callback.done(true);
-                return true;
-            }
-            fill = use.fill();
+        // The cache comes after authorization, like the upstream: a refused caller never reaches it.
+        CacheLookup.Use cached = cache == null ? CacheLookup.UPSTREAM : CacheLookup.consult(cache, client, exchange);
+        if (cached.answered()) {
+            callback.done(true);
+            return true;
         }
-        CacheFill cacheFill = fill;
         if (client.channel().eventLoop().inEventLoop()) {
-            startCall(exchange, client, callback, cacheFill);
+            startCall(exchange, client, callback, cached.fill());
         } else {
-            client.channel().eventLoop().execute(() -> startCall(exchange, client, callback, cacheFill));
+            client.channel().eventLoop().execute(() -> startCall(exchange, client, callback, cached.fill()));
         }
         return false;
     }
