@@ -5,6 +5,7 @@
 # bearer token verification, policy, identity headers, audit to the local file; and as the row "forward",
 # deciding for nginx auth_request (bench/peers/conf/nginx-forward.conf) with the same route, policy and caches.
 #   NO_FORWARD=1 bash bench/run.sh             # without the row "forward"
+#   NO_FEATURES=1 bash bench/run.sh            # without the row "features" (bench/features-row.sh)
 #   bash bench/run.sh                          # all peers, 3 interleaved rounds of 10 s, 32 connections
 #   TARGETS="haproxy" ROUNDS=5 DURATION=20s bash bench/run.sh
 #   DRAWBRIDGE_JAVA_OPTS="-Xmx512m -XX:+UseParallelGC" bash bench/run.sh   # the default
@@ -56,10 +57,18 @@ if [ -z "${NO_FORWARD:-}" ]; then
   trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; [ -f "$WORK/nginx-forward.pid" ] && kill "$(cat "$WORK/nginx-forward.pid")" 2>/dev/null' EXIT
   forward_url=http://127.0.0.1:18086/app
 fi
+# The row "features": the same /app on a gateway whose other routes use CORS, limits, TLS, compression, caching.
+FEATURES_URL=
+if [ -z "${NO_FEATURES:-}" ]; then
+  . "$here/features-row.sh"
+  start_features_row "${FEATURES_PORT:-18091}" || exit 2
+  trap "$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//"); kill $features_pid 2>/dev/null" EXIT
+fi
 (cd "$WORK" && render() { sed "s#@WORK@#$WORK#g" "$peers/conf/$1" > "$WORK/$1"; }; render upstream-nginx.conf
  nginx -c "$WORK/upstream-nginx.conf" -p "$WORK" -e "$WORK/upstream-error.log" \
    && wrk -t1 -c32 -d"$WARMUP" -H "Authorization: Bearer $TOKEN_GOOD" "http://127.0.0.1:$PORT/app" > /dev/null \
-   && { [ -z "$forward_url" ] || wrk -t1 -c32 -d"$WARMUP" -H "Authorization: Bearer $TOKEN_GOOD" "$forward_url" > /dev/null; };
+   && { [ -z "$forward_url" ] || wrk -t1 -c32 -d"$WARMUP" -H "Authorization: Bearer $TOKEN_GOOD" "$forward_url" > /dev/null; } \
+   && { [ -z "$FEATURES_URL" ] || wrk -t1 -c32 -d"$WARMUP" -H "Authorization: Bearer $TOKEN_GOOD" "$FEATURES_URL" > /dev/null; };
  kill "$(cat "$WORK/upstream.pid")" 2>/dev/null; sleep 0.5)
 echo "drawbridge: warmed up for $WARMUP"
 
@@ -69,7 +78,8 @@ echo "drawbridge: warmed up for $WARMUP"
        "mod_auth_openidc $(dpkg-query -W -f '${Version}' libapache2-mod-auth-openidc 2>/dev/null);" \
        "$(caddy version 2>/dev/null | cut -d' ' -f1); lighttpd $(lighttpd -v 2>/dev/null | head -1 | cut -d' ' -f1 | cut -d/ -f2);" \
        "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
-  CANDIDATE_URL="http://127.0.0.1:$PORT/app" FORWARD_URL="$forward_url" bash "$peers/run.sh"
+  CANDIDATE_URL="http://127.0.0.1:$PORT/app" FORWARD_URL="$forward_url" FEATURES_URL="$FEATURES_URL" \
+    bash "$peers/run.sh"
 } 2>&1 | tee "$WORK/last-run.txt"
 
 # Ratios the issue asks for: Drawbridge over each authenticating peer, from the machine-readable lines.
@@ -77,7 +87,8 @@ awk '/^result target=/{ split($0, f, " "); t=""; r="";
        for (i in f) { split(f[i], kv, "="); if (kv[1]=="target") t=kv[2]; if (kv[1]=="rps") r=kv[2]; if (kv[1]=="p99_ms") p[kv[2]]=0 }
        rps[t]=r; line[t]=$0 }
      END { if (rps["candidate"]=="") { print "no drawbridge result"; exit 1 }
-           for (t in rps) if (t!="candidate" && t!="forward" && rps[t]>0) printf "drawbridge/%s throughput ratio: %.2f\n", t, rps["candidate"]/rps[t]
+           for (t in rps) if (t!="candidate" && t!="forward" && t!="features" && rps[t]>0) printf "drawbridge/%s throughput ratio: %.2f\n", t, rps["candidate"]/rps[t]
+           if (rps["features"]>0) printf "features (CORS, limits, TLS, compression, cache on other routes)/candidate throughput ratio: %.2f\n", rps["features"]/rps["candidate"]
            if (rps["forward"]>0) { printf "forward (nginx auth_request -> drawbridge)/candidate throughput ratio: %.2f\n", rps["forward"]/rps["candidate"]
                                    if (rps["haproxy"]>0) printf "forward/haproxy throughput ratio: %.2f\n", rps["forward"]/rps["haproxy"] } }' \
   "$WORK/last-run.txt" | sort | tee -a "$WORK/last-run.txt"

@@ -19,6 +19,7 @@ DURATION=${DURATION:-10s}
 CONNS=${CONNS:-32}
 [ -n "${CANDIDATE_URL:-}" ] && TARGETS="$TARGETS candidate"
 [ -n "${FORWARD_URL:-}" ] && TARGETS="$TARGETS forward"
+[ -n "${FEATURES_URL:-}" ] && TARGETS="$TARGETS features"   # bench/features-row.sh
 for tool in wrk nginx haproxy apache2 caddy lighttpd node curl openssl; do
   command -v "$tool" >/dev/null || {
     echo "missing $tool: apt-get install -y wrk nginx haproxy apache2 libapache2-mod-auth-openidc caddy lighttpd"
@@ -50,9 +51,9 @@ await_port 18080 || exit 2
 declare -A URL=([direct]=http://127.0.0.1:18080/app [nginx]=http://127.0.0.1:18081/app
                 [haproxy]=http://127.0.0.1:18082/app [apache]=http://127.0.0.1:18083/app
                 [caddy]=http://127.0.0.1:18084/app [lighttpd]=http://127.0.0.1:18085/app
-                [candidate]=${CANDIDATE_URL:-} [forward]=${FORWARD_URL:-})
+                [candidate]=${CANDIDATE_URL:-} [forward]=${FORWARD_URL:-} [features]=${FEATURES_URL:-})
 declare -A AUTHENTICATES=([direct]=no [nginx]=no [haproxy]=yes [apache]=yes [caddy]=no [lighttpd]=no
-                          [candidate]=yes [forward]=yes)
+                          [candidate]=yes [forward]=yes [features]=yes)
 for target in $TARGETS; do
   case $target in
     nginx) render nginx-proxy.conf; nginx -c "$WORK/nginx-proxy.conf" -p "$WORK" -e "$WORK/nginx-proxy-error.log"

@@ -26,6 +26,11 @@ public final class ExchangeKeys {
      */
     public static final String CATALOG = "drawbridge.catalog";
     /**
+     * {@code String}: what the route's cache did for the request, for the audit record: {@code hit}, {@code miss},
+     * {@code stale} (an expired entry, fetched again) or {@code bypass}. Absent on routes without a cache.
+     */
+    public static final String CACHE = "drawbridge.cache";
+    /**
      * {@code List<String>}: {@code Set-Cookie} values a step wants on the response, whatever the response is (the
      * upstream's, an error, a redirect): a renewed or ended session.
      */

@@ -323,6 +323,10 @@ public final class Gateway implements AutoCloseable {
         var metrics = new GatewayMetrics();
         configMaps.forEach(metrics::bindConfigMap);
         metrics.bindIssuers(issuers);
+        DrawbridgeComponent steps = camelContext().getComponent("drawbridge", DrawbridgeComponent.class);
+        if (steps != null) {
+            metrics.bindCaches(steps.caches());
+        }
         if (audit instanceof QueuedAuditSink queued) {
             metrics.bindAudit(queued);
             queued.observe(metrics::observe);

@@ -88,6 +88,7 @@ public final class AuditJson {
             optional(g, "mcpMethod", r.mcpMethod());
             optional(g, "mcpTool", r.mcpTool());
             optional(g, "mcpArguments", r.mcpArguments());
+            optional(g, "cache", r.cache());
             g.writeEndObject();
         }
     }

@@ -45,6 +45,8 @@ import java.util.List;
  * @param mcpTool    for {@code tools/call}, the tool's name; {@code null} otherwise
  * @param mcpArguments the call's arguments as JSON, only when {@code audit.mcpArguments} is on (they may hold
  *                   anything the agent sends); {@code null} otherwise
+ * @param cache      on a route with a cache ({@code drawbridge:proxy?cache=true}), what it did: {@code hit},
+ *                   {@code miss}, {@code stale} or {@code bypass}; {@code null} elsewhere
  */
 public record AuditRecord(
         Instant time,
@@ -75,7 +77,8 @@ public record AuditRecord(
         String email,
         String mcpMethod,
         String mcpTool,
-        String mcpArguments) {
+        String mcpArguments,
+        String cache) {
 
     /** A record of a request to a route that is not an MCP route. */
     public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
@@ -85,7 +88,7 @@ public record AuditRecord(
                        String traceId, String instance, String target, String email) {
         this(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route, policy, method, path,
                 host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent, catalog, traceId, instance,
-                target, email, null, null, null);
+                target, email, null, null, null, null);
     }
 
     /** The longest raw target kept, in characters; longer ones are cut and end in {@code ...}. */
@@ -136,14 +139,21 @@ public record AuditRecord(
     public AuditRecord withInstance(String instance) {
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments);
+                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments, cache);
     }
 
     /** This record with the MCP call it was about. */
     public AuditRecord withMcp(String mcpMethod, String mcpTool, String mcpArguments) {
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments);
+                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments, cache);
+    }
+
+    /** This record with what the route's cache did. */
+    public AuditRecord withCache(String cache) {
+        return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
+                policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
+                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments, cache);
     }
 
     /** This record with the raw request target: its query removed and cut to {@link #MAX_TARGET} characters. */
@@ -156,7 +166,7 @@ public record AuditRecord(
         }
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance, kept, email, mcpMethod, mcpTool, mcpArguments);
+                catalog, traceId, instance, kept, email, mcpMethod, mcpTool, mcpArguments, cache);
     }
 
     public static final String ALLOW = "allow";

@@ -61,6 +61,10 @@ final class AuditRecords {
                 null, // the raw target: set just below, cut and without its query
                 identity == null ? null : identity.verifiedEmail())
                 .withTarget(request.head().uri());
+        String cache = exchange == null ? null : exchange.getProperty(ExchangeKeys.CACHE, String.class);
+        if (cache != null) {
+            record = record.withCache(cache);
+        }
         McpRequest mcp = exchange == null ? null : exchange.getProperty(ExchangeKeys.MCP_REQUEST, McpRequest.class);
         if (mcp == null) {
             return record;

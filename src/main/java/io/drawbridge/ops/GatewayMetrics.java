@@ -41,6 +41,7 @@ public final class GatewayMetrics {
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final Map<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
     private final Map<String, Counter> catalogLookups = new ConcurrentHashMap<>();
+    private final Map<String, Counter> cacheRequests = new ConcurrentHashMap<>();
     private static final int MAX_MCP_TOOLS = 100;
     private static final Set<String> KNOWN_MCP_METHODS = Set.of("initialize", "ping", "notifications", "tools/list",
             "tools/call", "resources/list", "resources/read", "resources/templates/list", "prompts/list",
@@ -81,6 +82,12 @@ public final class GatewayMetrics {
             }
             if (r.mcpMethod() != null) {
                 mcpCall(route, r);
+            }
+            if (r.cache() != null) {
+                cacheRequests.computeIfAbsent(route + '\u0000' + r.cache(), k ->
+                        Counter.builder("drawbridge.cache.requests")
+                                .description("Requests to routes with a cache, by what the cache did")
+                                .tags("route", route, "result", r.cache()).register(registry)).increment();
             }
             if (r.catalog() != null) {
                 String result = r.catalog().startsWith("stale:") ? "stale" : r.catalog();
@@ -145,6 +152,13 @@ public final class GatewayMetrics {
         Gauge.builder("drawbridge.audit.failing", audit, a -> a.failing() ? 1 : 0)
                 .description("1 while the audit sink cannot write: its last write failed or has stalled")
                 .register(registry);
+    }
+
+    public void bindCaches(io.drawbridge.proxy.AssetCaches caches) {
+        Gauge.builder("drawbridge.cache.entries", caches, io.drawbridge.proxy.AssetCaches::entries)
+                .description("Responses kept by the routes' asset caches").register(registry);
+        Gauge.builder("drawbridge.cache.size", caches, io.drawbridge.proxy.AssetCaches::bytes).baseUnit("bytes")
+                .description("Bytes held by the routes' asset caches").register(registry);
     }
 
     public void bindRoutes(IntSupplier catalogRoutes) {

@@ -72,6 +72,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
     private String upgrade;
     private boolean tunnel;
     private ResponseCompression compression;
+    private CacheFill cacheFill;
 
     ProxyCall(ClientRequest client, Exchange exchange, AsyncCallback callback, UpstreamTarget target,
               ProxyOptions options, UpstreamClient upstreams, HttpRequest requestHead, byte[] fixedBody) {
@@ -84,6 +85,11 @@ final class ProxyCall implements BodySink, StreamingResponse {
         this.requestHead = requestHead;
         this.fixedBody = fixedBody;
         this.loop = client.channel().eventLoop();
+    }
+
+    /** Copies the response into the route's cache as it streams, if the cache's rules allow. */
+    void fillingCache(CacheFill fill) {
+        this.cacheFill = fill;
     }
 
     void start() {
@@ -236,6 +242,9 @@ final class ProxyCall implements BodySink, StreamingResponse {
             earlyResponse = true; // the upstream answered before the body was sent: the rest is not needed
             client.discardBody();
         }
+        if (cacheFill != null) {
+            cacheFill = upgrade == null ? cacheFill.begin(code, response.headers()) : null; // before any rewrite
+        }
         if (options.compress() && upgrade == null) {
             compression = ResponseCompression.start(client.head().method(), client.head().headers(), code,
                     response.headers());
@@ -300,6 +309,9 @@ final class ProxyCall implements BodySink, StreamingResponse {
 
     private void forward(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
+        if (cacheFill != null) {
+            cacheFill = cacheFill.add(content.content(), last); // the upstream's bytes, before compression
+        }
         if (compression != null) {
             content = last ? new DefaultLastHttpContent(compression.finish(content.content()),
                     ((LastHttpContent) content).trailingHeaders())

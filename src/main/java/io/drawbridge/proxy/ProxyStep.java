@@ -43,6 +43,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
     private final AssertionSigner assertions;
 
     private java.util.function.UnaryOperator<Object> cookieFilter;
+    private AssetCache cache;
 
     public ProxyStep(Upstream upstream, boolean stripPrefix, String rewritePrefix, boolean preserveHost,
                      java.time.Duration connectTimeout, java.time.Duration responseTimeout,
@@ -69,6 +70,12 @@ public final class ProxyStep extends AsyncProcessorSupport {
     /** Gzips responses worth it for clients that accept it ({@link ResponseCompression}). */
     public ProxyStep compressing(boolean compress) {
         this.options = options.withCompression(compress);
+        return this;
+    }
+
+    /** Serves and keeps responses the upstream marks cacheable for everyone ({@link AssetCache}). */
+    public ProxyStep caching(AssetCache cache) {
+        this.cache = cache;
         return this;
     }
 
@@ -111,15 +118,21 @@ public final class ProxyStep extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
+        // The cache comes after authorization, like the upstream: a refused caller never reaches it.
+        CacheLookup.Use cached = cache == null ? CacheLookup.UPSTREAM : CacheLookup.consult(cache, client, exchange);
+        if (cached.answered()) {
+            callback.done(true);
+            return true;
+        }
         if (client.channel().eventLoop().inEventLoop()) {
-            startCall(exchange, client, callback);
+            startCall(exchange, client, callback, cached.fill());
         } else {
-            client.channel().eventLoop().execute(() -> startCall(exchange, client, callback));
+            client.channel().eventLoop().execute(() -> startCall(exchange, client, callback, cached.fill()));
         }
         return false;
     }
 
-    private void startCall(Exchange exchange, ClientRequest client, AsyncCallback callback) {
+    private void startCall(Exchange exchange, ClientRequest client, AsyncCallback callback, CacheFill fill) {
         try {
             UpstreamTarget target = upstream.pick();
             if (target == null) {
@@ -127,7 +140,12 @@ public final class ProxyStep extends AsyncProcessorSupport {
             }
             byte[] fixedBody = fixedBody(exchange);
             HttpRequest head = requestHead(exchange, client, target, fixedBody);
-            new ProxyCall(client, exchange, callback, target, options, upstreams, head, fixedBody).start();
+            var call = new ProxyCall(client, exchange, callback, target, options, upstreams, head, fixedBody);
+            if (fill != null) {
+                fill.requestHeaders(head.headers());
+                call.fillingCache(fill);
+            }
+            call.start();
         } catch (RuntimeException e) {
             exchange.setException(e);
             callback.done(false);

@@ -25,7 +25,8 @@ import org.apache.camel.support.DefaultComponent;
  *   drawbridge:authorize[?policy=name]
  *   drawbridge:decide[?signIn=redirect|status]   (a front's decision endpoint: runs the route it asks about)
  *   drawbridge:proxy?upstream=http://host:port[/base] or k8s://service.namespace:port[/base][&amp;stripPrefix=true&amp;rewritePrefix=/x&amp;preserveHost=false
- *                     &amp;connectTimeout=2s&amp;responseTimeout=30s]
+ *                     &amp;connectTimeout=2s&amp;responseTimeout=30s&amp;compress=true
+ *                     &amp;cache=true&amp;cacheSize=64m&amp;cacheMaxEntry=1m&amp;cachePaths=/static/**&amp;cacheTtl=60s]
  * </pre>
  */
 public final class DrawbridgeComponent extends DefaultComponent {
@@ -60,9 +61,10 @@ public final class DrawbridgeComponent extends DefaultComponent {
             "decide", Set.of("signIn"),
             "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "tls", "compress",
                     "connectTimeout",
-                    "responseTimeout"));
+                    "responseTimeout", "cache", "cacheSize", "cacheMaxEntry", "cachePaths", "cacheTtl"));
 
     private final Stages stages;
+    private final io.drawbridge.proxy.AssetCaches caches = new io.drawbridge.proxy.AssetCaches();
 
     public DrawbridgeComponent(Stages stages) {
         this.stages = stages;
@@ -70,6 +72,11 @@ public final class DrawbridgeComponent extends DefaultComponent {
 
     Stages stages() {
         return stages;
+    }
+
+    /** The routes' asset caches, for the metrics. */
+    public io.drawbridge.proxy.AssetCaches caches() {
+        return caches;
     }
 
     @Override

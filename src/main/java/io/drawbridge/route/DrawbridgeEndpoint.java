@@ -59,6 +59,23 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
     @UriParam(defaultValue = "false", description = "proxy: gzip text-like responses of 1 KiB or more for clients "
             + "that accept it (off by default: compressing secrets beside reflected input invites BREACH)")
     private boolean compress;
+    @UriParam(defaultValue = "false", description = "proxy: keep responses the upstream marks cacheable for"
+            + " everyone (public, s-maxage or max-age; never private, no-store, no-cache, Set-Cookie or a Vary"
+            + " other than Accept-Encoding) in a bounded in-memory cache, served after authorization like any"
+            + " request")
+    private boolean cache;
+    @UriParam(defaultValue = "64m", description = "proxy: the most the route's cache holds, e.g. 64m")
+    private String cacheSize = "64m";
+    @UriParam(defaultValue = "1m", description = "proxy: the largest response body the cache keeps, at most 64m;"
+            + " larger ones stream through uncached")
+    private String cacheMaxEntry = "1m";
+    @UriParam(description = "proxy: paths whose responses are cacheable even without public or a lifetime, e.g."
+            + " /static/** (comma-separated; exact paths or ending in /**); never when the upstream says private,"
+            + " no-store or no-cache, or sets a cookie")
+    private String cachePaths;
+    @UriParam(defaultValue = "60s", description = "proxy: how long a cacheable response that states no lifetime"
+            + " (public, or a path of cachePaths) stays fresh")
+    private String cacheTtl = "60s";
     @UriParam(description = "proxy: connect timeout, e.g. 2s; default from upstreams.connectTimeout")
     private String connectTimeout;
     @UriParam(description = "proxy: response timeout, e.g. 30s; default from upstreams.responseTimeout")
@@ -70,6 +87,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
     private String signIn = "redirect";
 
     private AsyncProcessor processor;
+    private io.drawbridge.proxy.AssetCache assetCache;
 
     DrawbridgeEndpoint(String uri, DrawbridgeComponent component, String step) {
         super(uri, component);
@@ -153,6 +171,14 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                         duration("connectTimeout", connectTimeout), duration("responseTimeout", responseTimeout),
                         stages.upstreams(), stages.identityHeaders(), stages.assertions());
                 proxy.compressing(compress);
+                if (cache) {
+                    assetCache = assetCache();
+                    proxy.caching(assetCache);
+                    getComponent().caches().add(assetCache);
+                } else if (cacheOptionGiven()) {
+                    throw new IllegalArgumentException("drawbridge:proxy cacheSize, cacheMaxEntry, cachePaths and "
+                            + "cacheTtl need cache=true");
+                }
                 if (tls != null) {
                     UpstreamTls settings = stages.upstreams().tls(tls);
                     if (settings == null) {
@@ -177,6 +203,44 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
             }
             default -> throw new IllegalStateException(step);
         };
+    }
+
+    private static final long MAX_CACHE_ENTRY = 64L * 1024 * 1024;
+
+    private io.drawbridge.proxy.AssetCache assetCache() {
+        long size;
+        long maxEntry;
+        try {
+            size = io.drawbridge.config.ByteSize.parse(cacheSize).bytes();
+            maxEntry = io.drawbridge.config.ByteSize.parse(cacheMaxEntry).bytes();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("drawbridge:proxy cacheSize/cacheMaxEntry: " + e.getMessage());
+        }
+        if (maxEntry > MAX_CACHE_ENTRY) {
+            throw new IllegalArgumentException("drawbridge:proxy cacheMaxEntry (" + cacheMaxEntry + ") is over 64m:"
+                    + " a cached body is held in memory whole");
+        }
+        if (maxEntry > size) {
+            throw new IllegalArgumentException("drawbridge:proxy cacheMaxEntry (" + cacheMaxEntry
+                    + ") cannot exceed cacheSize (" + cacheSize + ")");
+        }
+        java.util.List<String> paths = cachePaths == null ? java.util.List.of()
+                : Arrays.stream(cachePaths.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
+        Duration ttl = duration("cacheTtl", cacheTtl);
+        return new io.drawbridge.proxy.AssetCache(size, maxEntry, paths, ttl, java.time.Clock.systemUTC());
+    }
+
+    private boolean cacheOptionGiven() {
+        return cachePaths != null || !cacheSize.equals("64m") || !cacheMaxEntry.equals("1m")
+                || !cacheTtl.equals("60s");
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (assetCache != null) {
+            getComponent().caches().remove(assetCache);
+        }
+        super.doStop();
     }
 
     private static Duration duration(String name, String text) {
@@ -280,6 +344,46 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
 
     public void setCompress(boolean compress) {
         this.compress = compress;
+    }
+
+    public boolean isCache() {
+        return cache;
+    }
+
+    public void setCache(boolean cache) {
+        this.cache = cache;
+    }
+
+    public String getCacheSize() {
+        return cacheSize;
+    }
+
+    public void setCacheSize(String cacheSize) {
+        this.cacheSize = cacheSize;
+    }
+
+    public String getCacheMaxEntry() {
+        return cacheMaxEntry;
+    }
+
+    public void setCacheMaxEntry(String cacheMaxEntry) {
+        this.cacheMaxEntry = cacheMaxEntry;
+    }
+
+    public String getCachePaths() {
+        return cachePaths;
+    }
+
+    public void setCachePaths(String cachePaths) {
+        this.cachePaths = cachePaths;
+    }
+
+    public String getCacheTtl() {
+        return cacheTtl;
+    }
+
+    public void setCacheTtl(String cacheTtl) {
+        this.cacheTtl = cacheTtl;
     }
 
     public String getTls() {
