@@ -57,7 +57,7 @@ public final class AuditJson {
             g.writeStartObject();
             g.writeStringField("time", DateTimeFormatter.ISO_INSTANT.format(r.time()));
             g.writeStringField("requestId", r.requestId());
-            g.writeStringField("decision", r.decision());
+            g.writeStringField("decision", r.decision().code());
             g.writeStringField("reason", r.reason());
             optional(g, "detail", r.detail());
             g.writeStringField("subject", r.subject());

@@ -1,6 +1,7 @@
 package io.drawbridge.edge;
 
 import io.drawbridge.Reason;
+import io.drawbridge.audit.AuditRecord;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
@@ -98,7 +99,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
                 if (content.decoderResult().isFailure()) { // a broken chunk: the body's end is unknown
                     ReferenceCountUtil.release(content);
                     inbound = null;
-                    refuseBody(receiving, new BadRequest(400, Reason.BAD_REQUEST, "malformed chunked body"));
+                    refuseBody(receiving, new BadRequest(Reason.BAD_REQUEST, "malformed chunked body"));
                     return;
                 }
                 if (content instanceof io.netty.handler.codec.http.LastHttpContent) {
@@ -139,12 +140,12 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         String requestId = listener.requestIds().next();
         DecoderResult result = head.decoderResult();
         if (!result.isSuccess()) {
-            int status = result.cause() instanceof TooLongHttpLineException ? 414
-                    : result.cause() instanceof TooLongHttpHeaderException ? 431
-                    : result.cause() instanceof TooLongFrameException ? 413 : 400;
+            Reason reason = result.cause() instanceof TooLongHttpLineException ? Reason.URI_TOO_LONG
+                    : result.cause() instanceof TooLongHttpHeaderException ? Reason.HEADERS_TOO_LARGE
+                    : result.cause() instanceof TooLongFrameException ? Reason.BODY_TOO_LARGE : Reason.BAD_REQUEST;
             String why = result.cause() instanceof IllegalArgumentException && result.cause().getMessage() != null
                     ? ": " + clip(result.cause().getMessage()) : "";
-            rejectBeforeRoute(head, requestId, new BadRequest(status, Reason.BAD_REQUEST, "malformed request" + why));
+            rejectBeforeRoute(head, requestId, new BadRequest(reason, "malformed request" + why));
             return;
         }
         ClientRequest request;
@@ -169,7 +170,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         if (listener.audit() != null && listener.audit().behind()) {
             if (listener.refusesWhenAuditBehind()) {
-                ResponseWriter.error(request, new BadRequest(503, Reason.AUDIT_BEHIND,
+                ResponseWriter.error(request, new BadRequest(Reason.AUDIT_BEHIND,
                         "the audit sink is behind or failing"), null);
             } else {
                 ctx.executor().schedule(() -> admit(request, head), 5, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -191,7 +192,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (match == null) {
-            ResponseWriter.error(request, new BadRequest(404, Reason.NO_ROUTE, "no route for this host and path"),
+            ResponseWriter.error(request, new BadRequest(Reason.NO_ROUTE, "no route for this host and path"),
                     null);
             return;
         }
@@ -216,23 +217,23 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         HttpHeaders headers = head.headers();
         HttpMethod method = head.method();
         if (method.equals(HttpMethod.TRACE) || method.equals(HttpMethod.CONNECT)) {
-            throw new BadRequest(405, Reason.BAD_REQUEST, method + " is not served");
+            throw new BadRequest(Reason.METHOD_REJECTED, method + " is not served");
         }
         if (head.protocolVersion().majorVersion() != 1) { // HTTP/2 and later never arrive as an HTTP/1 request line
-            throw new BadRequest(505, Reason.BAD_REQUEST, "HTTP version not supported");
+            throw new BadRequest(Reason.HTTP_VERSION_NOT_SUPPORTED, "HTTP version not supported");
         }
         RequestTarget target = RequestTarget.parse(head.uri());
         List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
         if (hosts.size() > 1) {
-            throw new BadRequest(400, Reason.BAD_REQUEST, "more than one Host header");
+            throw new BadRequest(Reason.BAD_REQUEST, "more than one Host header");
         }
         String hostHeader = target.authority() != null ? target.authority() : hosts.isEmpty() ? null : hosts.get(0);
         if (hostHeader != null && !RequestTarget.isHostAndPort(hostHeader.trim())) {
             // one name, optionally a port: anything else could route here and mean another host upstream
-            throw new BadRequest(400, Reason.BAD_REQUEST, "Host is not a host name with an optional port");
+            throw new BadRequest(Reason.BAD_REQUEST, "Host is not a host name with an optional port");
         }
         if (hostHeader == null && head.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-            throw new BadRequest(400, Reason.BAD_REQUEST, "HTTP/1.1 request without Host");
+            throw new BadRequest(Reason.BAD_REQUEST, "HTTP/1.1 request without Host");
         }
         String host = hostHeader == null ? "" : hostName(hostHeader);
         InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
@@ -240,12 +241,12 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (serverName != null && !trustedPeer && !serverName.equals(host)) {
             // The connection was opened for another host: a front that filters by SNI must not be walked around
             // by naming a different host inside the encrypted request (domain fronting). RFC 9110 §15.5.20.
-            throw new BadRequest(421, Reason.MISDIRECTED_REQUEST, "TLS server name and Host differ");
+            throw new BadRequest(Reason.MISDIRECTED_REQUEST, "TLS server name and Host differ");
         }
         BodyFraming framing = framing(headers);
         long maxBody = listener.maxRequestBody();
         if (framing == BodyFraming.CONTENT_LENGTH && HttpUtil.getContentLength(head, 0L) > maxBody) {
-            throw new BadRequest(413, Reason.BAD_REQUEST, "request body larger than the limit");
+            throw new BadRequest(Reason.BODY_TOO_LARGE, "request body larger than the limit");
         }
         String peerIp = peer.getAddress().getHostAddress();
         String clientIp = peerIp;
@@ -279,7 +280,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (!te.isEmpty()) {
             // Only a lone, exact "chunked" is unambiguous; anything else invites request smuggling.
             if (te.size() != 1 || !"chunked".equalsIgnoreCase(te.get(0).trim()) || !cl.isEmpty()) {
-                throw new BadRequest(400, Reason.BAD_REQUEST, "ambiguous Transfer-Encoding");
+                throw new BadRequest(Reason.BAD_REQUEST, "ambiguous Transfer-Encoding");
             }
             return BodyFraming.CHUNKED;
         }
@@ -287,7 +288,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             return BodyFraming.NONE;
         }
         if (cl.size() != 1) {
-            throw new BadRequest(400, Reason.BAD_REQUEST, "more than one Content-Length");
+            throw new BadRequest(Reason.BAD_REQUEST, "more than one Content-Length");
         }
         try {
             long length = Long.parseLong(cl.get(0).trim());
@@ -296,7 +297,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             return length == 0 ? BodyFraming.NONE : BodyFraming.CONTENT_LENGTH;
         } catch (NumberFormatException e) {
-            throw new BadRequest(400, Reason.BAD_REQUEST, "invalid Content-Length");
+            throw new BadRequest(Reason.BAD_REQUEST, "invalid Content-Length");
         }
     }
 
@@ -327,7 +328,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** The client sent more body than allowed: answer 413 if nothing was answered yet, and close either way. */
     void bodyTooLarge(ClientRequest request) {
-        refuseBody(request, new BadRequest(413, Reason.BAD_REQUEST, "request body larger than the limit"));
+        refuseBody(request, new BadRequest(Reason.BODY_TOO_LARGE, "request body larger than the limit"));
     }
 
     /**
@@ -381,7 +382,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
      * answered yet, and the connection closes either way.
      */
     void clientTooSlow(boolean head) {
-        var timeout = new BadRequest(408, Reason.CLIENT_TIMEOUT, head ? "request head not received in time"
+        var timeout = new BadRequest(Reason.CLIENT_TIMEOUT, head ? "request head not received in time"
                 : "request body paused too long");
         if (head && current == null) {
             var incomplete = new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1,
@@ -455,7 +456,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        var record = AuditRecords.of(request);
+        var record = AuditRecord.of(RequestOutcomes.of(request));
         RequestTracing.end(request.span(), request, record.route());
         if (then == null) {
             listener.audit().accept(record);
@@ -467,7 +468,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** A further record of a request already audited: the end of its upgraded connection. */
     void auditEnd(ClientRequest request) {
-        listener.audit().accept(AuditRecords.of(request));
+        listener.audit().accept(AuditRecord.of(RequestOutcomes.of(request)));
     }
 
     ClientRequest current() {

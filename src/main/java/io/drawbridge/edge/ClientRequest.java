@@ -1,6 +1,6 @@
 package io.drawbridge.edge;
 
-import io.drawbridge.audit.AuditRecord;
+import io.drawbridge.Outcome;
 import io.drawbridge.Reason;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -73,7 +73,7 @@ public final class ClientRequest {
     private long bytesOut;
     private boolean finished;
     private boolean audited;
-    private String outcomeKind = AuditRecord.ERROR;
+    private Outcome outcome = Outcome.ERROR;
     private Reason outcomeReason = Reason.INTERNAL_ERROR;
     private String outcomeDetail;
 
@@ -185,7 +185,7 @@ public final class ClientRequest {
         if (finished) {
             return;
         }
-        outcome(AuditRecord.ERROR, Reason.CLIENT_ABORTED,
+        outcome(Outcome.ERROR, Reason.CLIENT_ABORTED,
                 "client closed the connection");
         if (status == 0) {
             status = 499; // nginx's convention for "client closed request"
@@ -202,14 +202,14 @@ public final class ClientRequest {
         }
     }
 
-    void outcome(String kind, Reason reason, String detail) {
-        this.outcomeKind = kind;
+    void outcome(Outcome outcome, Reason reason, String detail) {
+        this.outcome = outcome;
         this.outcomeReason = reason;
         this.outcomeDetail = detail;
     }
 
-    String outcomeKind() {
-        return outcomeKind;
+    Outcome outcome() {
+        return outcome;
     }
 
     Reason outcomeReason() {

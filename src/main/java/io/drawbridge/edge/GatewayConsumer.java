@@ -89,7 +89,7 @@ public final class GatewayConsumer extends DefaultConsumer implements org.apache
 
     /** Answers for a route that does not serve (stopped or suspended, with no replacement coming). */
     static void refuse(ClientRequest request) {
-        ResponseWriter.error(request, new BadRequest(503, Reason.ROUTE_STOPPED, "route is stopped"), null);
+        ResponseWriter.error(request, new BadRequest(Reason.ROUTE_STOPPED, "route is stopped"), null);
     }
 
     private void handle(ClientRequest request) {
@@ -125,8 +125,8 @@ public final class GatewayConsumer extends DefaultConsumer implements org.apache
                     },
                     () -> {
                         request.discardBody();
-                        ResponseWriter.error(request, new BadRequest(413, endpoint.isMcp() ? Reason.BODY_TOO_LARGE
-                                : Reason.BAD_REQUEST, "request body larger than the limit"), exchange);
+                        ResponseWriter.error(request, new BadRequest(Reason.BODY_TOO_LARGE,
+                                "request body larger than the limit"), exchange);
                     });
             return;
         }

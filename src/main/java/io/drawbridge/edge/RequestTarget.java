@@ -294,6 +294,6 @@ public record RequestTarget(String path, String query, String authority) {
     }
 
     private static BadRequest reject(String detail) {
-        return new BadRequest(400, Reason.PATH_REJECTED, detail);
+        return new BadRequest(Reason.PATH_REJECTED, detail);
     }
 }

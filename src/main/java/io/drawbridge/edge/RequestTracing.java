@@ -95,7 +95,7 @@ public final class RequestTracing implements AutoCloseable {
             span.setAttribute(ROUTE, route);
         }
         span.setAttribute(STATUS, (long) request.status());
-        span.setAttribute(DECISION, request.outcomeKind());
+        span.setAttribute(DECISION, request.outcome().code());
         span.setAttribute(REASON, request.outcomeReason().code());
         if (request.status() >= 500) {
             span.setStatus(StatusCode.ERROR);

@@ -64,9 +64,9 @@ public final class GatewayMetrics {
     public void observe(List<AuditRecord> batch) {
         for (AuditRecord r : batch) {
             String route = r.route() == null ? "" : r.route();
-            requests.computeIfAbsent(route + '\u0000' + r.decision() + '\u0000' + r.reason(), k ->
+            requests.computeIfAbsent(route + '\u0000' + r.decision().code() + '\u0000' + r.reason(), k ->
                     Counter.builder("drawbridge.requests").description("Requests, by route, decision and reason")
-                            .tags("route", route, "decision", r.decision(), "reason", r.reason())
+                            .tags("route", route, "decision", r.decision().code(), "reason", r.reason())
                             .register(registry)).increment();
             if (r.status() > 0) {
                 latency.computeIfAbsent(route, k -> Timer.builder("drawbridge.request.duration")
@@ -114,9 +114,9 @@ public final class GatewayMetrics {
         }
         String m = method;
         String t = tool;
-        mcpCalls.computeIfAbsent(route + '\u0000' + m + '\u0000' + t + '\u0000' + r.decision(), k ->
+        mcpCalls.computeIfAbsent(route + '\u0000' + m + '\u0000' + t + '\u0000' + r.decision().code(), k ->
                 Counter.builder("drawbridge.mcp.calls").description("MCP calls, by route, method, tool and decision")
-                        .tags("route", route, "method", m, "tool", t, "decision", r.decision())
+                        .tags("route", route, "method", m, "tool", t, "decision", r.decision().code())
                         .register(registry)).increment();
     }
 

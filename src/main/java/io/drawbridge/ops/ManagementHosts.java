@@ -1,5 +1,6 @@
 package io.drawbridge.ops;
 
+import io.drawbridge.Outcome;
 import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.config.ManagementConfig;
@@ -91,7 +92,7 @@ final class ManagementHosts extends Handler.Wrapper {
         String path = request.getHttpURI().getPath();
         String clientIp = Request.getRemoteAddr(request);
         audit.accept(new AuditRecord(Instant.now(), "mgmt-" + Long.toHexString(ThreadLocalRandom.current().nextLong()),
-                AuditRecord.DENY, Reason.MISDIRECTED_REQUEST.code(),
+                Outcome.DENY, Reason.MISDIRECTED_REQUEST.code(),
                 "management port: Host names no management listener (DNS rebinding?)", null, null, null, List.of(),
                 "management", null, request.getMethod(), clip(path == null ? "" : path, 512),
                 host == null ? null : clip(host, 256), 421, clientIp, null, 0, 0, 0, null, null, null));

@@ -1,5 +1,6 @@
 package io.drawbridge.ops;
 
+import io.drawbridge.Outcome;
 import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.Reason;
@@ -156,7 +157,7 @@ public final class RouteFileReloader {
 
     /** The audit event of a refused configuration change (not a request: no client, no route). */
     static AuditRecord rejected(String detail) {
-        return new AuditRecord(Instant.now(), "reload-" + Long.toString(System.nanoTime(), 36), AuditRecord.ERROR,
+        return new AuditRecord(Instant.now(), "reload-" + Long.toString(System.nanoTime(), 36), Outcome.ERROR,
                 Reason.CONFIG_REJECTED.code(), detail, null, null, null, List.of(), null, null, "-", "-", "", 0, null,
                 null, 0, 0, 0, null, null);
     }

@@ -1,5 +1,7 @@
 package io.drawbridge.ops;
 
+import io.drawbridge.Outcome;
+import java.util.Locale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drawbridge.audit.AuditRecord;
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class McpMetricsTest {
 
     private static AuditRecord call(String method, String tool, String decision) {
-        return new AuditRecord(Instant.now(), "r", decision, "rule-matched", null, "ci-bot", "dev", null, List.of(),
+        return new AuditRecord(Instant.now(), "r", Outcome.valueOf(decision.toUpperCase(Locale.ROOT)), "rule-matched", null, "ci-bot", "dev", null, List.of(),
                 "mcp", "tools", "POST", "/mcp", "127.0.0.1", 200, "127.0.0.1", null, 1, 0, 0, null, null, null)
                 .withMcp(method, tool, null);
     }

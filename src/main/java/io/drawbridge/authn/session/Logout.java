@@ -5,6 +5,7 @@ import com.nimbusds.jwt.JWTParser;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.authn.IdentityMapper;
 import io.drawbridge.config.LoginConfig;
+import io.drawbridge.edge.BadRequest;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Decision;
 import io.drawbridge.Reason;
@@ -77,7 +78,7 @@ final class Logout extends AsyncProcessorSupport {
             return true;
         }
         if (!"POST".equals(method)) {
-            exchange.setException(new io.drawbridge.edge.BadRequest(405, Reason.METHOD_REJECTED, "logout is POST"));
+            exchange.setException(new BadRequest(Reason.METHOD_REJECTED, "logout is POST"));
             callback.done(true);
             return true;
         }
