@@ -15,63 +15,37 @@ import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
-import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.DefaultEndpoint;
 
-/** One gateway step, as a producer endpoint; see {@link DrawbridgeComponent} for the URI forms. */
+/**
+ * One gateway step, as a producer endpoint. Its options are declared in {@link Step} (name, default,
+ * description); the fields here hold the values, with the same defaults ({@code StepOptionsTest} compares them).
+ */
 public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.drawbridge.edge.TokenAcceptor {
 
-    private final String step;
+    private final Step step;
 
-    @UriParam(description = "authenticate: the issuer names this route accepts, comma-separated; default all")
     private String issuers;
-    @UriParam(defaultValue = "false", description = "authenticate: pass the bearer token on to the upstream")
     private boolean forwardToken;
-    @UriParam(defaultValue = "none", enums = "none,browser", description = "authenticate: browser to also accept"
-            + " the session cookie and send browsers without one to sign in (needs the login section); none for"
-            + " bearer tokens only")
     private String login = "none";
-    @UriParam(description = "authenticate: the audiences a token must name one of (RFC 8707 audience binding),"
-            + " comma-separated, e.g. the route's public URL; default none, or on an MCP route its resource URL")
     private String audience;
-    @UriParam(defaultValue = "gateway", enums = "gateway,upstream", description = "authenticate: whose the"
-            + " Authorization header is. gateway: a bearer token the gateway verifies and removes; upstream: the"
-            + " application's own (Backstage's frontend sends its Backstage token), passed on untouched, and the"
-            + " caller is authenticated by the session cookie only (needs login=browser)")
     private String authorization = "gateway";
-    @UriParam(description = "authorize: the policy to apply; default the policy named like the route")
     private String policy;
-    @UriParam(description = "proxy: the upstream URL, http(s)://host[:port][/base-path], or a Kubernetes Service,"
-            + " k8s://service.namespace:port[/base-path]")
     private String upstream;
-    @UriParam(defaultValue = "false", description = "proxy: remove the route's path prefix before forwarding")
     private boolean stripPrefix;
-    @UriParam(description = "proxy: replace the route's path prefix with this one before forwarding")
     private String rewritePrefix;
-    @UriParam(defaultValue = "true", description = "proxy: send the client's Host header (true), as browsers and"
-            + " apps that compare Origin with Host expect; false to send the upstream URL's host, for upstreams that"
-            + " serve several names and know only their own (cloud services, another ingress)")
     private boolean preserveHost = true;
-    @UriParam(description = "proxy: the named TLS settings (upstreams.tls.<name>: CA bundle, client certificate, "
-            + "server name) for an https upstream; default the JDK's trust store and the upstream's host name")
     private String tls;
-    @UriParam(defaultValue = "false", description = "proxy: gzip text-like responses of 1 KiB or more for clients "
-            + "that accept it (off by default: compressing secrets beside reflected input invites BREACH)")
     private boolean compress;
-    @UriParam(description = "proxy: connect timeout, e.g. 2s; default from upstreams.connectTimeout")
     private String connectTimeout;
-    @UriParam(description = "proxy: response timeout, e.g. 30s; default from upstreams.responseTimeout")
     private String responseTimeout;
 
-    @UriParam(defaultValue = "redirect", enums = "redirect,status", description = "decide: how a browser that must"
-            + " sign in is answered: redirect (302 to the sign-in page, for Caddy, Traefik and Envoy) or status (401"
-            + " with the sign-in page in Location, for nginx auth_request, which accepts only 2xx, 401 and 403)")
     private String signIn = "redirect";
 
     private AsyncProcessor processor;
 
-    DrawbridgeEndpoint(String uri, DrawbridgeComponent component, String step) {
+    DrawbridgeEndpoint(String uri, DrawbridgeComponent component, Step step) {
         super(uri, component);
         this.step = step;
     }
@@ -85,7 +59,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
     void validate() {
         DrawbridgeComponent.Stages stages = getComponent().stages();
         processor = switch (step) {
-            case "authenticate" -> {
+            case AUTHENTICATE -> {
                 Set<String> names = issuers == null ? null
                         : new LinkedHashSet<>(Arrays.asList(issuers.split("\\s*,\\s*")));
                 if (names != null && !stages.issuerNames().containsAll(names)) {
@@ -112,10 +86,6 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                 if (login.equals("none")) {
                     yield bearer;
                 }
-                if (!login.equals("browser")) {
-                    throw new IllegalArgumentException("drawbridge:authenticate login must be none or browser, not '"
-                            + login + "'");
-                }
                 if (stages.login() == null) {
                     throw new IllegalArgumentException("drawbridge:authenticate?login=browser needs a login section "
                             + "in the configuration");
@@ -127,14 +97,14 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                 yield new BrowserAuthenticationStep(bearer, stages.issuers(), stages.login().issuerName(),
                         stages.authExecutor(), stages.login(), forwardToken, upstreamAuthorization);
             }
-            case "enrich" -> {
+            case ENRICH -> {
                 if (stages.roles() == null) {
                     throw new IllegalArgumentException("drawbridge:enrich needs a catalog section in the "
                             + "configuration");
                 }
                 yield new EnrichStep(stages.roles());
             }
-            case "authorize" -> {
+            case AUTHORIZE -> {
                 if (policy != null && !stages.policies().get().contains(policy)) {
                     throw new IllegalArgumentException("drawbridge:authorize names unknown policy '" + policy
                             + "'; configured: " + stages.policies().get().names());
@@ -142,7 +112,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                 yield AsyncProcessorConverterHelper.convert(new AuthorizeStep(policy, stages.policies(),
                         stages.limits()));
             }
-            case "proxy" -> {
+            case PROXY -> {
                 if (upstream == null || upstream.isBlank()) {
                     throw new IllegalArgumentException("drawbridge:proxy needs upstream=http(s)://host:port or"
                             + " k8s://service.namespace:port");
@@ -168,14 +138,9 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                 yield stages.login() == null ? proxy : proxy.hidingCookies(stages.login().cookies()::withoutOurs)
                         .ownCookie(stages.login().cookies().name());
             }
-            case "decide" -> {
-                if (!signIn.equals("redirect") && !signIn.equals("status")) {
-                    throw new IllegalArgumentException("drawbridge:decide signIn must be redirect or status, not '"
-                            + signIn + "'");
-                }
+            case DECIDE -> {
                 yield new io.drawbridge.edge.DecideStep(signIn.equals("status"));
             }
-            default -> throw new IllegalStateException(step);
         };
     }
 
@@ -193,7 +158,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
     /** For an authenticate step: the issuer URLs of the issuers it accepts (an MCP route's metadata lists them). */
     @Override
     public java.util.List<String> acceptedIssuers() {
-        if (!step.equals("authenticate") || !(getComponent().stages().issuers()
+        if (step != Step.AUTHENTICATE || !(getComponent().stages().issuers()
                 instanceof io.drawbridge.authn.IssuerRegistry registry)) {
             return java.util.List.of();
         }
@@ -250,12 +215,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
     }
 
     private boolean authorizationBelongsToUpstream() {
-        return switch (authorization) {
-            case "gateway" -> false;
-            case "upstream" -> true;
-            default -> throw new IllegalArgumentException("drawbridge:authenticate authorization must be gateway or"
-                    + " upstream, not '" + authorization + "'");
-        };
+        return authorization.equals("upstream"); // a choice: checked against Step.AUTHENTICATE's values
     }
 
     public String getAuthorization() {
