@@ -1,12 +1,9 @@
 package io.drawbridge;
 
-import io.drawbridge.authn.IssuersCheck;
-import io.drawbridge.config.CatalogCheck;
 import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
 import io.drawbridge.dev.DevMode;
-import io.drawbridge.policy.PolicyCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -79,7 +76,7 @@ public final class Drawbridge {
                 default -> exit(2, "unknown argument " + args[i] + "\n" + USAGE);
             }
         }
-        var loader = new ConfigLoader(System::getenv, List.of(new IssuersCheck(), new PolicyCheck(), new CatalogCheck()));
+        var loader = ConfigChecks.loader(System::getenv);
         // The hook is in place before anything starts: a SIGTERM during startup waits for the start to finish,
         // then closes what started, and the process ends either way.
         var running = new AtomicReference<Gateway>();

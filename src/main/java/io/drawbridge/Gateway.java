@@ -21,9 +21,6 @@ import io.drawbridge.proxy.IdentityHeaders;
 import io.drawbridge.proxy.UpstreamClient;
 import io.drawbridge.authn.TrustedIssuer;
 import io.drawbridge.audit.QueuedAuditSink;
-import io.drawbridge.authn.IssuersCheck;
-import io.drawbridge.config.CatalogCheck;
-import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.ops.GatewayMetrics;
 import io.drawbridge.ops.ConfigMapRoutes;
 import io.drawbridge.ops.HotReload;
@@ -33,7 +30,6 @@ import io.drawbridge.config.ConfigMapRef;
 import io.drawbridge.proxy.ServiceDiscovery;
 import io.drawbridge.proxy.UpstreamTls;
 import io.drawbridge.ops.RouteFileReloader;
-import io.drawbridge.policy.PolicyCheck;
 import io.drawbridge.ops.ManagementServer;
 import io.drawbridge.ops.Readiness;
 import io.drawbridge.route.CatalogRoutes;
@@ -254,8 +250,7 @@ public final class Gateway implements AutoCloseable {
             gateway.close();
             throw new StartupFailure(e.getMessage(), e);
         }
-        var reload = new HotReload(config, changes, new ConfigLoader(System::getenv, List.of(new IssuersCheck(),
-                new PolicyCheck(), new CatalogCheck())), currentPolicies,
+        var reload = new HotReload(config, changes, ConfigChecks.loader(System::getenv), currentPolicies,
                 new RouteFileReloader(main.getCamelContext(), audit, new RouteFileReloader.SwapWindow() {
                     @Override
                     public void begin(java.util.Collection<String> routeIds) {

@@ -1,13 +1,11 @@
 package io.drawbridge.cli;
 
-import io.drawbridge.authn.IssuersCheck;
-import io.drawbridge.config.CatalogCheck;
+import io.drawbridge.ConfigChecks;
 import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.ConfigProblem;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
 import io.drawbridge.dev.DevMode;
-import io.drawbridge.policy.PolicyCheck;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,7 +37,7 @@ final class Configurations {
     }
 
     static ConfigLoader loader(Function<String, String> environment) {
-        return new ConfigLoader(environment, List.of(new IssuersCheck(), new PolicyCheck(), new CatalogCheck()));
+        return ConfigChecks.loader(environment);
     }
 
     /** @throws InvalidConfiguration with every problem, unset variables apart */

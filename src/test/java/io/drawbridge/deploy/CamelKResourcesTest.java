@@ -1,15 +1,12 @@
 package io.drawbridge.deploy;
 
+import io.drawbridge.ConfigChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drawbridge.authn.IssuersCheck;
-import io.drawbridge.config.CatalogCheck;
-import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.ManagementConfig;
-import io.drawbridge.policy.PolicyCheck;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -124,8 +121,7 @@ class CamelKResourcesTest {
             needed.add(m.group(1));
         }
         assertThat(env.keySet()).containsAll(needed);
-        GatewayConfig config = new ConfigLoader(env::get, List.of(new IssuersCheck(), new PolicyCheck(),
-                new CatalogCheck())).load(file);
+        GatewayConfig config = ConfigChecks.loader(env::get).load(file);
         assertThat(config.audit().endpoint()).startsWith("kamelet:drawbridge-audit-sink?");
         assertThat(config.routes()).hasSize(1);
     }

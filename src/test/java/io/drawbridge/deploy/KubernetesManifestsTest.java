@@ -1,14 +1,11 @@
 package io.drawbridge.deploy;
 
+import io.drawbridge.ConfigChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.drawbridge.authn.IssuersCheck;
-import io.drawbridge.config.CatalogCheck;
-import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.ManagementConfig;
-import io.drawbridge.policy.PolicyCheck;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -258,7 +255,7 @@ class KubernetesManifestsTest {
             throw new java.io.UncheckedIOException(e);
         }
         Map<String, String> env = environment(Map.of());
-        return new ConfigLoader(env::get, List.of(new IssuersCheck(), new PolicyCheck(), new CatalogCheck()))
+        return ConfigChecks.loader(env::get)
                 .load(file);
     }
 

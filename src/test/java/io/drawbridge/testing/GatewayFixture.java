@@ -1,12 +1,9 @@
 package io.drawbridge.testing;
 
+import io.drawbridge.ConfigChecks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drawbridge.Gateway;
-import io.drawbridge.authn.IssuersCheck;
-import io.drawbridge.config.CatalogCheck;
-import io.drawbridge.config.ConfigLoader;
-import io.drawbridge.policy.PolicyCheck;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,7 +50,7 @@ public final class GatewayFixture implements AutoCloseable {
                     + "audit:\n  file: " + dir.resolve("audit.jsonl") + "\n"
                     + (declaresRoutes(config) ? "" : "routes:\n  - file:" + routesDir + "/*.yaml\n");
             Path file = Files.writeString(dir.resolve("drawbridge.yaml"), full);
-            var loader = new ConfigLoader(System::getenv, List.of(new IssuersCheck(), new PolicyCheck(), new CatalogCheck()));
+            var loader = ConfigChecks.loader(System::getenv);
             return new GatewayFixture(Gateway.start(loader.load(file), properties, List.of(), List.of()), dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
