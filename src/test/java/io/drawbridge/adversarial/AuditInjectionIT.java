@@ -51,11 +51,7 @@ class AuditInjectionIT {
     void start(@TempDir Path dir) {
         minter.writeJwks(dir.resolve("jwks.json"));
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   open:
                     public: true

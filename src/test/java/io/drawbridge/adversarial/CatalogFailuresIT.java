@@ -69,11 +69,7 @@ class CatalogFailuresIT {
         root().addAppender(log);
         minter.writeJwks(dir.resolve("jwks.json"));
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   staff:
                     deny:

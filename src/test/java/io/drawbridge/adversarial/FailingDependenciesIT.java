@@ -1,5 +1,6 @@
 package io.drawbridge.adversarial;
 
+import io.drawbridge.testing.KeyServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;

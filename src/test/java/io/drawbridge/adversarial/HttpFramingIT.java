@@ -55,11 +55,7 @@ class HttpFramingIT {
                     header: 1s
                     bodyIdle: 1s
                     keepAlive: 1s
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   sre:
                     allow:

@@ -43,11 +43,7 @@ class IdentityHeadersIT {
     void start(@TempDir Path dir) {
         minter.writeJwks(dir.resolve("jwks.json"));
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   sre:
                     allow:

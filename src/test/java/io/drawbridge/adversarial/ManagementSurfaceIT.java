@@ -62,11 +62,7 @@ class ManagementSurfaceIT {
                   username: ops
                   password: ${DRAWBRIDGE_TEST_MANAGEMENT_PASSWORD:-%s}
                   allowedHosts: [drawbridge-management.ops.svc]
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   open:
                     public: true

@@ -38,11 +38,7 @@ class PathAttacksIT {
         minter.writeJwks(dir.resolve("jwks.json"));
         alice = minter.token("alice", List.of("sre"));
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   portal:
                     deny:

@@ -65,11 +65,7 @@ class TlsHostAttacksIT {
                     certificateFile: @DIR@/tls.crt
                     keyFile: @DIR@/tls.key
                 %s
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   admins:
                     allow:

@@ -1,5 +1,8 @@
 package io.drawbridge.authn;
 
+import io.drawbridge.testing.Tokens;
+import io.drawbridge.testing.KeyServer;
+import io.drawbridge.testing.TestClock;
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.Reason;
@@ -22,16 +25,16 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
 
-import static io.drawbridge.authn.JwksServer.JWKS_PATH;
-import static io.drawbridge.authn.Tokens.claims;
-import static io.drawbridge.authn.Tokens.sign;
+import static io.drawbridge.testing.KeyServer.JWKS_PATH;
+import static io.drawbridge.testing.Tokens.claims;
+import static io.drawbridge.testing.Tokens.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The route step in a real CamelContext, with the issuer's keys served by a local JWKS server. */
 class BearerAuthenticationStepTest {
 
     final TestClock clock = new TestClock();
-    final JwksServer idp = JwksServer.start().publish(Tokens.rsa("key-1"));
+    final KeyServer idp = KeyServer.start().publish(Tokens.rsa("key-1"));
     final String iss = idp.url("/realms/corp");
     final HeldExecutor workers = new HeldExecutor();
     final IssuerRegistry registry = new IssuerRegistry(

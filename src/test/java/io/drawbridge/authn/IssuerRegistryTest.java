@@ -1,5 +1,7 @@
 package io.drawbridge.authn;
 
+import io.drawbridge.testing.Tokens;
+import io.drawbridge.testing.TestClock;
 import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWEAlgorithm;
@@ -33,8 +35,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.drawbridge.authn.Tokens.claims;
-import static io.drawbridge.authn.Tokens.sign;
+import static io.drawbridge.testing.Tokens.claims;
+import static io.drawbridge.testing.Tokens.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.drawbridge.authn;
 
+import io.drawbridge.testing.Tokens;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;

@@ -1,5 +1,6 @@
 package io.drawbridge.authn;
 
+import io.drawbridge.testing.Tokens;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.Reason;
 import no.nav.security.mock.oauth2.MockOAuth2Server;

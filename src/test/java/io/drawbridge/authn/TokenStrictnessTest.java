@@ -1,7 +1,9 @@
 package io.drawbridge.authn;
 
-import static io.drawbridge.authn.Tokens.claims;
-import static io.drawbridge.authn.Tokens.sign;
+import io.drawbridge.testing.Tokens;
+import io.drawbridge.testing.TestClock;
+import static io.drawbridge.testing.Tokens.claims;
+import static io.drawbridge.testing.Tokens.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEException;

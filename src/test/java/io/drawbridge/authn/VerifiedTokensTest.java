@@ -1,5 +1,6 @@
 package io.drawbridge.authn;
 
+import io.drawbridge.testing.TestClock;
 import io.drawbridge.identity.Identity;
 import org.junit.jupiter.api.Test;
 

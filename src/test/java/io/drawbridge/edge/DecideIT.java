@@ -45,11 +45,7 @@ class DecideIT {
         gateway = GatewayFixture.start(dir, """
                 server:
                   trustedProxies: [127.0.0.1]
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   sre:
                     allow:

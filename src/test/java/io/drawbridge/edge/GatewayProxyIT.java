@@ -52,11 +52,7 @@ class GatewayProxyIT {
         alice = minter.token("alice", List.of("sre", "platform"));
         bob = minter.token("bob", List.of("sales"));
         String config = """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   sre:
                     allow:

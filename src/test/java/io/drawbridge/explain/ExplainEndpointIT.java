@@ -34,11 +34,7 @@ class ExplainEndpointIT {
     void start(@TempDir Path dir) {
         new TokenMinter().writeJwks(dir.resolve("jwks.json"));
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   sre:
                     allow:

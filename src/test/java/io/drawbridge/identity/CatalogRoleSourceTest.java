@@ -1,5 +1,7 @@
 package io.drawbridge.identity;
 
+import io.drawbridge.testing.TestClock;
+import java.time.Instant;
 import static io.drawbridge.identity.CatalogFixtures.MAX_STALENESS;
 import static io.drawbridge.identity.CatalogFixtures.TTL;
 import static io.drawbridge.identity.CatalogFixtures.caller;
@@ -44,7 +46,7 @@ class CatalogRoleSourceTest {
     static final Identity ALICE_CALLER = caller("alice", "alice@example.com", "token-group");
     static final Set<String> ALICE_GROUPS = Set.of("token-group", "user:default/alice", "group:default/sre", "group:default/platform");
 
-    final TestClock clock = new TestClock();
+    final TestClock clock = new TestClock(Instant.parse("2026-11-23T14:00:00Z"));
     final StandInBackstage backstage = StandInBackstage.start();
     /** What the stand-in answers to by-query, switchable mid-test. */
     final AtomicReference<StandInBackstage.Answer> byQuery = new AtomicReference<>(

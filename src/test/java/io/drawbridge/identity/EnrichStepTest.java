@@ -1,5 +1,7 @@
 package io.drawbridge.identity;
 
+import io.drawbridge.testing.TestClock;
+import java.time.Instant;
 import static io.drawbridge.identity.CatalogFixtures.caller;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -146,7 +148,7 @@ class EnrichStepTest {
     void enrichesInARouteAcrossTheLookupHop() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor(task -> new Thread(task, "catalog-lookup"));
         CatalogRoleSource catalog = new CatalogRoleSource(FileCatalog.at(CatalogFixtures.glob()),
-                CatalogFixtures.options(Match.EMAIL, UnknownUser.DENY), pool, new TestClock());
+                CatalogFixtures.options(Match.EMAIL, UnknownUser.DENY), pool, new TestClock(Instant.parse("2026-11-23T14:00:00Z")));
         List<Object> seen = new CopyOnWriteArrayList<>();
         camel.addRoutes(new RouteBuilder() {
             @Override

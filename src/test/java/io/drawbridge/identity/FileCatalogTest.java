@@ -1,5 +1,7 @@
 package io.drawbridge.identity;
 
+import io.drawbridge.testing.TestClock;
+import java.time.Instant;
 import static io.drawbridge.identity.CatalogFixtures.caller;
 import static io.drawbridge.identity.CatalogFixtures.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Catalog files read as Backstage reads them: short refs completed, relations derived, changes picked up. */
 class FileCatalogTest {
 
-    final TestClock clock = new TestClock();
+    final TestClock clock = new TestClock(Instant.parse("2026-11-23T14:00:00Z"));
     final FileCatalog fixtures = FileCatalog.at(CatalogFixtures.glob(), clock);
 
     @TempDir

@@ -36,11 +36,7 @@ class RateLimitIT {
         alice = minter.token("alice", List.of("sre"));
         bob = minter.token("bob", List.of("sre"));
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   sre:
                     allow: [{groups: [sre]}]

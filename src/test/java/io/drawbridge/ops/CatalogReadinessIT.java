@@ -28,11 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CatalogReadinessIT {
 
     private static final String ISSUERS = """
-            issuers:
-              - name: test
-                issuer: https://issuer.test
-                jwksFile: @DIR@/jwks.json
-                audiences: [drawbridge]
+            @TEST_ISSUER@
             policies:
               anyone:
                 allow:

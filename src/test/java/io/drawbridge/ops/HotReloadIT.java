@@ -32,11 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HotReloadIT {
 
     private static final String CONFIG = """
-            issuers:
-              - name: test
-                issuer: https://issuer.test
-                jwksFile: @DIR@/jwks.json
-                audiences: [drawbridge]
+            @TEST_ISSUER@
             policies:
               open:
                 public: true

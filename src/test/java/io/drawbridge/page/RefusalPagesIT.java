@@ -77,11 +77,7 @@ class RefusalPagesIT {
                         groups: ["group:default/sre", "group:default/platform"]
                 """;
         String config = """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 catalog:
                   files: @DIR@/catalog.yaml
                   pollInterval: 1s

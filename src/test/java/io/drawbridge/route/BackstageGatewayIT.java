@@ -101,11 +101,7 @@ class BackstageGatewayIT {
                         - to: drawbridge:proxy?upstream={{%s}}&stripPrefix=true
                 """;
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   platform:
                     allow:

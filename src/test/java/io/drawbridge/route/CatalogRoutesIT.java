@@ -63,11 +63,7 @@ class CatalogRoutesIT {
         Files.writeString(dir.resolve("catalog/org.yaml"), ORG);
         component("alpha", "/alpha", echo.url(), "owners", "sre");
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   sre:
                     allow:

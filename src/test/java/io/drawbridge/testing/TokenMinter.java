@@ -30,12 +30,7 @@ public final class TokenMinter {
     private final RSAKey key;
 
     public TokenMinter() {
-        try {
-            key = new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
-                    .keyID("test-" + UUID.randomUUID().toString().substring(0, 8)).generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+        key = Tokens.rsa("test-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
     /** Writes the public JWKS to {@code file} and returns it. */
@@ -81,13 +76,7 @@ public final class TokenMinter {
     }
 
     public String sign(JWTClaimsSet claims) {
-        try {
-            var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
-                    .type(JOSEObjectType.JWT).build(), claims);
-            jwt.sign(new RSASSASigner(key));
-            return jwt.serialize();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+        return Tokens.sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT)
+                .build(), key, claims);
     }
 }
