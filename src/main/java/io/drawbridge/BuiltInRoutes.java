@@ -4,6 +4,7 @@ import io.drawbridge.policy.Decision;
 import io.drawbridge.proxy.AssertionSigner;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import io.drawbridge.edge.ProtectedResourceMetadata;
 
 /**
  * Routes the gateway serves itself. Public by design, so each says so with an explicit public decision.
@@ -36,8 +37,8 @@ final class BuiltInRoutes extends RouteBuilder {
                     message.setHeader("Cache-Control", "public, max-age=300");
                     message.setBody(keys);
                 });
-        from("gateway:" + io.drawbridge.edge.ProtectedResourceMetadata.PATH)
+        from("gateway:" + ProtectedResourceMetadata.PATH)
                 .routeId("drawbridge-mcp-metadata")
-                .process(new io.drawbridge.edge.ProtectedResourceMetadata());
+                .process(new ProtectedResourceMetadata());
     }
 }

@@ -11,6 +11,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.LoggerFactory;
+import io.drawbridge.cli.CheckCommand;
+import io.drawbridge.cli.DiffCommand;
+import io.drawbridge.cli.ExplainCommand;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
  * {@code java -jar drawbridge.jar [--dev] [--config drawbridge.yaml]}: loads the configuration, starts the
@@ -40,17 +46,17 @@ public final class Drawbridge {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && java.util.List.of("check", "explain", "diff").contains(args[0])) {
+        if (args.length > 0 && List.of("check", "explain", "diff").contains(args[0])) {
             quietLogs(); // a command's output is its answer; the stages' start-up notes would drown it
         }
         if (args.length > 0) {
-            java.util.List<String> rest = java.util.Arrays.asList(args).subList(1, args.length);
+            List<String> rest = Arrays.asList(args).subList(1, args.length);
             switch (args[0]) {
-                case "check" -> exitQuietly(io.drawbridge.cli.CheckCommand.run(rest, System.out, System.err,
+                case "check" -> exitQuietly(CheckCommand.run(rest, System.out, System.err,
                         System::getenv));
-                case "explain" -> exitQuietly(io.drawbridge.cli.ExplainCommand.run(rest, System.out, System.err,
+                case "explain" -> exitQuietly(ExplainCommand.run(rest, System.out, System.err,
                         System::getenv));
-                case "diff" -> exitQuietly(io.drawbridge.cli.DiffCommand.run(rest, System.out, System.err,
+                case "diff" -> exitQuietly(DiffCommand.run(rest, System.out, System.err,
                         System::getenv));
                 case "--version", "version" -> exit(0, "drawbridge " + version());
                 default -> {
@@ -115,7 +121,7 @@ public final class Drawbridge {
             return;
         }
         LoggerFactory.getLogger(Drawbridge.class).info("Drawbridge started in {} ms",
-                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+                ManagementFactory.getRuntimeMXBean().getUptime());
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -139,7 +145,7 @@ public final class Drawbridge {
         }
         UnaryOperator<GatewayConfig> changes = c -> withHawtio(c, hawtio); // made again on every reload of the file
         GatewayConfig config = changes.apply(loader.load(file));
-        return dev ? DevMode.start(config, changes, System.out) : Gateway.start(config, changes, java.util.Map.of(),
+        return dev ? DevMode.start(config, changes, System.out) : Gateway.start(config, changes, Map.of(),
                 List.of(), List.of());
     }
 
@@ -155,7 +161,7 @@ public final class Drawbridge {
 
     private static void quietLogs() {
         if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
-            for (String name : java.util.List.of("io.drawbridge", "org.apache.camel")) {
+            for (String name : List.of("io.drawbridge", "org.apache.camel")) {
                 logs.getLogger(name).setLevel(ch.qos.logback.classic.Level.WARN);
             }
         }

@@ -18,6 +18,8 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.SendDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
+import io.drawbridge.explain.ServedRoute;
+import java.util.HashMap;
 
 /**
  * Every problem of the route files, as configuration problems ({@code file:line: route id, step: message}): each
@@ -116,8 +118,8 @@ public final class RouteProblems {
      * The gateway routes of the configuration's route files, as an explanation sees them (files that do not load
      * are left out: {@code check} names them).
      */
-    public static List<io.drawbridge.explain.ServedRoute> served(GatewayConfig config, Map<String, String> properties) {
-        List<io.drawbridge.explain.ServedRoute> served = new ArrayList<>();
+    public static List<ServedRoute> served(GatewayConfig config, Map<String, String> properties) {
+        List<ServedRoute> served = new ArrayList<>();
         try (var offline = OfflineStages.of(config); CamelContext context = new DefaultCamelContext()) {
             context.setSourceLocationEnabled(true);
             Properties initial = new Properties();
@@ -130,7 +132,7 @@ public final class RouteProblems {
                 load(context, location, new ArrayList<>());
             }
             for (RouteDefinition route : ((ModelCamelContext) context).getRouteDefinitions()) {
-                var r = io.drawbridge.explain.ServedRoute.of(route, uri -> {
+                var r = ServedRoute.of(route, uri -> {
                     try {
                         return context.resolvePropertyPlaceholders(uri);
                     } catch (RuntimeException e) {
@@ -156,7 +158,7 @@ public final class RouteProblems {
     public static List<ConfigProblem> find(GatewayConfig config, Map<String, String> properties,
                                            Collection<String> locations) {
         try (var offline = OfflineStages.of(config)) {
-            Map<String, String> all = new java.util.HashMap<>(config.properties());
+            Map<String, String> all = new HashMap<>(config.properties());
             all.putAll(properties);
             return find(locations, all, offline.stages());
         }

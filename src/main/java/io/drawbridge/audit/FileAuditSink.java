@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The default sink: appends one JSON line per record to a local file, from a writer thread of its own so that
@@ -90,7 +91,7 @@ public final class FileAuditSink extends QueuedAuditSink {
                 if (stopping() && shutdownWaitLeft() == 0) {
                     // Shutting down and the disk still refuses: the log is the last place the records can go.
                     String unwritten = new String(bytes.array(), bytes.position(), bytes.remaining(),
-                            java.nio.charset.StandardCharsets.UTF_8);
+                            StandardCharsets.UTF_8);
                     for (String line : unwritten.split("\n")) {
                         if (!line.isBlank()) {
                             LOG.error("audit file {} unwritable at shutdown; unwritten record: {}", file, line);

@@ -13,6 +13,8 @@ import java.time.Clock;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
+import java.text.ParseException;
+import java.util.HashSet;
 
 /**
  * The claims a verified token must carry for one issuer: {@code iss}, {@code sub} and {@code exp} present,
@@ -47,7 +49,7 @@ final class ClaimRules implements JWTClaimsSetVerifier<KeyAccess> {
         this.clock = clock;
         this.skewMillis = skewSeconds * 1000L;
         this.maxLifetimeMillis = config.maxTokenLifetime().toMillis();
-        Set<String> parties = new java.util.HashSet<>(config.audiences());
+        Set<String> parties = new HashSet<>(config.audiences());
         parties.addAll(config.authorizedParties());
         this.parties = Set.copyOf(parties);
     }
@@ -98,7 +100,7 @@ final class ClaimRules implements JWTClaimsSetVerifier<KeyAccess> {
         String azp;
         try {
             azp = claims.getStringClaim("azp");
-        } catch (java.text.ParseException e) {
+        } catch (ParseException e) {
             throw new Rejected(Reason.AZP_NOT_ALLOWED, "JWT azp claim is not a string");
         }
         if (!parties.contains(azp)) {

@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One issuer's public keys, held in memory and refreshed from a Nimbus {@link JWKSetSource}.
@@ -48,8 +49,8 @@ final class IssuerKeys implements JWKSource<KeyAccess> {
     private final ReentrantLock fetching = new ReentrantLock();
     private volatile Snapshot snapshot;
     private volatile long nextFetchAllowedAt = Long.MIN_VALUE;
-    private final java.util.concurrent.atomic.AtomicLong fetched = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong fetched = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     private volatile Consumer<Set<String>> removed = kids -> { };
 
     private IssuerKeys(String issuerName, JWKSetSource<KeyAccess> source, Duration ttl, Duration minRefreshInterval,

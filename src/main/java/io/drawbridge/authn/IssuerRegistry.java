@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Collection;
+import java.util.Collections;
 
 /**
  * All trusted issuers. A token is routed by its (unverified) {@code iss} to the one issuer with exactly that
@@ -52,8 +54,8 @@ public final class IssuerRegistry implements TokenVerifier {
 
     /** The names of the trusted issuers, for checking the names routes refer to. */
     /** The trusted issuers, for readiness and metrics. */
-    public java.util.Collection<TrustedIssuer> issuers() {
-        return java.util.Collections.unmodifiableCollection(byIss.values());
+    public Collection<TrustedIssuer> issuers() {
+        return Collections.unmodifiableCollection(byIss.values());
     }
 
     /** The verified-token cache, for metrics. */

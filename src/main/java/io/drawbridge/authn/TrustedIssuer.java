@@ -29,6 +29,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One issuer the gateway trusts, verifying that issuer's signed JWTs with a Nimbus {@link DefaultJWTProcessor}:
@@ -100,7 +101,7 @@ public final class TrustedIssuer {
     }
 
     /** Told the {@code kid}s of keys a fetch found gone ({@code ""}: a key without one). */
-    void onKeysRemoved(java.util.function.Consumer<java.util.Set<String>> listener) {
+    void onKeysRemoved(Consumer<Set<String>> listener) {
         keys.onKeysRemoved(listener);
     }
 

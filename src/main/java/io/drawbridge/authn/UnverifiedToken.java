@@ -12,6 +12,8 @@ import io.drawbridge.Reason;
 import java.text.ParseException;
 import java.util.Collection;
 import java.util.Map;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.util.Base64;
 
 /**
  * A bearer token parsed by Nimbus but not yet trusted: its shape is checked (size, signed not encrypted or
@@ -87,7 +89,7 @@ record UnverifiedToken(SignedJWT jwt, String issuer) {
             return;
         }
         try {
-            if (com.nimbusds.jose.util.JSONObjectUtils.parse(json).containsKey("crit")) {
+            if (JSONObjectUtils.parse(json).containsKey("crit")) {
                 throw new AuthenticationFailed(Reason.TOKEN_MALFORMED, "empty crit header (RFC 7515 §4.1.11)");
             }
         } catch (ParseException e) {
@@ -110,11 +112,11 @@ record UnverifiedToken(SignedJWT jwt, String issuer) {
             if (inEitherAlphabet(segment)) {
                 byte[] bytes;
                 try {
-                    bytes = java.util.Base64.getUrlDecoder().decode(segment.replace('+', '-').replace('/', '_'));
+                    bytes = Base64.getUrlDecoder().decode(segment.replace('+', '-').replace('/', '_'));
                 } catch (IllegalArgumentException e) {
                     bytes = null; // not base64 at all (a stray '=' or a length of 4n+1): malformed, the parser says
                 }
-                if (bytes != null && !java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)
+                if (bytes != null && !Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)
                         .equals(segment)) {
                     throw new AuthenticationFailed(Reason.TOKEN_NONCANONICAL, "segment " + (segmentIndex(token, start))
                             + " is not canonical base64url (standard alphabet, padding or non-zero trailing bits)");

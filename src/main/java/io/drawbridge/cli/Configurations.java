@@ -14,6 +14,12 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.drawbridge.RouteProblems;
+import io.drawbridge.explain.ServedRoute;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
 
 /**
  * Loads the configuration a command is pointed at ({@code --config FILE} or {@code --dev}) as the gateway would.
@@ -73,12 +79,12 @@ final class Configurations {
      * The routes a command sees: the route files', and in dev mode also the dev issuer's route, which dev mode
      * builds in Java.
      */
-    static java.util.List<io.drawbridge.explain.ServedRoute> routes(Loaded loaded, boolean dev) {
-        var routes = new java.util.ArrayList<>(io.drawbridge.RouteProblems.served(loaded.config(),
+    static List<ServedRoute> routes(Loaded loaded, boolean dev) {
+        var routes = new ArrayList<>(RouteProblems.served(loaded.config(),
                 loaded.properties()));
         if (dev) {
-            routes.add(new io.drawbridge.explain.ServedRoute("dev-idp", null, "/dev-idp", "dev mode",
-                    java.util.List.of("authorize?policy=dev-idp"), "dev-idp", null));
+            routes.add(new ServedRoute("dev-idp", null, "/dev-idp", "dev mode",
+                    List.of("authorize?policy=dev-idp"), "dev-idp", null));
         }
         return routes;
     }
@@ -90,12 +96,12 @@ final class Configurations {
             return config;
         }
         try {
-            Path folder = java.nio.file.Files.createTempDirectory("drawbridge-dev-catalog");
+            Path folder = Files.createTempDirectory("drawbridge-dev-catalog");
             folder.toFile().deleteOnExit();
             folder.resolve("catalog-info.yaml").toFile().deleteOnExit(); // registered before the file is written
             return DevMode.withDemoCatalogIfNone(config, DEV_PROPERTIES.get("upstream.echo"), folder);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the demo catalog for a command", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the demo catalog for a command", e);
         }
     }
 }

@@ -27,6 +27,10 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import io.drawbridge.dev.DevIssuer;
+import java.io.IOException;
+import java.text.ParseException;
+import java.time.Clock;
 
 /**
  * {@code drawbridge explain --config FILE --user alice [--group G]... [--email E] [--claim k=v]... [--token FILE]
@@ -79,7 +83,7 @@ public final class ExplainCommand {
             if (config.catalog() != null && !offline) {
                 Catalog catalog = Catalog.of(config.catalog());
                 roles = new CatalogRoleSource(catalog, CatalogRoleSource.Options.of(config.catalog()), lookups,
-                        java.time.Clock.systemUTC());
+                        Clock.systemUTC());
                 try {
                     routes.addAll(ServedRoute.declaredIn(catalog));
                 } catch (CatalogUnavailable e) {
@@ -136,7 +140,7 @@ public final class ExplainCommand {
                     all, fromToken.issuer(), fromToken.clientId(), merged, null);
         }
         String user = args.value("--user");
-        var account = args.flag("--dev") && user != null ? io.drawbridge.dev.DevIssuer.account(user) : null;
+        var account = args.flag("--dev") && user != null ? DevIssuer.account(user) : null;
         if (account != null && account.isPresent() && groups.isEmpty() && args.value("--email") == null) {
             // dev mode's own users: the groups and e-mail its issuer puts in their tokens
             return new Identity(user, user, account.get().email(), new LinkedHashSet<>(account.get().groups()),
@@ -156,9 +160,9 @@ public final class ExplainCommand {
         JWTClaimsSet claims;
         try {
             claims = JWTParser.parse(Files.readString(file).strip()).getJWTClaimsSet();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new Arguments.UsageError("--token " + file + ": cannot be read");
-        } catch (java.text.ParseException e) {
+        } catch (ParseException e) {
             throw new Arguments.UsageError("--token " + file + ": not a JWT");
         }
         IssuerConfig issuer = config.issuers().stream().filter(i -> i.issuer().equals(claims.getIssuer()))

@@ -3,6 +3,7 @@ package io.drawbridge.config;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Collections;
 
 /**
  * Headers that proxies, identity-aware gateways, CDNs and TLS terminators set for the applications behind them,
@@ -45,7 +46,7 @@ public final class ForbiddenHeaderFamilies {
         f.put("Cloudflare", List.of("Cf-*"));
         f.put("Akamai", List.of("Akamai-*", "X-Akamai-*"));
         f.put("Fastly", List.of("Fastly-*"));
-        return java.util.Collections.unmodifiableMap(f);
+        return Collections.unmodifiableMap(f);
     }
 
     /** Every name and prefix of every family. */

@@ -2,6 +2,7 @@ package io.drawbridge.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.ArrayList;
 
 /**
  * One token issuer the gateway trusts. Keys come, in order of preference, from {@code jwksFile}, {@code jwksUri},
@@ -66,7 +67,7 @@ public record IssuerConfig(
         if (clientId == null || authorizedParties.contains(clientId)) {
             return this;
         }
-        var parties = new java.util.ArrayList<>(authorizedParties);
+        var parties = new ArrayList<>(authorizedParties);
         parties.add(clientId);
         return new IssuerConfig(name, issuer, discoveryUri, jwksUri, jwksFile, audiences, algorithms, clockSkew,
                 keyRefreshRate, keyCacheTtl, claims, maxTokenLifetime, parties);

@@ -2,6 +2,7 @@ package io.drawbridge.config;
 
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * A named authorization policy. Deny rules win over allow rules; a request no allow rule matches is denied.
@@ -17,7 +18,7 @@ import java.util.Map;
  * @param limits   how often each caller may use a route under this policy; default unlimited
  */
 public record PolicyConfig(
-        @com.fasterxml.jackson.annotation.JsonProperty("public") Boolean isPublic,
+        @JsonProperty("public") Boolean isPublic,
         String mode,
         List<RuleConfig> allow,
         List<RuleConfig> deny,

@@ -2,6 +2,9 @@ package io.drawbridge.config;
 
 import java.util.List;
 import java.util.regex.Pattern;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 
 /** The listener: a usable port and host, trusted proxies written as addresses or CIDR ranges, positive limits. */
 final class ServerCheck implements ConfigCheck {
@@ -53,12 +56,12 @@ final class ServerCheck implements ConfigCheck {
     private static void readable(String file, String field, String what, Problems problems) {
         if (file == null) {
             problems.add(field, "is required: " + what);
-        } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+        } else if (!Files.isReadable(Path.of(file))) {
             problems.add(field, "cannot read " + file);
         }
     }
 
-    private static void positive(java.time.Duration duration, String field, Problems problems) {
+    private static void positive(Duration duration, String field, Problems problems) {
         if (duration.isNegative() || duration.isZero()) {
             problems.add(field, "must be greater than 0");
         }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import java.util.function.UnaryOperator;
 
 /**
  * The dev issuer's browser sign-in: the authorization endpoint with a minimal login form for the demo users, the
@@ -158,7 +159,7 @@ final class DevLogin {
     }
 
     /** RP-initiated logout: ends the user's refresh tokens, then back to the registered page or a notice. */
-    void logout(Message message, java.util.function.UnaryOperator<String> verifiedSubject) {
+    void logout(Message message, UnaryOperator<String> verifiedSubject) {
         Map<String, String> query = DevIssuer.parseForm(message.getHeader(Exchange.HTTP_QUERY, String.class));
         String hint = query.get("id_token_hint");
         String next = logout(hint == null ? null : verifiedSubject.apply(hint), query.get("post_logout_redirect_uri"));

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.Objects;
 
 /**
  * Camel message headers as a hash map with case-insensitive keys that keeps each key's first spelling and the
@@ -44,12 +45,12 @@ public final class CaseInsensitiveHeaders extends AbstractMap<String, Object> {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Map.Entry<?, ?> e && key.equals(e.getKey()) && java.util.Objects.equals(value, e.getValue());
+            return o instanceof Map.Entry<?, ?> e && key.equals(e.getKey()) && Objects.equals(value, e.getValue());
         }
 
         @Override
         public int hashCode() {
-            return key.hashCode() ^ java.util.Objects.hashCode(value);
+            return key.hashCode() ^ Objects.hashCode(value);
         }
 
         @Override

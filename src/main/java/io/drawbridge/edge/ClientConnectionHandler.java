@@ -24,6 +24,10 @@ import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection: takes requests one at a time (pipelined ones wait their turn, so one request's identity
@@ -41,7 +45,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnectionHandler.class);
     private static final int MAX_BACKLOG = 256;
     private static final int PAUSE_BACKLOG = 16;
-    private static final long SWAP_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private static final long SWAP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     // Reading stays on between requests: turning it off and on costs an epoll_ctl system call each time, which
     // showed in the profile. Requests that pipeline wait in the backlog, bodies in their request (both bounded).
 
@@ -74,7 +78,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpRequest) {
             guard.headReceived();
         }
-        if (msg instanceof io.netty.handler.codec.http.LastHttpContent) { // a failed head is also its own end
+        if (msg instanceof LastHttpContent) { // a failed head is also its own end
             guard.bodyReceived();
         }
         // Keep arrival order: while anything waits, new messages wait behind it; a new request waits for the
@@ -102,7 +106,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
                     refuseBody(receiving, new BadRequest(Reason.BAD_REQUEST, "malformed chunked body"));
                     return;
                 }
-                if (content instanceof io.netty.handler.codec.http.LastHttpContent) {
+                if (content instanceof LastHttpContent) {
                     inbound = null;
                 }
                 receiving.onContent(content);
@@ -173,7 +177,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
                 ResponseWriter.error(request, new BadRequest(Reason.AUDIT_BEHIND,
                         "the audit sink is behind or failing"), null);
             } else {
-                ctx.executor().schedule(() -> admit(request, head), 5, java.util.concurrent.TimeUnit.MILLISECONDS);
+                ctx.executor().schedule(() -> admit(request, head), 5, TimeUnit.MILLISECONDS);
             }
             return;
         }
@@ -188,7 +192,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         RouteTable.Match match = listener.routes().match(request.host(), request.target().path());
         if (listener.routes().awaitingReplacement(request.host(), request.target().path(), match)
                 && System.nanoTime() < deadline) {
-            ctx.executor().schedule(() -> route(request, head, deadline), 5, java.util.concurrent.TimeUnit.MILLISECONDS);
+            ctx.executor().schedule(() -> route(request, head, deadline), 5, TimeUnit.MILLISECONDS);
             return;
         }
         if (match == null) {
@@ -205,7 +209,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (!match.consumer().accept(request)) {
             if (System.nanoTime() < deadline && listener.routes().swapping()) {
                 ctx.executor().schedule(() -> route(request, head, deadline), 5,
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                        TimeUnit.MILLISECONDS);
             } else {
                 GatewayConsumer.refuse(request);
             }
@@ -385,7 +389,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         var timeout = new BadRequest(Reason.CLIENT_TIMEOUT, head ? "request head not received in time"
                 : "request body paused too long");
         if (head && current == null) {
-            var incomplete = new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1,
+            var incomplete = new DefaultHttpRequest(HttpVersion.HTTP_1_1,
                     HttpMethod.valueOf("-"), "");
             rejectBeforeRoute(incomplete, listener.requestIds().next(), timeout);
             return;
@@ -439,7 +443,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof java.io.IOException)) {
+        if (!(cause instanceof IOException)) {
             LOG.debug("client connection failed: {}", cause.toString());
         }
         ctx.close();

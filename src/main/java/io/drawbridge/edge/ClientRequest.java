@@ -24,6 +24,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.apache.camel.Exchange;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * One client request as the edge received it, and the gateway's handle on its connection: the normalized target,
@@ -78,7 +79,7 @@ public final class ClientRequest {
     private String outcomeDetail;
 
     private Exchange exchange;
-    private io.opentelemetry.api.trace.Span span;
+    private Span span;
     private Set<Object> requestHeaderValues = Set.of();
     private Runnable abortHook;
 
@@ -125,11 +126,11 @@ public final class ClientRequest {
     }
 
     /** The request's trace span (see {@link RequestTracing}). */
-    public io.opentelemetry.api.trace.Span span() {
+    public Span span() {
         return span;
     }
 
-    void span(io.opentelemetry.api.trace.Span span) {
+    void span(Span span) {
         this.span = span;
     }
 

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URI;
 import org.apache.camel.Exchange;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The edge's part of an MCP route ({@code gateway:/mcp?mcp=true}): reads the JSON-RPC body before the route runs,
@@ -95,7 +96,7 @@ final class McpResponses {
         body.set("id", mcp == null || mcp.batch() ? NullNode.getInstance() : mcp.id());
         body.set("error", error);
         var out = new DefaultFullHttpResponse(response.protocolVersion(), HttpResponseStatus.valueOf(sent),
-                Unpooled.wrappedBuffer(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                Unpooled.wrappedBuffer(body.toString().getBytes(StandardCharsets.UTF_8)));
         out.headers().set(response.headers())
                 .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .set(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());

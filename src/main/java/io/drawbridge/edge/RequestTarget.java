@@ -7,6 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.text.Normalizer;
 
 /**
  * The request target, parsed and normalized once at the edge. The gateway routes, decides and forwards on this
@@ -254,8 +255,8 @@ public record RequestTarget(String path, String query, String authority) {
                 continue;
             }
             int end = Character.isHighSurrogate(c) && i + 1 < decoded.length() ? i + 2 : i + 1;
-            String normalized = java.text.Normalizer.normalize(decoded.substring(i, end),
-                    java.text.Normalizer.Form.NFKC);
+            String normalized = Normalizer.normalize(decoded.substring(i, end),
+                    Normalizer.Form.NFKC);
             for (int j = 0; j < normalized.length(); j++) {
                 char n = normalized.charAt(j);
                 if (n == '.' || n == '/' || n == '\\' || n == ';' || n == '?' || n == '#' || n == '%' || n < 0x20

@@ -21,6 +21,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.concurrent.TimeUnit;
+import io.opentelemetry.api.trace.TraceState;
 
 /**
  * One span per request, in the caller's W3C trace when it sent a valid {@code traceparent}, else in a new one.
@@ -82,7 +83,7 @@ public final class RequestTracing implements AutoCloseable {
                 ? SpanContext.create(caller.getTraceId(), IDS.generateSpanId(), caller.getTraceFlags(),
                         caller.getTraceState())
                 : SpanContext.create(IDS.generateTraceId(), IDS.generateSpanId(), TraceFlags.getDefault(),
-                        io.opentelemetry.api.trace.TraceState.getDefault()));
+                        TraceState.getDefault()));
     }
 
     /** Ends the span with what the audit record says. */

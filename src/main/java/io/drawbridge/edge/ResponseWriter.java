@@ -26,6 +26,8 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.time.Clock;
+import java.util.List;
 
 /**
  * Answers a request once its route is done: an error for a failure, 403 when nothing authorized the request
@@ -141,7 +143,7 @@ final class ResponseWriter {
     @SuppressWarnings("unchecked")
     private static void addResponseCookies(Exchange exchange, HttpHeaders headers) {
         Object cookies = exchange == null ? null : exchange.getProperty(ExchangeKeys.RESPONSE_COOKIES);
-        if (cookies instanceof java.util.List<?> values) {
+        if (cookies instanceof List<?> values) {
             for (Object value : values) {
                 headers.add(HttpHeaderNames.SET_COOKIE, String.valueOf(value));
             }
@@ -216,7 +218,7 @@ final class ResponseWriter {
                 }
             });
             if (!request.finished()) {
-                StreamWatch.start(request, permit, java.time.Clock.systemUTC());
+                StreamWatch.start(request, permit, Clock.systemUTC());
             }
         };
         if (upgrade) {
@@ -354,7 +356,7 @@ final class ResponseWriter {
     private static String allowDetail(Exchange exchange) {
         String detail = decisionDetail(exchange);
         Object planted = exchange.getProperty(ExchangeKeys.UPSTREAM_COOKIES_REMOVED);
-        if (planted instanceof java.util.List<?> names && !names.isEmpty()) {
+        if (planted instanceof List<?> names && !names.isEmpty()) {
             String removed = "upstream Set-Cookie for the gateway's cookies removed: " + names;
             return detail == null ? removed : detail + "; " + removed;
         }

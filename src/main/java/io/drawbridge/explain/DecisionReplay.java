@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import io.drawbridge.policy.PolicyExplainer;
 
 /**
  * Replays the decisions of an audit log under another configuration: each recorded request that reached a
@@ -178,7 +179,7 @@ public final class DecisionReplay {
     /** Whether a rule of the policy has a criterion that fails with one of {@code failures}. */
     private static boolean hasRulesOn(RoutePolicy policy, Set<Reason> failures) {
         Identity anyone = new Identity("-", "-", null, Set.of(), null, null, Map.of(), null);
-        var explanation = io.drawbridge.policy.PolicyExplainer.explain(policy, new RequestFacts("GET", "/", ""),
+        var explanation = PolicyExplainer.explain(policy, new RequestFacts("GET", "/", ""),
                 anyone);
         var rules = new ArrayList<>(explanation.allow());
         rules.addAll(explanation.deny());

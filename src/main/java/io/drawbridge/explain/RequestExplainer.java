@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.drawbridge.Reasoned;
 
 /**
  * Finds the route a request would take, enriches the caller as that route would, and explains its policy's
@@ -90,7 +91,7 @@ public final class RequestExplainer {
                     catalog = enrichment.lookup();
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
-                    Reason reason = cause instanceof io.drawbridge.Reasoned r ? r.reason()
+                    Reason reason = cause instanceof Reasoned r ? r.reason()
                             : Reason.CATALOG_UNAVAILABLE;
                     return new RequestExplanation(upper, host, path, route, identity, "failed: "
                             + cause.getMessage(), List.of(), null, "deny", reason.code(), notes);

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Arrays;
 
 /**
  * The catalog as {@code catalog-info.yaml} files: multi-document YAML of Backstage entities ({@code User},
@@ -208,11 +209,11 @@ public final class FileCatalog implements Catalog {
             }
         }
         String[] segments = location.split("/", -1);
-        String baseText = String.join("/", java.util.Arrays.copyOf(segments, glob));
+        String baseText = String.join("/", Arrays.copyOf(segments, glob));
         Path base = Path.of(baseText.isEmpty() ? (location.startsWith("/") ? "/" : ".") : baseText)
                 .toAbsolutePath().normalize();
         String pattern = base.toString().replace("\\", "\\\\") + "/" + String.join("/",
-                java.util.Arrays.copyOfRange(segments, glob, segments.length));
+                Arrays.copyOfRange(segments, glob, segments.length));
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
         int depth = location.contains("**") ? Integer.MAX_VALUE : segments.length - glob;
         if (!Files.isDirectory(base)) {

@@ -10,6 +10,7 @@ import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.SendDefinition;
+import java.util.List;
 
 /**
  * The readiness check {@code catalog}: the catalog must have answered once, but only while a route needs it
@@ -84,7 +85,7 @@ public final class CatalogReadiness {
         return false;
     }
 
-    private static boolean enriches(java.util.List<ProcessorDefinition<?>> steps) {
+    private static boolean enriches(List<ProcessorDefinition<?>> steps) {
         for (ProcessorDefinition<?> step : steps) {
             if (step instanceof SendDefinition<?> send && send.getEndpointUri() != null) {
                 String uri = send.getEndpointUri().replace("://", ":");

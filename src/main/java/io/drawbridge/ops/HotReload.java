@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.nio.file.ClosedWatchServiceException;
 
 /**
  * Changes without a restart: route files ({@code file:} patterns of {@code routes}) and the policies of
@@ -143,7 +144,7 @@ public final class HotReload implements AutoCloseable {
                 scan();
             } catch (InterruptedException e) {
                 return;
-            } catch (java.nio.file.ClosedWatchServiceException e) {
+            } catch (ClosedWatchServiceException e) {
                 return;
             } catch (RuntimeException e) {
                 LOG.error("hot reload failed; the running configuration stays", e);

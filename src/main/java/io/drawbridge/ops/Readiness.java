@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Whether the gateway can serve: every check must pass (keys for every issuer, the routes and listener up, the
@@ -38,7 +39,7 @@ public final class Readiness {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return out.toString(java.nio.charset.StandardCharsets.UTF_8) + "\n";
+            return out.toString(StandardCharsets.UTF_8) + "\n";
         }
     }
 

@@ -26,6 +26,7 @@ import org.apache.camel.spi.RoutesLoader;
 import org.apache.camel.support.PluginHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Objects;
 
 /**
  * Applies a changed route file without a restart. The new file is parsed and every endpoint it names is built
@@ -72,7 +73,7 @@ public final class RouteFileReloader {
         }
         ModelCamelContext model = (ModelCamelContext) context;
         List<RouteDefinition> previous = oldIds.stream().map(model::getRouteDefinition)
-                .filter(java.util.Objects::nonNull).toList();
+                .filter(Objects::nonNull).toList();
         swaps.begin(oldIds);
         try {
             for (String id : oldIds) {

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Locale;
 import org.owasp.encoder.Encode;
+import java.util.List;
 
 /**
  * Renders a {@link Page} as one self-contained HTML document: no script, no external asset, one inline style
@@ -100,7 +101,7 @@ public final class HtmlPage {
         return html.toString();
     }
 
-    private static void list(StringBuilder html, String tag, String id, java.util.List<String> items) {
+    private static void list(StringBuilder html, String tag, String id, List<String> items) {
         if (items.isEmpty()) {
             return;
         }

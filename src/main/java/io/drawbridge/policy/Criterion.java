@@ -5,6 +5,7 @@ import io.drawbridge.identity.Identity;
 
 import java.util.Collection;
 import java.util.stream.Collectors;
+import java.util.List;
 
 /**
  * One condition of a rule, compiled from configuration. A rule holds when all its criteria hold; a criterion holds
@@ -41,7 +42,7 @@ interface Criterion {
 
     /** {@code a, b or c}, at most {@link #LISTED} of them. */
     static String either(Collection<String> values) {
-        java.util.List<String> shown = values.stream().limit(LISTED).toList();
+        List<String> shown = values.stream().limit(LISTED).toList();
         String more = values.size() > LISTED ? " (or " + (values.size() - LISTED) + " more)" : "";
         if (shown.size() <= 1) {
             return String.join("", shown) + more;

@@ -29,6 +29,9 @@ import java.util.function.Consumer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.TooLongFrameException;
 
 /**
  * One request forwarded to an upstream and its response streamed back, with back-pressure both ways: the client's
@@ -112,7 +115,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
         channel.config().setAutoRead(true);
         channel.write(requestHead);
         if (fixedBody != null) {
-            channel.writeAndFlush(new DefaultLastHttpContent(io.netty.buffer.Unpooled.wrappedBuffer(fixedBody)));
+            channel.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(fixedBody)));
             requestSent();
         } else if (client.framing() == BodyFraming.NONE) {
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -177,8 +180,8 @@ final class ProxyCall implements BodySink, StreamingResponse {
             ReferenceCountUtil.release(msg);
             // a head that is not HTTP or has bad header syntax is invalid; one cut short or too long, reset
             boolean invalidHead = msg instanceof HttpResponse
-                    && !(msg.decoderResult().cause() instanceof io.netty.handler.codec.TooLongFrameException)
-                    && !(msg.decoderResult().cause() instanceof io.netty.handler.codec.PrematureChannelClosureException);
+                    && !(msg.decoderResult().cause() instanceof TooLongFrameException)
+                    && !(msg.decoderResult().cause() instanceof PrematureChannelClosureException);
             broken(invalidHead
                     ? new UpstreamFailure(Reason.UPSTREAM_INVALID, "malformed response head from " + target.origin())
                     : new UpstreamFailure(Reason.UPSTREAM_RESET, "malformed or truncated response from "

@@ -22,6 +22,8 @@ import java.util.Set;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * The route step that forwards an authorized request to its upstream ({@code drawbridge:proxy?upstream=...}).
@@ -42,10 +44,10 @@ public final class ProxyStep extends AsyncProcessorSupport {
     private final IdentityHeaders identityHeaders;
     private final AssertionSigner assertions;
 
-    private java.util.function.UnaryOperator<Object> cookieFilter;
+    private UnaryOperator<Object> cookieFilter;
 
     public ProxyStep(Upstream upstream, boolean stripPrefix, String rewritePrefix, boolean preserveHost,
-                     java.time.Duration connectTimeout, java.time.Duration responseTimeout,
+                     Duration connectTimeout, Duration responseTimeout,
                      UpstreamClient upstreams, IdentityHeaders identityHeaders, AssertionSigner assertions) {
         this.upstream = upstream;
         this.stripPrefix = stripPrefix || rewritePrefix != null;
@@ -76,7 +78,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
      * Filters the {@code Cookie} header the upstream receives: the gateway's session cookies must never reach an
      * upstream, which could replay them.
      */
-    public ProxyStep hidingCookies(java.util.function.UnaryOperator<Object> filter) {
+    public ProxyStep hidingCookies(UnaryOperator<Object> filter) {
         this.cookieFilter = filter;
         return this;
     }

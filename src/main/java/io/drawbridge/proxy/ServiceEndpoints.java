@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Comparator;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The ready endpoints of one Kubernetes Service port, kept current by informers on the Service and its
@@ -78,7 +80,7 @@ final class ServiceEndpoints implements Upstream, AutoCloseable {
             endpoints.slices.start().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             endpoints.close();
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
             // No cause chained: route errors are reported by their innermost message, and this one says it all.
             throw new IllegalArgumentException("cannot watch Service " + address.namespace() + "/"
@@ -177,7 +179,7 @@ final class ServiceEndpoints implements Upstream, AutoCloseable {
                 }
             }
         }
-        targets.sort(java.util.Comparator.comparing(UpstreamTarget::origin));
+        targets.sort(Comparator.comparing(UpstreamTarget::origin));
         return List.copyOf(targets);
     }
 

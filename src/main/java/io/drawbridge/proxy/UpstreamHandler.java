@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.buffer.ByteBuf;
 
 /**
  * The last handler of an upstream connection: passes what the upstream sends to the call that owns the
@@ -37,7 +38,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof HttpObject http) {
             owner.onUpstream(http);
-        } else if (msg instanceof io.netty.buffer.ByteBuf bytes) {
+        } else if (msg instanceof ByteBuf bytes) {
             owner.onTunnelBytes(bytes);
         } else {
             ReferenceCountUtil.release(msg);

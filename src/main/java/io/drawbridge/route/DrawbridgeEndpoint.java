@@ -17,12 +17,18 @@ import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.DefaultEndpoint;
+import io.drawbridge.authn.IssuerRegistry;
+import io.drawbridge.authn.TrustedIssuer;
+import io.drawbridge.config.ConfigDuration;
+import io.drawbridge.edge.DecideStep;
+import io.drawbridge.edge.TokenAcceptor;
+import java.util.List;
 
 /**
  * One gateway step, as a producer endpoint. Its options are declared in {@link Step} (name, default,
  * description); the fields here hold the values, with the same defaults ({@code StepOptionsTest} compares them).
  */
-public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.drawbridge.edge.TokenAcceptor {
+public final class DrawbridgeEndpoint extends DefaultEndpoint implements TokenAcceptor {
 
     private final Step step;
 
@@ -139,7 +145,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                         .ownCookie(stages.login().cookies().name());
             }
             case DECIDE -> {
-                yield new io.drawbridge.edge.DecideStep(signIn.equals("status"));
+                yield new DecideStep(signIn.equals("status"));
             }
         };
     }
@@ -149,7 +155,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
             return null;
         }
         try {
-            return io.drawbridge.config.ConfigDuration.parse(text);
+            return ConfigDuration.parse(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("drawbridge:proxy " + name + ": " + e.getMessage());
         }
@@ -157,14 +163,14 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
 
     /** For an authenticate step: the issuer URLs of the issuers it accepts (an MCP route's metadata lists them). */
     @Override
-    public java.util.List<String> acceptedIssuers() {
+    public List<String> acceptedIssuers() {
         if (step != Step.AUTHENTICATE || !(getComponent().stages().issuers()
-                instanceof io.drawbridge.authn.IssuerRegistry registry)) {
-            return java.util.List.of();
+                instanceof IssuerRegistry registry)) {
+            return List.of();
         }
         Set<String> names = issuers == null ? null : Set.of(issuers.split("\\s*,\\s*"));
         return registry.issuers().stream().filter(i -> names == null || names.contains(i.name()))
-                .map(io.drawbridge.authn.TrustedIssuer::issuer).toList();
+                .map(TrustedIssuer::issuer).toList();
     }
 
     public String getAudience() {

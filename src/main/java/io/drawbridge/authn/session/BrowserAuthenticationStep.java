@@ -26,6 +26,8 @@ import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.AsyncProcessorSupport;
+import io.drawbridge.edge.ClientRequest;
+import java.util.Locale;
 
 /**
  * {@code drawbridge:authenticate?login=browser}: a request with an {@code Authorization} header is an API client
@@ -220,7 +222,7 @@ public final class BrowserAuthenticationStep extends AsyncProcessorSupport {
      * another host that shares the session cookie's domain (the callback then sends it back there).
      */
     private String onOtherHost(Exchange exchange, String path) {
-        var request = exchange.getProperty(ExchangeKeys.CLIENT_REQUEST, io.drawbridge.edge.ClientRequest.class);
+        var request = exchange.getProperty(ExchangeKeys.CLIENT_REQUEST, ClientRequest.class);
         String domain = sessions.config().cookieDomain();
         if (request == null || domain == null || request.hostHeader() == null
                 || request.hostHeader().equalsIgnoreCase(flow.callbackAuthority())) {
@@ -237,7 +239,7 @@ public final class BrowserAuthenticationStep extends AsyncProcessorSupport {
         }
         Object accept = message.getHeader("Accept");
         String mode = message.getHeader("Sec-Fetch-Mode", String.class);
-        return accept != null && accept.toString().toLowerCase(java.util.Locale.ROOT).contains("text/html")
+        return accept != null && accept.toString().toLowerCase(Locale.ROOT).contains("text/html")
                 && (mode == null || mode.equalsIgnoreCase("navigate"));
     }
 

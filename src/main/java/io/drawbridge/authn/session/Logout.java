@@ -19,6 +19,7 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.AsyncProcessorSupport;
+import io.drawbridge.edge.ClientRequest;
 
 /**
  * The logout path. {@code GET} shows a page with a sign-out button (without a session: "you are signed out", where
@@ -82,7 +83,7 @@ final class Logout extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
-        var request = exchange.getProperty(ExchangeKeys.CLIENT_REQUEST, io.drawbridge.edge.ClientRequest.class);
+        var request = exchange.getProperty(ExchangeKeys.CLIENT_REQUEST, ClientRequest.class);
         if (!sameOrigin(message, request == null ? null : request.hostHeader())) {
             exchange.setProperty(ExchangeKeys.FAILURE_REASON, Reason.CSRF_REJECTED);
             exchange.setException(new AuthenticationFailed(Reason.CSRF_REJECTED,

@@ -62,6 +62,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import com.nimbusds.oauth2.sdk.id.Audience;
 
 /**
  * The gateway as an OpenID Connect relying party, built on the Nimbus OAuth 2.0 SDK: the issuer's discovery
@@ -257,7 +258,7 @@ public final class OidcClient {
         try {
             JWT jwt = JWTParser.parse(idToken);
             IDTokenClaimsSet claims = provider().validator().validate(jwt, nonce);
-            List<com.nimbusds.oauth2.sdk.id.Audience> audiences = claims.getAudience();
+            List<Audience> audiences = claims.getAudience();
             var azp = claims.getAuthorizedParty();
             if ((audiences.size() > 1 || azp != null) && (azp == null || !clientId.getValue().equals(azp.getValue()))) {
                 throw new BadJOSEException("azp is not this client");

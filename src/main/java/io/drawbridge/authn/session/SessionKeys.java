@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import java.util.Arrays;
 
 /**
  * Seals and opens the gateway's cookies: a JWE with direct AES-256-GCM encryption (Nimbus), so a cookie is both
@@ -103,7 +104,7 @@ public final class SessionKeys {
     private static String keyId(byte[] key) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(key);
-            return Base64URL.encode(java.util.Arrays.copyOf(hash, 6)).toString();
+            return Base64URL.encode(Arrays.copyOf(hash, 6)).toString();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
