@@ -1,10 +1,10 @@
 package io.drawbridge;
 
+import io.drawbridge.edge.ProtectedResourceMetadata;
 import io.drawbridge.policy.Decision;
 import io.drawbridge.proxy.AssertionSigner;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import io.drawbridge.edge.ProtectedResourceMetadata;
 
 /**
  * Routes the gateway serves itself. Public by design, so each says so with an explicit public decision.

@@ -1,22 +1,22 @@
 package io.drawbridge;
 
+import io.drawbridge.cli.CheckCommand;
+import io.drawbridge.cli.DiffCommand;
+import io.drawbridge.cli.ExplainCommand;
 import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
 import io.drawbridge.dev.DevMode;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.LoggerFactory;
-import io.drawbridge.cli.CheckCommand;
-import io.drawbridge.cli.DiffCommand;
-import io.drawbridge.cli.ExplainCommand;
-import java.lang.management.ManagementFactory;
-import java.util.Arrays;
-import java.util.Map;
 
 /**
  * {@code java -jar drawbridge.jar [--dev] [--config drawbridge.yaml]}: loads the configuration, starts the

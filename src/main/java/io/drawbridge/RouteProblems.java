@@ -3,9 +3,11 @@ package io.drawbridge;
 import io.drawbridge.config.ConfigProblem;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.edge.GatewayComponent;
+import io.drawbridge.explain.ServedRoute;
 import io.drawbridge.route.DrawbridgeComponent;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -18,8 +20,6 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.SendDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
-import io.drawbridge.explain.ServedRoute;
-import java.util.HashMap;
 
 /**
  * Every problem of the route files, as configuration problems ({@code file:line: route id, step: message}): each

@@ -1,8 +1,5 @@
 package io.drawbridge;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -10,6 +7,9 @@ import com.tngtech.archunit.lang.ArchRule;
 import io.drawbridge.authn.IssuersCheck;
 import io.drawbridge.config.CatalogCheck;
 import io.drawbridge.policy.PolicyCheck;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The layering the code relies on, checked on the compiled main classes: the request's stages (one package each)

@@ -1,7 +1,7 @@
 package io.drawbridge.authn;
 
-import io.drawbridge.identity.Identity;
 import io.drawbridge.Reason;
+import io.drawbridge.identity.Identity;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;

@@ -6,15 +6,14 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
-import io.drawbridge.config.IssuerConfig;
 import io.drawbridge.Reason;
-
+import io.drawbridge.config.IssuerConfig;
+import java.text.ParseException;
 import java.time.Clock;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.text.ParseException;
-import java.util.HashSet;
 
 /**
  * The claims a verified token must carry for one issuer: {@code iss}, {@code sub} and {@code exp} present,

@@ -1,18 +1,17 @@
 package io.drawbridge.authn;
 
+import io.drawbridge.Reason;
 import io.drawbridge.config.IssuerConfig;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.Reason;
-
 import java.time.Clock;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Collection;
-import java.util.Collections;
 
 /**
  * All trusted issuers. A token is routed by its (unverified) {@code iss} to the one issuer with exactly that

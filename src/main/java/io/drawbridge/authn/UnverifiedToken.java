@@ -5,15 +5,14 @@ import com.nimbusds.jose.JOSEObject;
 import com.nimbusds.jose.JWEHeader;
 import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.drawbridge.Reason;
-
 import java.text.ParseException;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Map;
-import com.nimbusds.jose.util.JSONObjectUtils;
-import java.util.Base64;
 
 /**
  * A bearer token parsed by Nimbus but not yet trusted: its shape is checked (size, signed not encrypted or

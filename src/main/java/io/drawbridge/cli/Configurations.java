@@ -1,12 +1,18 @@
 package io.drawbridge.cli;
 
 import io.drawbridge.ConfigChecks;
+import io.drawbridge.RouteProblems;
 import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.ConfigProblem;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
 import io.drawbridge.dev.DevMode;
+import io.drawbridge.explain.ServedRoute;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +20,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.drawbridge.RouteProblems;
-import io.drawbridge.explain.ServedRoute;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.util.ArrayList;
 
 /**
  * Loads the configuration a command is pointed at ({@code --config FILE} or {@code --dev}) as the gateway would.

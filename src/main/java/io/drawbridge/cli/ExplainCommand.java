@@ -6,6 +6,7 @@ import io.drawbridge.authn.ClaimsIdentity;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
 import io.drawbridge.config.IssuerConfig;
+import io.drawbridge.dev.DevIssuer;
 import io.drawbridge.explain.ExplanationReport;
 import io.drawbridge.explain.RequestExplainer;
 import io.drawbridge.explain.RequestExplanation;
@@ -15,9 +16,12 @@ import io.drawbridge.identity.CatalogRoleSource;
 import io.drawbridge.identity.CatalogUnavailable;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Policies;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -27,10 +31,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
-import io.drawbridge.dev.DevIssuer;
-import java.io.IOException;
-import java.text.ParseException;
-import java.time.Clock;
 
 /**
  * {@code drawbridge explain --config FILE --user alice [--group G]... [--email E] [--claim k=v]... [--token FILE]

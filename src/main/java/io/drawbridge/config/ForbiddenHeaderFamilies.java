@@ -1,9 +1,9 @@
 package io.drawbridge.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Collections;
 
 /**
  * Headers that proxies, identity-aware gateways, CDNs and TLS terminators set for the applications behind them,

@@ -1,8 +1,8 @@
 package io.drawbridge.config;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One token issuer the gateway trusts. Keys come, in order of preference, from {@code jwksFile}, {@code jwksUri},

@@ -1,8 +1,8 @@
 package io.drawbridge.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * A named authorization policy. Deny rules win over allow rules; a request no allow rule matches is denied.

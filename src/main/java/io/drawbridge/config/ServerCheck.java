@@ -1,10 +1,10 @@
 package io.drawbridge.config;
 
-import java.util.List;
-import java.util.regex.Pattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /** The listener: a usable port and host, trusted proxies written as addresses or CIDR ranges, positive limits. */
 final class ServerCheck implements ConfigCheck {

@@ -14,9 +14,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import java.util.function.UnaryOperator;
 
 /**
  * The dev issuer's browser sign-in: the authorization endpoint with a minimal login form for the demo users, the

@@ -9,17 +9,17 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.camel.builder.RouteBuilder;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
  * Dev mode, the embedded default: the gateway on loopback with a development issuer at {@code /dev-idp}, an echo

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.opentelemetry.api.trace.Span;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -24,7 +25,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.apache.camel.Exchange;
-import io.opentelemetry.api.trace.Span;
 
 /**
  * One client request as the edge received it, and the gateway's handle on its connection: the normalized target,

@@ -3,13 +3,13 @@ package io.drawbridge.edge;
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.Reason;
 import io.drawbridge.policy.RequestFacts;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.support.DefaultConsumer;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Suspendable;
+import org.apache.camel.support.DefaultConsumer;
 
 /**
  * Turns each request the listener routes here into a Camel exchange, runs the route on the connection's event

@@ -1,15 +1,15 @@
 package io.drawbridge.edge;
 
-import static io.drawbridge.EndpointOption.flag;
-import static io.drawbridge.EndpointOption.number;
-import static io.drawbridge.EndpointOption.text;
-
 import io.drawbridge.EndpointOption;
 import java.util.List;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultEndpoint;
+
+import static io.drawbridge.EndpointOption.flag;
+import static io.drawbridge.EndpointOption.number;
+import static io.drawbridge.EndpointOption.text;
 
 /**
  * {@code gateway:<path-prefix>[?host=...&websocket=true&mcp=true]}: where a route listens. Consumer only. Its

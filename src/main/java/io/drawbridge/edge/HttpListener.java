@@ -3,26 +3,26 @@ package io.drawbridge.edge;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.config.IdentityHeadersConfig;
 import io.drawbridge.config.ServerConfig;
+import io.drawbridge.config.TracingConfig;
+import io.drawbridge.page.PageSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.drawbridge.config.TracingConfig;
-import io.drawbridge.page.PageSettings;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import java.time.Duration;
 
 /**
  * The gateway's HTTP listener: one socket, shared by every route that listens on it ({@code gateway:} endpoints

@@ -1,16 +1,16 @@
 package io.drawbridge.edge;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.NullNode;
-import io.drawbridge.policy.McpCall;
-import java.util.ArrayList;
-import java.util.List;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.drawbridge.policy.McpCall;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The JSON-RPC body of a request to an MCP route (streamable HTTP), read before the route runs so that the

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drawbridge.ExchangeKeys;
-import io.drawbridge.policy.McpCall;
 import io.drawbridge.Reason;
+import io.drawbridge.policy.McpCall;
 import io.drawbridge.policy.RequestFacts;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -13,8 +13,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URI;
-import org.apache.camel.Exchange;
 import java.nio.charset.StandardCharsets;
+import org.apache.camel.Exchange;
 
 /**
  * The edge's part of an MCP route ({@code gateway:/mcp?mcp=true}): reads the JSON-RPC body before the route runs,

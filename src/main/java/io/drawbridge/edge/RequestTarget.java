@@ -5,9 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.text.Normalizer;
 
 /**
  * The request target, parsed and normalized once at the edge. The gateway routes, decides and forwards on this

@@ -1,12 +1,12 @@
 package io.drawbridge.edge;
 
 import io.drawbridge.ExchangeKeys;
-import io.drawbridge.limit.RateLimited;
-import io.drawbridge.policy.AccessDenied;
-import io.drawbridge.policy.Decision;
 import io.drawbridge.Outcome;
 import io.drawbridge.Reason;
 import io.drawbridge.Reasoned;
+import io.drawbridge.limit.RateLimited;
+import io.drawbridge.policy.AccessDenied;
+import io.drawbridge.policy.Decision;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -22,12 +22,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.time.Clock;
-import java.util.List;
 
 /**
  * Answers a request once its route is done: an error for a failure, 403 when nothing authorized the request

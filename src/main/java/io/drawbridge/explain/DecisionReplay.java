@@ -3,12 +3,13 @@ package io.drawbridge.explain;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.drawbridge.Reason;
 import io.drawbridge.edge.RequestTarget;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.policy.PolicyEvaluator;
-import io.drawbridge.Reason;
+import io.drawbridge.policy.PolicyExplainer;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
 import java.io.BufferedReader;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import io.drawbridge.policy.PolicyExplainer;
 
 /**
  * Replays the decisions of an audit log under another configuration: each recorded request that reached a

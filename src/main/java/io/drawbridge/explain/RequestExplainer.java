@@ -1,5 +1,7 @@
 package io.drawbridge.explain;
 
+import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 import io.drawbridge.edge.RequestTarget;
 import io.drawbridge.identity.Enrichment;
 import io.drawbridge.identity.Identity;
@@ -8,7 +10,6 @@ import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Explanation;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.policy.PolicyExplainer;
-import io.drawbridge.Reason;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
 import java.net.URI;
@@ -21,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import io.drawbridge.Reasoned;
 
 /**
  * Finds the route a request would take, enriches the caller as that route would, and explains its policy's

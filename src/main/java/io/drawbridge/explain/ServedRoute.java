@@ -1,19 +1,19 @@
 package io.drawbridge.explain;
 
+import io.drawbridge.identity.Catalog;
 import io.drawbridge.policy.RoutePolicy;
+import io.drawbridge.route.RouteDeclaration;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.SendDefinition;
-import io.drawbridge.identity.Catalog;
-import io.drawbridge.route.RouteDeclaration;
-import java.util.Locale;
 
 /**
  * A route as an explanation sees it: where it listens and what its steps do.

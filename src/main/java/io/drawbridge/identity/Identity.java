@@ -1,10 +1,10 @@
 package io.drawbridge.identity;
 
 import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Who made the request, as established by authentication and enriched by role sources.

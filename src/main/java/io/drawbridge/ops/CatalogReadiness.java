@@ -1,6 +1,7 @@
 package io.drawbridge.ops;
 
 import io.drawbridge.identity.Catalog;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,7 +11,6 @@ import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.SendDefinition;
-import java.util.List;
 
 /**
  * The readiness check {@code catalog}: the catalog must have answered once, but only while a route needs it

@@ -6,6 +6,7 @@ import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
 import io.drawbridge.policy.Policies;
 import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.nio.file.ClosedWatchServiceException;
 
 /**
  * Changes without a restart: route files ({@code file:} patterns of {@code routes}) and the policies of

@@ -1,10 +1,10 @@
 package io.drawbridge.ops;
 
 import io.drawbridge.Outcome;
+import io.drawbridge.Reason;
 import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.config.ManagementConfig;
-import io.drawbridge.Reason;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;

@@ -1,13 +1,16 @@
 package io.drawbridge.ops;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.config.ManagementConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
@@ -31,9 +34,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jolokia.server.core.http.AgentServlet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.util.function.UnaryOperator;
 
 /**
  * The management port, a socket of its own (Jetty, off the data plane's event loops), loopback by default:

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Whether the gateway can serve: every check must pass (keys for every issuer, the routes and listener up, the

@@ -1,14 +1,15 @@
 package io.drawbridge.ops;
 
 import io.drawbridge.Outcome;
+import io.drawbridge.Reason;
 import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.audit.AuditSink;
-import io.drawbridge.Reason;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -26,7 +27,6 @@ import org.apache.camel.spi.RoutesLoader;
 import org.apache.camel.support.PluginHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.Objects;
 
 /**
  * Applies a changed route file without a restart. The new file is parsed and every endpoint it names is built

@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import org.owasp.encoder.Encode;
-import java.util.List;
 
 /**
  * Renders a {@link Page} as one self-contained HTML document: no script, no external asset, one inline style

@@ -1,8 +1,8 @@
 package io.drawbridge.page;
 
-import java.util.function.Function;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * What pages need from the configuration.

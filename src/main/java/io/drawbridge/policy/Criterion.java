@@ -2,10 +2,9 @@ package io.drawbridge.policy;
 
 import io.drawbridge.Reason;
 import io.drawbridge.identity.Identity;
-
 import java.util.Collection;
-import java.util.stream.Collectors;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * One condition of a rule, compiled from configuration. A rule holds when all its criteria hold; a criterion holds

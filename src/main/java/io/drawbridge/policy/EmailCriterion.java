@@ -3,12 +3,11 @@ package io.drawbridge.policy;
 import io.drawbridge.Reason;
 import io.drawbridge.config.Problems;
 import io.drawbridge.identity.Identity;
-
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.Arrays;
 import java.util.stream.Stream;
 
 /**

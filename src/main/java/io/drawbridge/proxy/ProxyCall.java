@@ -1,16 +1,19 @@
 package io.drawbridge.proxy;
 
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.edge.BodyFraming;
 import io.drawbridge.edge.BodySink;
 import io.drawbridge.edge.ClientRequest;
 import io.drawbridge.edge.StreamingResponse;
-import io.drawbridge.Reason;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
@@ -29,9 +32,6 @@ import java.util.function.Consumer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.PrematureChannelClosureException;
-import io.netty.handler.codec.TooLongFrameException;
 
 /**
  * One request forwarded to an upstream and its response streamed back, with back-pressure both ways: the client's

@@ -1,14 +1,14 @@
 package io.drawbridge.proxy;
 
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.edge.BodyFraming;
 import io.drawbridge.edge.ClientRequest;
-import io.drawbridge.edge.RequestTracing;
 import io.drawbridge.edge.HeaderNames;
+import io.drawbridge.edge.RequestTracing;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.AccessDenied;
 import io.drawbridge.policy.Decision;
-import io.drawbridge.Reason;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -17,13 +17,13 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
-import java.time.Duration;
-import java.util.function.UnaryOperator;
 
 /**
  * The route step that forwards an authorized request to its upstream ({@code drawbridge:proxy?upstream=...}).

@@ -1,12 +1,12 @@
 package io.drawbridge.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.buffer.ByteBuf;
 
 /**
  * The last handler of an upstream connection: passes what the upstream sends to the call that owns the

@@ -1,6 +1,7 @@
 package io.drawbridge.route;
 
 import io.drawbridge.Outcome;
+import io.drawbridge.Reason;
 import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.edge.HttpListener;
@@ -9,7 +10,6 @@ import io.drawbridge.identity.Catalog;
 import io.drawbridge.identity.CatalogText;
 import io.drawbridge.identity.CatalogUnavailable;
 import io.drawbridge.identity.RoutedEntity;
-import io.drawbridge.Reason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

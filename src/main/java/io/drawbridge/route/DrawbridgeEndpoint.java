@@ -1,7 +1,12 @@
 package io.drawbridge.route;
 
 import io.drawbridge.authn.BearerAuthenticationStep;
+import io.drawbridge.authn.IssuerRegistry;
+import io.drawbridge.authn.TrustedIssuer;
 import io.drawbridge.authn.session.BrowserAuthenticationStep;
+import io.drawbridge.config.ConfigDuration;
+import io.drawbridge.edge.DecideStep;
+import io.drawbridge.edge.TokenAcceptor;
 import io.drawbridge.identity.EnrichStep;
 import io.drawbridge.proxy.ProxyStep;
 import io.drawbridge.proxy.ServiceAddress;
@@ -10,6 +15,7 @@ import io.drawbridge.proxy.UpstreamTls;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Consumer;
@@ -17,12 +23,6 @@ import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.DefaultEndpoint;
-import io.drawbridge.authn.IssuerRegistry;
-import io.drawbridge.authn.TrustedIssuer;
-import io.drawbridge.config.ConfigDuration;
-import io.drawbridge.edge.DecideStep;
-import io.drawbridge.edge.TokenAcceptor;
-import java.util.List;
 
 /**
  * One gateway step, as a producer endpoint. Its options are declared in {@link Step} (name, default,

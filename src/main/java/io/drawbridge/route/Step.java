@@ -1,13 +1,13 @@
 package io.drawbridge.route;
 
+import io.drawbridge.EndpointOption;
+import java.util.Arrays;
+import java.util.List;
+
 import static io.drawbridge.EndpointOption.choice;
 import static io.drawbridge.EndpointOption.flag;
 import static io.drawbridge.EndpointOption.requiredText;
 import static io.drawbridge.EndpointOption.text;
-
-import io.drawbridge.EndpointOption;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * The {@code drawbridge:} steps and their options, declared once: {@link DrawbridgeComponent} checks URIs against

@@ -1,7 +1,5 @@
 package io.drawbridge.adversarial;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.RawHttp;
 import io.drawbridge.testing.TestUpstream;
@@ -23,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * HTTP/1.1 as a smuggler, a slowloris or a confused client writes it: ambiguous framing, oversized parts, slow

@@ -1,7 +1,5 @@
 package io.drawbridge.adversarial;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.drawbridge.testing.GatewayFixture;
@@ -23,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Identities an issuer (or a catalog) vouches for, chosen to pass as someone else in the headers an upstream

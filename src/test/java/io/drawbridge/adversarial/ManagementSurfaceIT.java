@@ -1,8 +1,5 @@
 package io.drawbridge.adversarial;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.drawbridge.authn.IssuersCheck;
 import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.InvalidConfiguration;
@@ -33,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The management surface (health, metrics, Jolokia, Hawtio) lives on a socket of its own, bound to loopback by

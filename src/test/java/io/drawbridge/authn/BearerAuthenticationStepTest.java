@@ -1,11 +1,17 @@
 package io.drawbridge.authn;
 
-import io.drawbridge.testing.Tokens;
+import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
+import io.drawbridge.identity.Identity;
 import io.drawbridge.testing.KeyServer;
 import io.drawbridge.testing.TestClock;
-import io.drawbridge.ExchangeKeys;
-import io.drawbridge.identity.Identity;
-import io.drawbridge.Reason;
+import io.drawbridge.testing.Tokens;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -17,13 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.stream.Stream;
 
 import static io.drawbridge.testing.KeyServer.JWKS_PATH;
 import static io.drawbridge.testing.Tokens.claims;

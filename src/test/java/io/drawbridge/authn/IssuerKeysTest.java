@@ -1,17 +1,14 @@
 package io.drawbridge.authn;
 
-import io.drawbridge.testing.Tokens;
-import io.drawbridge.testing.KeyServer;
-import io.drawbridge.testing.TestClock;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.RSAKey;
+import io.drawbridge.Reason;
 import io.drawbridge.config.IssuerConfig;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.Reason;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
+import io.drawbridge.testing.KeyServer;
+import io.drawbridge.testing.TestClock;
+import io.drawbridge.testing.Tokens;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +18,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 import static io.drawbridge.testing.KeyServer.JWKS_PATH;
 import static io.drawbridge.testing.Tokens.claims;

@@ -1,8 +1,8 @@
 package io.drawbridge.bench;
 
-import io.drawbridge.Outcome;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.drawbridge.Outcome;
 import io.drawbridge.audit.AuditJson;
 import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.authn.IssuerRegistry;

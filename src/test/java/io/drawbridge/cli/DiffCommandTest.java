@@ -1,11 +1,8 @@
 package io.drawbridge.cli;
 
-import io.drawbridge.Outcome;
-import java.util.Locale;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drawbridge.Outcome;
 import io.drawbridge.audit.AuditJson;
 import io.drawbridge.audit.AuditRecord;
 import java.io.ByteArrayOutputStream;
@@ -18,10 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code drawbridge diff} on a generated audit log (records written by the gateway's own serializer) where a

@@ -1,10 +1,10 @@
 package io.drawbridge.config;
 
 import io.drawbridge.ConfigChecks;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The example the README points users to must load, with every stage's checks, as it is shipped. */
 class ExampleConfigurationTest {

@@ -1,10 +1,8 @@
 package io.drawbridge.deploy;
 
-import io.drawbridge.ConfigChecks;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drawbridge.ConfigChecks;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.ManagementConfig;
 import io.fabric8.kubernetes.api.model.Container;
@@ -22,6 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * deploy/camel-k, offline: the Integration (and any Pipe) against Camel K 2.4.0's CRDs, strictly, so it uses only

@@ -1,8 +1,6 @@
 package io.drawbridge.deploy;
 
 import io.drawbridge.ConfigChecks;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.Gateway;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.dev.EchoUpstream;
@@ -34,6 +32,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real load: every YAML route a user may copy, and every Kamelet, built in a running gateway with its

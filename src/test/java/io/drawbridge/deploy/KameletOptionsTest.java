@@ -1,7 +1,5 @@
 package io.drawbridge.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drawbridge.EndpointOption;
 import java.util.ArrayList;
@@ -13,6 +11,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every Kamelet that wraps a {@code gateway:} or {@code drawbridge:} endpoint offers each of the endpoint's options

@@ -1,9 +1,7 @@
 package io.drawbridge.deploy;
 
-import io.drawbridge.ConfigChecks;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import io.drawbridge.ConfigChecks;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.ManagementConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -34,6 +32,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * deploy/kubernetes, offline: each manifest parses into fabric8's typed models with no field they do not know,

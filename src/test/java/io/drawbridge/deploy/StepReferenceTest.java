@@ -1,7 +1,5 @@
 package io.drawbridge.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.EndpointOption;
 import io.drawbridge.edge.GatewayEndpoint;
 import io.drawbridge.route.Step;
@@ -12,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code docs/reference/steps.md} is generated from the options' one declaration ({@link Step},

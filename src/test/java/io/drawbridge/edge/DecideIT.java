@@ -1,7 +1,5 @@
 package io.drawbridge.edge;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.RawHttp;
@@ -21,6 +19,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The decision endpoint over real sockets, asked the way fronts ask it: the original request in

@@ -1,13 +1,13 @@
 package io.drawbridge.edge;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.EndpointOption;
 import java.lang.reflect.Field;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code gateway:}'s declared options are the endpoint's: same names and defaults, and each can be set. */
 class GatewayOptionsTest {

@@ -1,7 +1,5 @@
 package io.drawbridge.explain;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drawbridge.testing.GatewayFixture;
@@ -19,6 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code POST /explain} on the management port, behind its credentials, about the running gateway's routes. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

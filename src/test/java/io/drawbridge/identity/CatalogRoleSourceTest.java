@@ -1,24 +1,14 @@
 package io.drawbridge.identity;
 
-import io.drawbridge.testing.TestClock;
-import java.time.Instant;
-import static io.drawbridge.identity.CatalogFixtures.MAX_STALENESS;
-import static io.drawbridge.identity.CatalogFixtures.TTL;
-import static io.drawbridge.identity.CatalogFixtures.caller;
-import static io.drawbridge.identity.Recorded.ALICE;
-import static io.drawbridge.identity.Recorded.ALICE_BY_EMAIL;
-import static io.drawbridge.identity.Recorded.BY_QUERY;
-import static io.drawbridge.identity.Recorded.BY_REFS;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 import io.drawbridge.identity.CatalogRoleSource.Match;
 import io.drawbridge.identity.CatalogRoleSource.Options;
 import io.drawbridge.identity.CatalogRoleSource.UnknownUser;
 import io.drawbridge.identity.StandInBackstage.Reply;
-import io.drawbridge.Reason;
-import io.drawbridge.Reasoned;
+import io.drawbridge.testing.TestClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +29,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static io.drawbridge.identity.CatalogFixtures.MAX_STALENESS;
+import static io.drawbridge.identity.CatalogFixtures.TTL;
+import static io.drawbridge.identity.CatalogFixtures.caller;
+import static io.drawbridge.identity.Recorded.ALICE;
+import static io.drawbridge.identity.Recorded.ALICE_BY_EMAIL;
+import static io.drawbridge.identity.Recorded.BY_QUERY;
+import static io.drawbridge.identity.Recorded.BY_REFS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Cache, single flight, staleness and failing closed, against a stand-in Backstage whose calls are counted. */
 class CatalogRoleSourceTest {

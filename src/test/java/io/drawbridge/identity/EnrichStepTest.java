@@ -1,14 +1,11 @@
 package io.drawbridge.identity;
 
-import io.drawbridge.testing.TestClock;
-import java.time.Instant;
-import static io.drawbridge.identity.CatalogFixtures.caller;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.identity.CatalogRoleSource.Match;
 import io.drawbridge.identity.CatalogRoleSource.UnknownUser;
-import io.drawbridge.Reason;
+import io.drawbridge.testing.TestClock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +23,9 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import static io.drawbridge.identity.CatalogFixtures.caller;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The route step in a real CamelContext: from memory on the calling thread, else completed from the lookup. */
 class EnrichStepTest {

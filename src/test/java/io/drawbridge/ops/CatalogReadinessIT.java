@@ -1,7 +1,5 @@
 package io.drawbridge.ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.dev.EchoUpstream;
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.RawHttp;
@@ -20,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Route discovery only when {@code catalog.routes: true}, and readiness that waits for the catalog only while a

@@ -1,7 +1,5 @@
 package io.drawbridge.ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.TokenMinter;
@@ -23,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Route files and policies changed on disk while the gateway runs: valid changes apply without a restart and

@@ -1,14 +1,14 @@
 package io.drawbridge.ops;
 
 import io.drawbridge.Outcome;
-import java.util.Locale;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.audit.AuditRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** MCP calls are counted by route, method, tool and decision, with the tools a client may name kept bounded. */
 class McpMetricsTest {

@@ -1,8 +1,5 @@
 package io.drawbridge.route;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.drawbridge.EndpointOption;
 import java.lang.reflect.Field;
 import java.util.Map;
@@ -11,6 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The steps' declared options are the endpoint's: same names, same defaults, and URIs are checked against them. */
 class StepOptionsTest {

@@ -1,8 +1,8 @@
 package io.drawbridge.testing;
 
-import io.drawbridge.ConfigChecks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drawbridge.ConfigChecks;
 import io.drawbridge.Gateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,11 +2,12 @@ package io.drawbridge.authn.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.authn.TokenVerifier;
+import io.drawbridge.edge.ClientRequest;
 import io.drawbridge.edge.Redirect;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.Reason;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,8 +28,6 @@ import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.AsyncProcessorSupport;
-import io.drawbridge.edge.ClientRequest;
-import java.util.Locale;
 
 /**
  * {@code drawbridge:authenticate?login=browser}: a request with an {@code Authorization} header is an API client

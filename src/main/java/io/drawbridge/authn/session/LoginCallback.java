@@ -1,14 +1,15 @@
 package io.drawbridge.authn.session;
 
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.authn.TokenVerifier;
 import io.drawbridge.edge.Redirect;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Decision;
-import io.drawbridge.Reason;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,6 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.AsyncProcessorSupport;
-import java.time.Duration;
 
 /**
  * The callback path: completes the sign-in (on a worker: it calls the token endpoint), verifies the new access

@@ -1,14 +1,15 @@
 package io.drawbridge.authn.session;
 
-import io.drawbridge.ExchangeKeys;
 import com.nimbusds.jwt.JWTParser;
+import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.authn.IdentityMapper;
 import io.drawbridge.config.LoginConfig;
 import io.drawbridge.edge.BadRequest;
+import io.drawbridge.edge.ClientRequest;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Decision;
-import io.drawbridge.Reason;
 import java.net.URI;
 import java.text.ParseException;
 import java.util.Map;
@@ -19,7 +20,6 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.AsyncProcessorSupport;
-import io.drawbridge.edge.ClientRequest;
 
 /**
  * The logout path. {@code GET} shows a page with a sign-out button (without a session: "you are signed out", where

@@ -1,9 +1,9 @@
 package io.drawbridge.authn.session;
 
-import java.util.Optional;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Where a browser may be sent after signing in: only a path on the host it is already on. Anything a browser

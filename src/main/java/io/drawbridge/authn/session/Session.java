@@ -1,12 +1,12 @@
 package io.drawbridge.authn.session;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
-import java.security.SecureRandom;
-import java.util.Base64;
 
 /**
  * A signed-in browser's tokens, kept in its sealed session cookie and nowhere else.

@@ -1,13 +1,11 @@
 package io.drawbridge.authn.session;
 
-import io.drawbridge.testing.TestClock;
+import io.drawbridge.Reason;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.config.SessionConfig;
-import io.drawbridge.Reason;
-import java.time.Clock;
+import io.drawbridge.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
