@@ -1,5 +1,6 @@
 package io.drawbridge;
 
+import io.drawbridge.edge.ProtectedResourceMetadata;
 import io.drawbridge.policy.Decision;
 import io.drawbridge.proxy.AssertionSigner;
 import org.apache.camel.Exchange;
@@ -36,8 +37,8 @@ final class BuiltInRoutes extends RouteBuilder {
                     message.setHeader("Cache-Control", "public, max-age=300");
                     message.setBody(keys);
                 });
-        from("gateway:" + io.drawbridge.edge.ProtectedResourceMetadata.PATH)
+        from("gateway:" + ProtectedResourceMetadata.PATH)
                 .routeId("drawbridge-mcp-metadata")
-                .process(new io.drawbridge.edge.ProtectedResourceMetadata());
+                .process(new ProtectedResourceMetadata());
     }
 }

@@ -1,15 +1,18 @@
 package io.drawbridge;
 
-import io.drawbridge.authn.IssuersCheck;
-import io.drawbridge.config.CatalogCheck;
+import io.drawbridge.cli.CheckCommand;
+import io.drawbridge.cli.DiffCommand;
+import io.drawbridge.cli.ExplainCommand;
 import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
 import io.drawbridge.dev.DevMode;
-import io.drawbridge.policy.PolicyCheck;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
@@ -43,17 +46,17 @@ public final class Drawbridge {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && java.util.List.of("check", "explain", "diff").contains(args[0])) {
+        if (args.length > 0 && List.of("check", "explain", "diff").contains(args[0])) {
             quietLogs(); // a command's output is its answer; the stages' start-up notes would drown it
         }
         if (args.length > 0) {
-            java.util.List<String> rest = java.util.Arrays.asList(args).subList(1, args.length);
+            List<String> rest = Arrays.asList(args).subList(1, args.length);
             switch (args[0]) {
-                case "check" -> exitQuietly(io.drawbridge.cli.CheckCommand.run(rest, System.out, System.err,
+                case "check" -> exitQuietly(CheckCommand.run(rest, System.out, System.err,
                         System::getenv));
-                case "explain" -> exitQuietly(io.drawbridge.cli.ExplainCommand.run(rest, System.out, System.err,
+                case "explain" -> exitQuietly(ExplainCommand.run(rest, System.out, System.err,
                         System::getenv));
-                case "diff" -> exitQuietly(io.drawbridge.cli.DiffCommand.run(rest, System.out, System.err,
+                case "diff" -> exitQuietly(DiffCommand.run(rest, System.out, System.err,
                         System::getenv));
                 case "--version", "version" -> exit(0, "drawbridge " + version());
                 default -> {
@@ -79,7 +82,7 @@ public final class Drawbridge {
                 default -> exit(2, "unknown argument " + args[i] + "\n" + USAGE);
             }
         }
-        var loader = new ConfigLoader(System::getenv, List.of(new IssuersCheck(), new PolicyCheck(), new CatalogCheck()));
+        var loader = ConfigChecks.loader(System::getenv);
         // The hook is in place before anything starts: a SIGTERM during startup waits for the start to finish,
         // then closes what started, and the process ends either way.
         var running = new AtomicReference<Gateway>();
@@ -118,7 +121,7 @@ public final class Drawbridge {
             return;
         }
         LoggerFactory.getLogger(Drawbridge.class).info("Drawbridge started in {} ms",
-                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+                ManagementFactory.getRuntimeMXBean().getUptime());
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -142,7 +145,7 @@ public final class Drawbridge {
         }
         UnaryOperator<GatewayConfig> changes = c -> withHawtio(c, hawtio); // made again on every reload of the file
         GatewayConfig config = changes.apply(loader.load(file));
-        return dev ? DevMode.start(config, changes, System.out) : Gateway.start(config, changes, java.util.Map.of(),
+        return dev ? DevMode.start(config, changes, System.out) : Gateway.start(config, changes, Map.of(),
                 List.of(), List.of());
     }
 
@@ -158,7 +161,7 @@ public final class Drawbridge {
 
     private static void quietLogs() {
         if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
-            for (String name : java.util.List.of("io.drawbridge", "org.apache.camel")) {
+            for (String name : List.of("io.drawbridge", "org.apache.camel")) {
                 logs.getLogger(name).setLevel(ch.qos.logback.classic.Level.WARN);
             }
         }

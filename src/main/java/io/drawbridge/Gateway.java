@@ -4,54 +4,62 @@ import io.drawbridge.audit.AuditSink;
 import io.drawbridge.audit.EndpointAuditSink;
 import io.drawbridge.audit.FileAuditSink;
 import io.drawbridge.audit.InstanceName;
+import io.drawbridge.audit.QueuedAuditSink;
 import io.drawbridge.authn.IssuerRegistry;
+import io.drawbridge.authn.TrustedIssuer;
 import io.drawbridge.authn.session.BrowserLogin;
+import io.drawbridge.config.ConfigMapRef;
+import io.drawbridge.config.ConfigProblem;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
-import io.drawbridge.config.ConfigProblem;
 import io.drawbridge.edge.EventLoops;
 import io.drawbridge.edge.GatewayComponent;
 import io.drawbridge.edge.HttpListener;
+import io.drawbridge.edge.RequestTracing;
+import io.drawbridge.explain.ExplainEndpoint;
+import io.drawbridge.explain.ServedRoute;
 import io.drawbridge.identity.Catalog;
 import io.drawbridge.identity.CatalogRoleSource;
+import io.drawbridge.identity.CatalogUnavailable;
 import io.drawbridge.identity.RoleSource;
+import io.drawbridge.ops.CatalogReadiness;
+import io.drawbridge.ops.ConfigMapRoutes;
+import io.drawbridge.ops.GatewayLog;
+import io.drawbridge.ops.GatewayMetrics;
+import io.drawbridge.ops.HotReload;
+import io.drawbridge.ops.KubernetesConnection;
+import io.drawbridge.ops.ManagementServer;
+import io.drawbridge.ops.Readiness;
+import io.drawbridge.ops.RouteFileReloader;
+import io.drawbridge.page.PageSettings;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.proxy.AssertionSigner;
 import io.drawbridge.proxy.IdentityHeaders;
-import io.drawbridge.proxy.UpstreamClient;
-import io.drawbridge.authn.TrustedIssuer;
-import io.drawbridge.audit.QueuedAuditSink;
-import io.drawbridge.authn.IssuersCheck;
-import io.drawbridge.config.CatalogCheck;
-import io.drawbridge.config.ConfigLoader;
-import io.drawbridge.ops.GatewayMetrics;
-import io.drawbridge.ops.ConfigMapRoutes;
-import io.drawbridge.ops.HotReload;
-import io.drawbridge.ops.KubernetesConnection;
-import io.drawbridge.ops.GatewayLog;
-import io.drawbridge.config.ConfigMapRef;
 import io.drawbridge.proxy.ServiceDiscovery;
+import io.drawbridge.proxy.UpstreamClient;
 import io.drawbridge.proxy.UpstreamTls;
-import io.drawbridge.ops.RouteFileReloader;
-import io.drawbridge.policy.PolicyCheck;
-import io.drawbridge.ops.ManagementServer;
-import io.drawbridge.ops.Readiness;
 import io.drawbridge.route.CatalogRoutes;
-import io.drawbridge.ops.CatalogReadiness;
 import io.drawbridge.route.DrawbridgeComponent;
+import io.drawbridge.route.RouteOwners;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ManagementStatisticsLevel;
 import org.apache.camel.RoutesBuilder;
+import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
+import org.apache.camel.model.ModelCamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,31 +161,31 @@ public final class Gateway implements AutoCloseable {
         HttpListener listener = new HttpListener(config.server(), config.identityHeaders(), loops, audit);
         listener.refuseWhenAuditBehind(config.audit().refusesWhenBehind());
         listener.auditMcpArguments(config.audit().auditsMcpArguments());
-        var tracing = io.drawbridge.edge.RequestTracing.from(config.management().tracing());
+        var tracing = RequestTracing.from(config.management().tracing());
         listener.tracing(tracing);
         ThreadPoolExecutor authExecutor = boundedExecutor("drawbridge-keys");
         ThreadPoolExecutor catalogExecutor = boundedExecutor("drawbridge-catalog");
         Catalog catalog = config.catalog() == null ? null : Catalog.of(config.catalog());
         // Refusal pages name a route's owners from the catalog, read in the background.
         var owners = catalog == null ? null
-                : new io.drawbridge.route.RouteOwners(catalog).start(config.catalog().pollInterval());
-        listener.pages(new io.drawbridge.page.PageSettings("Drawbridge",
+                : new RouteOwners(catalog).start(config.catalog().pollInterval());
+        listener.pages(new PageSettings("Drawbridge",
                 config.login() == null ? null : config.login().logoutPath(),
                 config.catalog() == null || config.catalog().backstage() == null ? null
                         : config.catalog().backstage().portalUrl(),
                 owners == null ? null : owners::of));
         RoleSource roles = catalog == null ? null : new CatalogRoleSource(catalog,
-                CatalogRoleSource.Options.of(config.catalog()), catalogExecutor, java.time.Clock.systemUTC());
+                CatalogRoleSource.Options.of(config.catalog()), catalogExecutor, Clock.systemUTC());
         IssuerRegistry issuers = IssuerRegistry.of(config.issuers().stream()
                 .map(issuer -> config.login() != null && issuer.name().equals(config.login().issuer())
                         ? issuer.withAuthorizedParty(config.login().clientId()) : issuer)
                 .toList());
         var assertions = new AssertionSigner(config.assertion().issuer(),
                 config.assertion().keyFile() == null ? null : Path.of(config.assertion().keyFile()),
-                config.assertion().lifetime(), java.time.Clock.systemUTC());
+                config.assertion().lifetime(), Clock.systemUTC());
         var currentPolicies = new AtomicReference<>(policies);
         BrowserLogin login = config.login() == null ? null : new BrowserLogin(config, issuers, authExecutor,
-                config.server().tls() != null, java.time.Clock.systemUTC());
+                config.server().tls() != null, Clock.systemUTC());
         var services = new ServiceDiscovery(kubernetes::client, kubernetes::namespace, Duration.ofSeconds(10));
         var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, currentPolicies::get,
                 upstreamClient(config, loops), new IdentityHeaders(config.identityHeaders()),
@@ -191,13 +199,13 @@ public final class Gateway implements AutoCloseable {
         conf.setShutdownTimeout(15);
         // The gateway closes itself on SIGTERM (Drawbridge's hook, in order: listener, routes, audit). Camel's own
         // hang-up handler would wait for a Main that never returns when the signal comes during startup.
-        if (main.getShutdownStrategy() instanceof org.apache.camel.main.DefaultMainShutdownStrategy hangup) {
+        if (main.getShutdownStrategy() instanceof DefaultMainShutdownStrategy hangup) {
             hangup.disableHangupSupport();
         }
         conf.setTracing(false);
         conf.setMessageHistory(false);
         // Route-level statistics for Hawtio and JMX; per-processor counters would cost on every step.
-        conf.setJmxManagementStatisticsLevel(org.apache.camel.ManagementStatisticsLevel.RoutesOnly);
+        conf.setJmxManagementStatisticsLevel(ManagementStatisticsLevel.RoutesOnly);
         conf.addRoutesBuilder(new BuiltInRoutes(assertions));
         if (login != null) {
             conf.addRoutesBuilder(login.routes());
@@ -254,16 +262,15 @@ public final class Gateway implements AutoCloseable {
             gateway.close();
             throw new StartupFailure(e.getMessage(), e);
         }
-        var reload = new HotReload(config, changes, new ConfigLoader(System::getenv, List.of(new IssuersCheck(),
-                new PolicyCheck(), new CatalogCheck())), currentPolicies,
+        var reload = new HotReload(config, changes, ConfigChecks.loader(System::getenv), currentPolicies,
                 new RouteFileReloader(main.getCamelContext(), audit, new RouteFileReloader.SwapWindow() {
                     @Override
-                    public void begin(java.util.Collection<String> routeIds) {
+                    public void begin(Collection<String> routeIds) {
                         listener.routes().beginSwap(routeIds);
                     }
 
                     @Override
-                    public void end(java.util.Collection<String> routeIds) {
+                    public void end(Collection<String> routeIds) {
                         listener.routes().endSwap(routeIds);
                     }
                 }), audit);
@@ -292,24 +299,24 @@ public final class Gateway implements AutoCloseable {
 
     /** Metrics, readiness and the management port; and the issuers' keys fetched before the first request. */
     /** {@code POST /explain}: the live routes (catalog-declared ones read afresh), policies and catalog. */
-    private io.drawbridge.explain.ExplainEndpoint explainer(java.util.function.Supplier<Policies> policies,
+    private ExplainEndpoint explainer(Supplier<Policies> policies,
                                                             RoleSource roles, Catalog catalog) {
-        return new io.drawbridge.explain.ExplainEndpoint(() -> {
+        return new ExplainEndpoint(() -> {
             CamelContext camel = camelContext();
-            List<io.drawbridge.explain.ServedRoute> routes = new ArrayList<>();
-            for (var definition : ((org.apache.camel.model.ModelCamelContext) camel).getRouteDefinitions()) {
+            List<ServedRoute> routes = new ArrayList<>();
+            for (var definition : ((ModelCamelContext) camel).getRouteDefinitions()) {
                 if (definition.getRouteId() != null && definition.getRouteId().startsWith(CatalogRoutes.ROUTE_PREFIX)) {
                     continue; // read from the catalog below, with their policies
                 }
-                var route = io.drawbridge.explain.ServedRoute.of(definition, camel::resolvePropertyPlaceholders);
+                var route = ServedRoute.of(definition, camel::resolvePropertyPlaceholders);
                 if (route != null) {
                     routes.add(route);
                 }
             }
             if (catalog != null) {
                 try {
-                    routes.addAll(io.drawbridge.explain.ServedRoute.declaredIn(catalog));
-                } catch (io.drawbridge.identity.CatalogUnavailable e) {
+                    routes.addAll(ServedRoute.declaredIn(catalog));
+                } catch (CatalogUnavailable e) {
                     LOG.warn("explain: catalog-declared routes not read: {}", e.getMessage());
                 }
             }
@@ -319,7 +326,7 @@ public final class Gateway implements AutoCloseable {
 
     private void startOperations(IssuerRegistry issuers, ThreadPoolExecutor keyFetchers, CatalogRoutes discovered,
                                  CatalogReadiness catalogReady, List<ConfigMapRoutes> configMaps,
-                                 io.drawbridge.explain.ExplainEndpoint explain) {
+                                 ExplainEndpoint explain) {
         var metrics = new GatewayMetrics();
         configMaps.forEach(metrics::bindConfigMap);
         metrics.bindIssuers(issuers);
@@ -409,7 +416,7 @@ public final class Gateway implements AutoCloseable {
             queued.shutdownStarting(); // a failing sink's wait runs alongside the drain, not after it
         }
         listener.close();
-        listener.awaitDrained(java.time.Duration.ofSeconds(10)); // in-flight responses end, then their connections
+        listener.awaitDrained(Duration.ofSeconds(10)); // in-flight responses end, then their connections
         CamelContext camel = main.getCamelContext();
         try {
             if (camel != null && camel.isStarted()) {

@@ -77,9 +77,17 @@ public enum Reason {
     CATALOG_ROUTE_REJECTED("catalog-route-rejected"),
     CONFIG_REJECTED("config-rejected"),
     ROUTE_STOPPED("route-stopped"),
+    /** The request body is larger than the route's or the listener's limit. */
     BODY_TOO_LARGE("body-too-large"),
+    /** The listener does not serve the method at all (CONNECT, TRACE), whatever the route. */
     METHOD_REJECTED("method-rejected"),
     BAD_REQUEST("bad-request"),
+    /** The request line (method and target) is longer than the listener reads. */
+    URI_TOO_LONG("uri-too-long"),
+    /** The request's header lines are larger than the listener reads. */
+    HEADERS_TOO_LARGE("headers-too-large"),
+    /** The request names an HTTP version other than 1.0 or 1.1. */
+    HTTP_VERSION_NOT_SUPPORTED("http-version-not-supported"),
     PATH_REJECTED("path-rejected"),
     UPSTREAM_UNREACHABLE("upstream-unreachable"),
     UPSTREAM_TIMEOUT("upstream-timeout"),

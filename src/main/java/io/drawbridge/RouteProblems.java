@@ -3,9 +3,11 @@ package io.drawbridge;
 import io.drawbridge.config.ConfigProblem;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.edge.GatewayComponent;
+import io.drawbridge.explain.ServedRoute;
 import io.drawbridge.route.DrawbridgeComponent;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -116,8 +118,8 @@ public final class RouteProblems {
      * The gateway routes of the configuration's route files, as an explanation sees them (files that do not load
      * are left out: {@code check} names them).
      */
-    public static List<io.drawbridge.explain.ServedRoute> served(GatewayConfig config, Map<String, String> properties) {
-        List<io.drawbridge.explain.ServedRoute> served = new ArrayList<>();
+    public static List<ServedRoute> served(GatewayConfig config, Map<String, String> properties) {
+        List<ServedRoute> served = new ArrayList<>();
         try (var offline = OfflineStages.of(config); CamelContext context = new DefaultCamelContext()) {
             context.setSourceLocationEnabled(true);
             Properties initial = new Properties();
@@ -130,7 +132,7 @@ public final class RouteProblems {
                 load(context, location, new ArrayList<>());
             }
             for (RouteDefinition route : ((ModelCamelContext) context).getRouteDefinitions()) {
-                var r = io.drawbridge.explain.ServedRoute.of(route, uri -> {
+                var r = ServedRoute.of(route, uri -> {
                     try {
                         return context.resolvePropertyPlaceholders(uri);
                     } catch (RuntimeException e) {
@@ -156,7 +158,7 @@ public final class RouteProblems {
     public static List<ConfigProblem> find(GatewayConfig config, Map<String, String> properties,
                                            Collection<String> locations) {
         try (var offline = OfflineStages.of(config)) {
-            Map<String, String> all = new java.util.HashMap<>(config.properties());
+            Map<String, String> all = new HashMap<>(config.properties());
             all.putAll(properties);
             return find(locations, all, offline.stages());
         }

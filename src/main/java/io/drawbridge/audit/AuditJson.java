@@ -6,8 +6,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Serializes audit records as one JSON object a line. Field by field, without reflection; Jackson escapes every
@@ -35,7 +37,7 @@ public final class AuditJson {
      * (which would be a bug) is skipped and reported to {@code failed}, the others are still written.
      */
     public static void writeBatch(List<AuditRecord> records, ByteArrayOutputStream out,
-                                  java.util.function.BiConsumer<AuditRecord, RuntimeException> failed) {
+                                  BiConsumer<AuditRecord, RuntimeException> failed) {
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             g.setRootValueSeparator(null);
             for (AuditRecord r : records) {
@@ -57,7 +59,7 @@ public final class AuditJson {
             g.writeStartObject();
             g.writeStringField("time", DateTimeFormatter.ISO_INSTANT.format(r.time()));
             g.writeStringField("requestId", r.requestId());
-            g.writeStringField("decision", r.decision());
+            g.writeStringField("decision", r.decision().code());
             g.writeStringField("reason", r.reason());
             optional(g, "detail", r.detail());
             g.writeStringField("subject", r.subject());
@@ -96,7 +98,7 @@ public final class AuditJson {
     public static String toJson(AuditRecord record) {
         var out = new ByteArrayOutputStream(512);
         write(record, out);
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
+        return out.toString(StandardCharsets.UTF_8).stripTrailing();
     }
 
     private static void optional(JsonGenerator g, String name, String value) throws IOException {

@@ -1,5 +1,7 @@
 package io.drawbridge.audit;
 
+import io.drawbridge.Outcome;
+import io.drawbridge.identity.Identity;
 import java.time.Instant;
 import java.util.List;
 
@@ -10,7 +12,7 @@ import java.util.List;
  *
  * @param time       when the request arrived
  * @param requestId  the id the client also received in {@code X-Request-Id}
- * @param decision   {@code allow}, {@code deny} or {@code error}
+ * @param decision   allow, deny or error (written as {@code allow}, {@code deny} or {@code error})
  * @param reason     the stable reason code (see {@code Reason})
  * @param detail     a short explanation (rule that matched, criterion that failed), or {@code null}
  * @param subject    the caller's user name, or {@code null} when unauthenticated (written as null, always present)
@@ -51,7 +53,7 @@ import java.util.List;
 public record AuditRecord(
         Instant time,
         String requestId,
-        String decision,
+        Outcome decision,
         String reason,
         String detail,
         String subject,
@@ -81,7 +83,7 @@ public record AuditRecord(
         String cache) {
 
     /** A record of a request to a route that is not an MCP route. */
-    public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
+    public AuditRecord(Instant time, String requestId, Outcome decision, String reason, String detail, String subject,
                        String issuer, String clientId, List<String> groups, String route, String policy,
                        String method, String path, String host, int status, String clientIp, String upstream,
                        long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog,
@@ -95,7 +97,7 @@ public record AuditRecord(
     public static final int MAX_TARGET = 1024;
 
     /** A record of a caller whose e-mail is not known (events, records written before it was kept). */
-    public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
+    public AuditRecord(Instant time, String requestId, Outcome decision, String reason, String detail, String subject,
                        String issuer, String clientId, List<String> groups, String route, String policy,
                        String method, String path, String host, int status, String clientIp, String upstream,
                        long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog,
@@ -106,7 +108,7 @@ public record AuditRecord(
     }
 
     /** A record with the instance, before the raw target is known. */
-    public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
+    public AuditRecord(Instant time, String requestId, Outcome decision, String reason, String detail, String subject,
                        String issuer, String clientId, List<String> groups, String route, String policy,
                        String method, String path, String host, int status, String clientIp, String upstream,
                        long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog,
@@ -117,7 +119,7 @@ public record AuditRecord(
     }
 
     /** A record before the sink stamps the instance on it. */
-    public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
+    public AuditRecord(Instant time, String requestId, Outcome decision, String reason, String detail, String subject,
                        String issuer, String clientId, List<String> groups, String route, String policy,
                        String method, String path, String host, int status, String clientIp, String upstream,
                        long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog,
@@ -127,7 +129,7 @@ public record AuditRecord(
     }
 
     /** An event outside any trace (a refused reload, a catalog route change). */
-    public AuditRecord(Instant time, String requestId, String decision, String reason, String detail, String subject,
+    public AuditRecord(Instant time, String requestId, Outcome decision, String reason, String detail, String subject,
                        String issuer, String clientId, List<String> groups, String route, String policy,
                        String method, String path, String host, int status, String clientIp, String upstream,
                        long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog) {
@@ -169,7 +171,27 @@ public record AuditRecord(
                 catalog, traceId, instance, kept, email, mcpMethod, mcpTool, mcpArguments, cache);
     }
 
-    public static final String ALLOW = "allow";
-    public static final String DENY = "deny";
-    public static final String ERROR = "error";
+    /** The longest {@code User-Agent} kept, in characters. */
+    public static final int MAX_USER_AGENT = 256;
+
+    /** The record of a finished request: the caller's identity in its fields, long client values cut. */
+    public static AuditRecord of(RequestOutcome o) {
+        Identity identity = o.identity();
+        String userAgent = o.userAgent();
+        if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
+            userAgent = userAgent.substring(0, MAX_USER_AGENT);
+        }
+        return new AuditRecord(o.time(), o.requestId(), o.outcome(), o.reason().code(), o.detail(),
+                identity == null ? null : identity.user(),
+                identity == null ? null : identity.issuer(),
+                identity == null ? null : identity.clientId(),
+                identity == null ? List.of() : List.copyOf(identity.groups()),
+                o.route(), o.policy(), o.method(), o.path(), o.host(), o.status(), o.clientIp(), o.upstream(),
+                o.durationMs(), o.bytesIn(), o.bytesOut(), userAgent, o.catalog(), o.traceId(),
+                null, // the instance: stamped by the sink
+                null, // the raw target: set just below, cut and without its query
+                identity == null ? null : identity.verifiedEmail(),
+                o.mcpMethod(), o.mcpTool(), o.mcpArguments(), o.cache())
+                .withTarget(o.target());
+    }
 }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -90,7 +91,7 @@ public final class FileAuditSink extends QueuedAuditSink {
                 if (stopping() && shutdownWaitLeft() == 0) {
                     // Shutting down and the disk still refuses: the log is the last place the records can go.
                     String unwritten = new String(bytes.array(), bytes.position(), bytes.remaining(),
-                            java.nio.charset.StandardCharsets.UTF_8);
+                            StandardCharsets.UTF_8);
                     for (String line : unwritten.split("\n")) {
                         if (!line.isBlank()) {
                             LOG.error("audit file {} unwritable at shutdown; unwritten record: {}", file, line);

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ public abstract class QueuedAuditSink implements AuditSink {
     private volatile boolean failing;
     private volatile long writingSince; // System.nanoTime() when the current write began, 0 between writes
     private final String instance;
-    private volatile java.util.function.Consumer<List<AuditRecord>> observer = batch -> { };
+    private volatile Consumer<List<AuditRecord>> observer = batch -> { };
     private volatile long shutdownDeadline; // System.nanoTime() when shutdown stops waiting for a failing sink
 
     /** @param instance stamped on every record that has none yet, or {@code null} to leave records as they are */
@@ -98,7 +99,7 @@ public abstract class QueuedAuditSink implements AuditSink {
     }
 
     /** Sees every batch after it is written, on the writer thread (metrics). */
-    public void observe(java.util.function.Consumer<List<AuditRecord>> observer) {
+    public void observe(Consumer<List<AuditRecord>> observer) {
         this.observer = observer;
     }
 

@@ -1,10 +1,11 @@
 package io.drawbridge.authn;
 
-import io.drawbridge.identity.Identity;
 import io.drawbridge.Reason;
+import io.drawbridge.identity.Identity;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Audience binding (RFC 8707): a route that asks for it accepts only tokens whose {@code aud} names one of its
@@ -27,7 +28,7 @@ public final class AudienceBinding {
         }
         Object aud = identity.claims().get("aud");
         List<?> named = aud instanceof Collection<?> c ? List.copyOf(c) : aud == null ? List.of() : List.of(aud);
-        Set<String> wanted = audiences.stream().map(AudienceBinding::trim).collect(java.util.stream.Collectors.toSet());
+        Set<String> wanted = audiences.stream().map(AudienceBinding::trim).collect(Collectors.toSet());
         for (Object value : named) {
             if (value instanceof String s && wanted.contains(trim(s))) {
                 return;

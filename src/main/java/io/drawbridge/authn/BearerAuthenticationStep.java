@@ -1,13 +1,9 @@
 package io.drawbridge.authn;
 
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.edge.StreamPermit;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.Reason;
-import org.apache.camel.AsyncCallback;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.AsyncProcessorSupport;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +11,9 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
 
 /**
  * The route step that authenticates a request by its bearer token ({@code Authorization: Bearer <jwt>}, scheme

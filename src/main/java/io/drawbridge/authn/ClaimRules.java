@@ -6,11 +6,12 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
-import io.drawbridge.config.IssuerConfig;
 import io.drawbridge.Reason;
-
+import io.drawbridge.config.IssuerConfig;
+import java.text.ParseException;
 import java.time.Clock;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -47,7 +48,7 @@ final class ClaimRules implements JWTClaimsSetVerifier<KeyAccess> {
         this.clock = clock;
         this.skewMillis = skewSeconds * 1000L;
         this.maxLifetimeMillis = config.maxTokenLifetime().toMillis();
-        Set<String> parties = new java.util.HashSet<>(config.audiences());
+        Set<String> parties = new HashSet<>(config.audiences());
         parties.addAll(config.authorizedParties());
         this.parties = Set.copyOf(parties);
     }
@@ -98,7 +99,7 @@ final class ClaimRules implements JWTClaimsSetVerifier<KeyAccess> {
         String azp;
         try {
             azp = claims.getStringClaim("azp");
-        } catch (java.text.ParseException e) {
+        } catch (ParseException e) {
             throw new Rejected(Reason.AZP_NOT_ALLOWED, "JWT azp claim is not a string");
         }
         if (!parties.contains(azp)) {

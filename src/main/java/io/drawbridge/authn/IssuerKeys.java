@@ -7,17 +7,17 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One issuer's public keys, held in memory and refreshed from a Nimbus {@link JWKSetSource}.
@@ -48,8 +48,8 @@ final class IssuerKeys implements JWKSource<KeyAccess> {
     private final ReentrantLock fetching = new ReentrantLock();
     private volatile Snapshot snapshot;
     private volatile long nextFetchAllowedAt = Long.MIN_VALUE;
-    private final java.util.concurrent.atomic.AtomicLong fetched = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong fetched = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     private volatile Consumer<Set<String>> removed = kids -> { };
 
     private IssuerKeys(String issuerName, JWKSetSource<KeyAccess> source, Duration ttl, Duration minRefreshInterval,

@@ -1,10 +1,11 @@
 package io.drawbridge.authn;
 
+import io.drawbridge.Reason;
 import io.drawbridge.config.IssuerConfig;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.Reason;
-
 import java.time.Clock;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,8 +53,8 @@ public final class IssuerRegistry implements TokenVerifier {
 
     /** The names of the trusted issuers, for checking the names routes refer to. */
     /** The trusted issuers, for readiness and metrics. */
-    public java.util.Collection<TrustedIssuer> issuers() {
-        return java.util.Collections.unmodifiableCollection(byIss.values());
+    public Collection<TrustedIssuer> issuers() {
+        return Collections.unmodifiableCollection(byIss.values());
     }
 
     /** The verified-token cache, for metrics. */

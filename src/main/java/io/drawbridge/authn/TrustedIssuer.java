@@ -16,10 +16,9 @@ import com.nimbusds.jose.util.ResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.drawbridge.Reason;
 import io.drawbridge.config.IssuerConfig;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.Reason;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +28,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One issuer the gateway trusts, verifying that issuer's signed JWTs with a Nimbus {@link DefaultJWTProcessor}:
@@ -100,7 +100,7 @@ public final class TrustedIssuer {
     }
 
     /** Told the {@code kid}s of keys a fetch found gone ({@code ""}: a key without one). */
-    void onKeysRemoved(java.util.function.Consumer<java.util.Set<String>> listener) {
+    void onKeysRemoved(Consumer<Set<String>> listener) {
         keys.onKeysRemoved(listener);
     }
 

@@ -5,11 +5,12 @@ import com.nimbusds.jose.JOSEObject;
 import com.nimbusds.jose.JWEHeader;
 import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.drawbridge.Reason;
-
 import java.text.ParseException;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Map;
 
@@ -87,7 +88,7 @@ record UnverifiedToken(SignedJWT jwt, String issuer) {
             return;
         }
         try {
-            if (com.nimbusds.jose.util.JSONObjectUtils.parse(json).containsKey("crit")) {
+            if (JSONObjectUtils.parse(json).containsKey("crit")) {
                 throw new AuthenticationFailed(Reason.TOKEN_MALFORMED, "empty crit header (RFC 7515 §4.1.11)");
             }
         } catch (ParseException e) {
@@ -110,11 +111,11 @@ record UnverifiedToken(SignedJWT jwt, String issuer) {
             if (inEitherAlphabet(segment)) {
                 byte[] bytes;
                 try {
-                    bytes = java.util.Base64.getUrlDecoder().decode(segment.replace('+', '-').replace('/', '_'));
+                    bytes = Base64.getUrlDecoder().decode(segment.replace('+', '-').replace('/', '_'));
                 } catch (IllegalArgumentException e) {
                     bytes = null; // not base64 at all (a stray '=' or a length of 4n+1): malformed, the parser says
                 }
-                if (bytes != null && !java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)
+                if (bytes != null && !Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)
                         .equals(segment)) {
                     throw new AuthenticationFailed(Reason.TOKEN_NONCANONICAL, "segment " + (segmentIndex(token, start))
                             + " is not canonical base64url (standard alphabet, padding or non-zero trailing bits)");

@@ -1,14 +1,18 @@
 package io.drawbridge.cli;
 
-import io.drawbridge.authn.IssuersCheck;
-import io.drawbridge.config.CatalogCheck;
+import io.drawbridge.ConfigChecks;
+import io.drawbridge.RouteProblems;
 import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.ConfigProblem;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
 import io.drawbridge.dev.DevMode;
-import io.drawbridge.policy.PolicyCheck;
+import io.drawbridge.explain.ServedRoute;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +43,7 @@ final class Configurations {
     }
 
     static ConfigLoader loader(Function<String, String> environment) {
-        return new ConfigLoader(environment, List.of(new IssuersCheck(), new PolicyCheck(), new CatalogCheck()));
+        return ConfigChecks.loader(environment);
     }
 
     /** @throws InvalidConfiguration with every problem, unset variables apart */
@@ -75,12 +79,12 @@ final class Configurations {
      * The routes a command sees: the route files', and in dev mode also the dev issuer's route, which dev mode
      * builds in Java.
      */
-    static java.util.List<io.drawbridge.explain.ServedRoute> routes(Loaded loaded, boolean dev) {
-        var routes = new java.util.ArrayList<>(io.drawbridge.RouteProblems.served(loaded.config(),
+    static List<ServedRoute> routes(Loaded loaded, boolean dev) {
+        var routes = new ArrayList<>(RouteProblems.served(loaded.config(),
                 loaded.properties()));
         if (dev) {
-            routes.add(new io.drawbridge.explain.ServedRoute("dev-idp", null, "/dev-idp", "dev mode",
-                    java.util.List.of("authorize?policy=dev-idp"), "dev-idp", null));
+            routes.add(new ServedRoute("dev-idp", null, "/dev-idp", "dev mode",
+                    List.of("authorize?policy=dev-idp"), "dev-idp", null));
         }
         return routes;
     }
@@ -92,12 +96,12 @@ final class Configurations {
             return config;
         }
         try {
-            Path folder = java.nio.file.Files.createTempDirectory("drawbridge-dev-catalog");
+            Path folder = Files.createTempDirectory("drawbridge-dev-catalog");
             folder.toFile().deleteOnExit();
             folder.resolve("catalog-info.yaml").toFile().deleteOnExit(); // registered before the file is written
             return DevMode.withDemoCatalogIfNone(config, DEV_PROPERTIES.get("upstream.echo"), folder);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the demo catalog for a command", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the demo catalog for a command", e);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.drawbridge.authn.ClaimsIdentity;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
 import io.drawbridge.config.IssuerConfig;
+import io.drawbridge.dev.DevIssuer;
 import io.drawbridge.explain.ExplanationReport;
 import io.drawbridge.explain.RequestExplainer;
 import io.drawbridge.explain.RequestExplanation;
@@ -15,9 +16,12 @@ import io.drawbridge.identity.CatalogRoleSource;
 import io.drawbridge.identity.CatalogUnavailable;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Policies;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -79,7 +83,7 @@ public final class ExplainCommand {
             if (config.catalog() != null && !offline) {
                 Catalog catalog = Catalog.of(config.catalog());
                 roles = new CatalogRoleSource(catalog, CatalogRoleSource.Options.of(config.catalog()), lookups,
-                        java.time.Clock.systemUTC());
+                        Clock.systemUTC());
                 try {
                     routes.addAll(ServedRoute.declaredIn(catalog));
                 } catch (CatalogUnavailable e) {
@@ -136,7 +140,7 @@ public final class ExplainCommand {
                     all, fromToken.issuer(), fromToken.clientId(), merged, null);
         }
         String user = args.value("--user");
-        var account = args.flag("--dev") && user != null ? io.drawbridge.dev.DevIssuer.account(user) : null;
+        var account = args.flag("--dev") && user != null ? DevIssuer.account(user) : null;
         if (account != null && account.isPresent() && groups.isEmpty() && args.value("--email") == null) {
             // dev mode's own users: the groups and e-mail its issuer puts in their tokens
             return new Identity(user, user, account.get().email(), new LinkedHashSet<>(account.get().groups()),
@@ -156,9 +160,9 @@ public final class ExplainCommand {
         JWTClaimsSet claims;
         try {
             claims = JWTParser.parse(Files.readString(file).strip()).getJWTClaimsSet();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new Arguments.UsageError("--token " + file + ": cannot be read");
-        } catch (java.text.ParseException e) {
+        } catch (ParseException e) {
             throw new Arguments.UsageError("--token " + file + ": not a JWT");
         }
         IssuerConfig issuer = config.issuers().stream().filter(i -> i.issuer().equals(claims.getIssuer()))

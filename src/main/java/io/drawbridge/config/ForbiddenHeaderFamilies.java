@@ -1,5 +1,6 @@
 package io.drawbridge.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ public final class ForbiddenHeaderFamilies {
         f.put("Cloudflare", List.of("Cf-*"));
         f.put("Akamai", List.of("Akamai-*", "X-Akamai-*"));
         f.put("Fastly", List.of("Fastly-*"));
-        return java.util.Collections.unmodifiableMap(f);
+        return Collections.unmodifiableMap(f);
     }
 
     /** Every name and prefix of every family. */

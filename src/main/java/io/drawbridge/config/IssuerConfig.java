@@ -1,6 +1,7 @@
 package io.drawbridge.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -66,7 +67,7 @@ public record IssuerConfig(
         if (clientId == null || authorizedParties.contains(clientId)) {
             return this;
         }
-        var parties = new java.util.ArrayList<>(authorizedParties);
+        var parties = new ArrayList<>(authorizedParties);
         parties.add(clientId);
         return new IssuerConfig(name, issuer, discoveryUri, jwksUri, jwksFile, audiences, algorithms, clockSkew,
                 keyRefreshRate, keyCacheTtl, claims, maxTokenLifetime, parties);

@@ -1,5 +1,6 @@
 package io.drawbridge.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +18,7 @@ import java.util.Map;
  * @param limits   how often each caller may use a route under this policy; default unlimited
  */
 public record PolicyConfig(
-        @com.fasterxml.jackson.annotation.JsonProperty("public") Boolean isPublic,
+        @JsonProperty("public") Boolean isPublic,
         String mode,
         List<RuleConfig> allow,
         List<RuleConfig> deny,

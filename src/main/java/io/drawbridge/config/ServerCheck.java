@@ -1,5 +1,8 @@
 package io.drawbridge.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -53,12 +56,12 @@ final class ServerCheck implements ConfigCheck {
     private static void readable(String file, String field, String what, Problems problems) {
         if (file == null) {
             problems.add(field, "is required: " + what);
-        } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+        } else if (!Files.isReadable(Path.of(file))) {
             problems.add(field, "cannot read " + file);
         }
     }
 
-    private static void positive(java.time.Duration duration, String field, Problems problems) {
+    private static void positive(Duration duration, String field, Problems problems) {
         if (duration.isNegative() || duration.isZero()) {
             problems.add(field, "must be greater than 0");
         }

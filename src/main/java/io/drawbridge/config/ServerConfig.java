@@ -56,9 +56,9 @@ public record ServerConfig(String host, Integer port, List<String> trustedProxie
      * @param redirectPort    a second, plain-HTTP port that redirects every request to https; default none
      * @param hsts            {@code Strict-Transport-Security} max-age on every response; default 365d, 0s for none
      */
-    public record Tls(String certificateFile, String keyFile, Integer redirectPort, java.time.Duration hsts) {
+    public record Tls(String certificateFile, String keyFile, Integer redirectPort, Duration hsts) {
         public Tls {
-            hsts = hsts == null ? java.time.Duration.ofDays(365) : hsts;
+            hsts = hsts == null ? Duration.ofDays(365) : hsts;
         }
     }
 

@@ -1,11 +1,13 @@
 package io.drawbridge.dev;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -14,6 +16,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +31,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -53,8 +57,8 @@ public final class DevIssuer implements Processor {
     static final Map<String, Account> MACHINES = Map.of(
             "ci-bot", new Account("ci-bot", "ci-bot-secret", null, List.of("automation")));
     /** The demo account of this name (a user or a machine client), for explanations of dev mode. */
-    public static java.util.Optional<Account> account(String name) {
-        return java.util.Optional.ofNullable(USERS.getOrDefault(name, MACHINES.get(name)));
+    public static Optional<Account> account(String name) {
+        return Optional.ofNullable(USERS.getOrDefault(name, MACHINES.get(name)));
     }
 
     static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
@@ -82,7 +86,7 @@ public final class DevIssuer implements Processor {
      */
     public DevIssuer(String issuer, Path keyFile, String redirectUri, String postLogoutRedirectUri) {
         this.issuer = issuer;
-        this.prefix = java.net.URI.create(issuer).getPath();
+        this.prefix = URI.create(issuer).getPath();
         this.origin = issuer.substring(0, issuer.length() - prefix.length());
         this.key = loadOrCreateKey(keyFile);
         this.login = redirectUri == null ? null : new DevLogin(redirectUri, postLogoutRedirectUri);
@@ -199,7 +203,7 @@ public final class DevIssuer implements Processor {
     private String verifiedSubject(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
-            return jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(key.toRSAPublicKey()))
+            return jwt.verify(new RSASSAVerifier(key.toRSAPublicKey()))
                     ? jwt.getJWTClaimsSet().getSubject() : null;
         } catch (ParseException | JOSEException e) {
             return null;
@@ -332,7 +336,7 @@ public final class DevIssuer implements Processor {
         message.setHeader("Cache-Control", "no-store");
         try {
             message.setBody(JSON.writeValueAsBytes(body));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

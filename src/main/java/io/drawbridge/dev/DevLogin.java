@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -158,7 +159,7 @@ final class DevLogin {
     }
 
     /** RP-initiated logout: ends the user's refresh tokens, then back to the registered page or a notice. */
-    void logout(Message message, java.util.function.UnaryOperator<String> verifiedSubject) {
+    void logout(Message message, UnaryOperator<String> verifiedSubject) {
         Map<String, String> query = DevIssuer.parseForm(message.getHeader(Exchange.HTTP_QUERY, String.class));
         String hint = query.get("id_token_hint");
         String next = logout(hint == null ? null : verifiedSubject.apply(hint), query.get("post_logout_redirect_uri"));

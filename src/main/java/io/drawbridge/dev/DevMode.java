@@ -9,9 +9,12 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +92,7 @@ public final class DevMode {
         RouteBuilder devIdp = new RouteBuilder() {
             @Override
             public void configure() {
-                from("gateway:" + java.net.URI.create(issuer).getPath() + "?bufferBody=true")
+                from("gateway:" + URI.create(issuer).getPath() + "?bufferBody=true")
                         .routeId("dev-idp")
                         .to("drawbridge:authorize?policy=dev-idp")
                         .process(devIssuer);
@@ -121,12 +124,12 @@ public final class DevMode {
      */
     private static CatalogConfig demoCatalog(String echoUrl, Path folder) {
         try (InputStream demo = DevMode.class.getClassLoader().getResourceAsStream(DEMO_CATALOG)) {
-            String yaml = new String(demo.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            String yaml = new String(demo.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("{{upstream.echo}}", echoUrl);
             Path file = Files.createDirectories(folder).resolve("catalog-info.yaml");
             Files.writeString(file, yaml);
             return new CatalogConfig(null, file.toString(), null, null, null, null, null,
-                    java.time.Duration.ofSeconds(5), null, true); // the demo shows route discovery
+                    Duration.ofSeconds(5), null, true); // the demo shows route discovery
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo catalog", e);
         }

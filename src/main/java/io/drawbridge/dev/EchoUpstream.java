@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -29,14 +30,19 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An upstream that answers every request with a JSON object of what it received: {@code method}, {@code path},
@@ -84,7 +90,7 @@ public final class EchoUpstream implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private static final class Echo extends SimpleChannelInboundHandler<HttpObject> {
@@ -131,7 +137,7 @@ public final class EchoUpstream implements AutoCloseable {
                 return;
             }
             var body = Unpooled.buffer(1024);
-            try (JsonGenerator g = JSON.createGenerator((java.io.OutputStream) new ByteBufOutputStream(body),
+            try (JsonGenerator g = JSON.createGenerator((OutputStream) new ByteBufOutputStream(body),
                     JsonEncoding.UTF8)) {
                 String uri = request.uri();
                 int q = uri.indexOf('?');
@@ -142,7 +148,7 @@ public final class EchoUpstream implements AutoCloseable {
                 g.writeObjectFieldStart("headers");
                 Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
                 for (Map.Entry<String, String> h : request.headers()) {
-                    headers.computeIfAbsent(h.getKey(), k -> new java.util.ArrayList<>()).add(h.getValue());
+                    headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue());
                 }
                 for (Map.Entry<String, List<String>> h : headers.entrySet()) {
                     g.writeArrayFieldStart(h.getKey());
@@ -155,7 +161,7 @@ public final class EchoUpstream implements AutoCloseable {
                 g.writeNumberField("bodyBytes", size);
                 g.writeStringField("bodySha256", HexFormat.of().formatHex(sha256.digest()));
                 if (inline != null) {
-                    g.writeStringField("body", inline.toString(java.nio.charset.StandardCharsets.UTF_8));
+                    g.writeStringField("body", inline.toString(StandardCharsets.UTF_8));
                 }
                 g.writeEndObject();
             } catch (IOException e) {
@@ -173,7 +179,7 @@ public final class EchoUpstream implements AutoCloseable {
             }
             String host = request.headers().get("Host");
             try {
-                String authority = java.net.URI.create(origin.trim()).getRawAuthority();
+                String authority = URI.create(origin.trim()).getRawAuthority();
                 return authority == null || host == null || !authority.equalsIgnoreCase(host.trim());
             } catch (IllegalArgumentException e) {
                 return true;
@@ -182,7 +188,7 @@ public final class EchoUpstream implements AutoCloseable {
 
         private void refuse(ChannelHandlerContext ctx, String message) {
             var body = Unpooled.buffer(256);
-            try (JsonGenerator g = JSON.createGenerator((java.io.OutputStream) new ByteBufOutputStream(body),
+            try (JsonGenerator g = JSON.createGenerator((OutputStream) new ByteBufOutputStream(body),
                     JsonEncoding.UTF8)) {
                 g.writeStartObject();
                 g.writeStringField("message", message);
@@ -193,7 +199,7 @@ public final class EchoUpstream implements AutoCloseable {
             send(ctx, HttpResponseStatus.FORBIDDEN, body);
         }
 
-        private void send(ChannelHandlerContext ctx, HttpResponseStatus status, io.netty.buffer.ByteBuf body) {
+        private void send(ChannelHandlerContext ctx, HttpResponseStatus status, ByteBuf body) {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                     .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());

@@ -25,8 +25,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Dev mode's MCP server: streamable HTTP at {@code /mcp}, stateless, answering each JSON-RPC request with one JSON
@@ -72,11 +74,11 @@ public final class McpUpstream implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
     /** The answer to one JSON-RPC message, or {@code null} for a notification (answered 202, no body). */
-    static ObjectNode answer(JsonNode message) throws java.io.IOException {
+    static ObjectNode answer(JsonNode message) throws IOException {
         if (!message.has("id") || !message.has("method")) {
             return null;
         }
@@ -128,7 +130,7 @@ public final class McpUpstream implements AutoCloseable {
             JsonNode message;
             try {
                 message = JSON.readTree(request.content().toString(StandardCharsets.UTF_8));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 message = null;
             }
             if (message == null || !message.isObject()) {

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -44,12 +45,12 @@ public final class CaseInsensitiveHeaders extends AbstractMap<String, Object> {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Map.Entry<?, ?> e && key.equals(e.getKey()) && java.util.Objects.equals(value, e.getValue());
+            return o instanceof Map.Entry<?, ?> e && key.equals(e.getKey()) && Objects.equals(value, e.getValue());
         }
 
         @Override
         public int hashCode() {
-            return key.hashCode() ^ java.util.Objects.hashCode(value);
+            return key.hashCode() ^ Objects.hashCode(value);
         }
 
         @Override

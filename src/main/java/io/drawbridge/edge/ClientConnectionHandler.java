@@ -1,10 +1,12 @@
 package io.drawbridge.edge;
 
 import io.drawbridge.Reason;
+import io.drawbridge.audit.AuditRecord;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -13,14 +15,17 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +45,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnectionHandler.class);
     private static final int MAX_BACKLOG = 256;
     private static final int PAUSE_BACKLOG = 16;
-    private static final long SWAP_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private static final long SWAP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     // Reading stays on between requests: turning it off and on costs an epoll_ctl system call each time, which
     // showed in the profile. Requests that pipeline wait in the backlog, bodies in their request (both bounded).
 
@@ -73,7 +78,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpRequest) {
             guard.headReceived();
         }
-        if (msg instanceof io.netty.handler.codec.http.LastHttpContent) { // a failed head is also its own end
+        if (msg instanceof LastHttpContent) { // a failed head is also its own end
             guard.bodyReceived();
         }
         // Keep arrival order: while anything waits, new messages wait behind it; a new request waits for the
@@ -98,10 +103,10 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
                 if (content.decoderResult().isFailure()) { // a broken chunk: the body's end is unknown
                     ReferenceCountUtil.release(content);
                     inbound = null;
-                    refuseBody(receiving, new BadRequest(400, Reason.BAD_REQUEST, "malformed chunked body"));
+                    refuseBody(receiving, new BadRequest(Reason.BAD_REQUEST, "malformed chunked body"));
                     return;
                 }
-                if (content instanceof io.netty.handler.codec.http.LastHttpContent) {
+                if (content instanceof LastHttpContent) {
                     inbound = null;
                 }
                 receiving.onContent(content);
@@ -139,12 +144,12 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         String requestId = listener.requestIds().next();
         DecoderResult result = head.decoderResult();
         if (!result.isSuccess()) {
-            int status = result.cause() instanceof TooLongHttpLineException ? 414
-                    : result.cause() instanceof TooLongHttpHeaderException ? 431
-                    : result.cause() instanceof TooLongFrameException ? 413 : 400;
+            Reason reason = result.cause() instanceof TooLongHttpLineException ? Reason.URI_TOO_LONG
+                    : result.cause() instanceof TooLongHttpHeaderException ? Reason.HEADERS_TOO_LARGE
+                    : result.cause() instanceof TooLongFrameException ? Reason.BODY_TOO_LARGE : Reason.BAD_REQUEST;
             String why = result.cause() instanceof IllegalArgumentException && result.cause().getMessage() != null
                     ? ": " + clip(result.cause().getMessage()) : "";
-            rejectBeforeRoute(head, requestId, new BadRequest(status, Reason.BAD_REQUEST, "malformed request" + why));
+            rejectBeforeRoute(head, requestId, new BadRequest(reason, "malformed request" + why));
             return;
         }
         ClientRequest request;
@@ -169,10 +174,10 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         if (listener.audit() != null && listener.audit().behind()) {
             if (listener.refusesWhenAuditBehind()) {
-                ResponseWriter.error(request, new BadRequest(503, Reason.AUDIT_BEHIND,
+                ResponseWriter.error(request, new BadRequest(Reason.AUDIT_BEHIND,
                         "the audit sink is behind or failing"), null);
             } else {
-                ctx.executor().schedule(() -> admit(request, head), 5, java.util.concurrent.TimeUnit.MILLISECONDS);
+                ctx.executor().schedule(() -> admit(request, head), 5, TimeUnit.MILLISECONDS);
             }
             return;
         }
@@ -187,11 +192,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         RouteTable.Match match = listener.routes().match(request.host(), request.target().path());
         if (listener.routes().awaitingReplacement(request.host(), request.target().path(), match)
                 && System.nanoTime() < deadline) {
-            ctx.executor().schedule(() -> route(request, head, deadline), 5, java.util.concurrent.TimeUnit.MILLISECONDS);
+            ctx.executor().schedule(() -> route(request, head, deadline), 5, TimeUnit.MILLISECONDS);
             return;
         }
         if (match == null) {
-            ResponseWriter.error(request, new BadRequest(404, Reason.NO_ROUTE, "no route for this host and path"),
+            ResponseWriter.error(request, new BadRequest(Reason.NO_ROUTE, "no route for this host and path"),
                     null);
             return;
         }
@@ -204,7 +209,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (!match.consumer().accept(request)) {
             if (System.nanoTime() < deadline && listener.routes().swapping()) {
                 ctx.executor().schedule(() -> route(request, head, deadline), 5,
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                        TimeUnit.MILLISECONDS);
             } else {
                 GatewayConsumer.refuse(request);
             }
@@ -216,23 +221,23 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         HttpHeaders headers = head.headers();
         HttpMethod method = head.method();
         if (method.equals(HttpMethod.TRACE) || method.equals(HttpMethod.CONNECT)) {
-            throw new BadRequest(405, Reason.BAD_REQUEST, method + " is not served");
+            throw new BadRequest(Reason.METHOD_REJECTED, method + " is not served");
         }
         if (head.protocolVersion().majorVersion() != 1) { // HTTP/2 and later never arrive as an HTTP/1 request line
-            throw new BadRequest(505, Reason.BAD_REQUEST, "HTTP version not supported");
+            throw new BadRequest(Reason.HTTP_VERSION_NOT_SUPPORTED, "HTTP version not supported");
         }
         RequestTarget target = RequestTarget.parse(head.uri());
         List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
         if (hosts.size() > 1) {
-            throw new BadRequest(400, Reason.BAD_REQUEST, "more than one Host header");
+            throw new BadRequest(Reason.BAD_REQUEST, "more than one Host header");
         }
         String hostHeader = target.authority() != null ? target.authority() : hosts.isEmpty() ? null : hosts.get(0);
         if (hostHeader != null && !RequestTarget.isHostAndPort(hostHeader.trim())) {
             // one name, optionally a port: anything else could route here and mean another host upstream
-            throw new BadRequest(400, Reason.BAD_REQUEST, "Host is not a host name with an optional port");
+            throw new BadRequest(Reason.BAD_REQUEST, "Host is not a host name with an optional port");
         }
         if (hostHeader == null && head.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-            throw new BadRequest(400, Reason.BAD_REQUEST, "HTTP/1.1 request without Host");
+            throw new BadRequest(Reason.BAD_REQUEST, "HTTP/1.1 request without Host");
         }
         String host = hostHeader == null ? "" : hostName(hostHeader);
         InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
@@ -240,12 +245,12 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (serverName != null && !trustedPeer && !serverName.equals(host)) {
             // The connection was opened for another host: a front that filters by SNI must not be walked around
             // by naming a different host inside the encrypted request (domain fronting). RFC 9110 §15.5.20.
-            throw new BadRequest(421, Reason.MISDIRECTED_REQUEST, "TLS server name and Host differ");
+            throw new BadRequest(Reason.MISDIRECTED_REQUEST, "TLS server name and Host differ");
         }
         BodyFraming framing = framing(headers);
         long maxBody = listener.maxRequestBody();
         if (framing == BodyFraming.CONTENT_LENGTH && HttpUtil.getContentLength(head, 0L) > maxBody) {
-            throw new BadRequest(413, Reason.BAD_REQUEST, "request body larger than the limit");
+            throw new BadRequest(Reason.BODY_TOO_LARGE, "request body larger than the limit");
         }
         String peerIp = peer.getAddress().getHostAddress();
         String clientIp = peerIp;
@@ -279,7 +284,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (!te.isEmpty()) {
             // Only a lone, exact "chunked" is unambiguous; anything else invites request smuggling.
             if (te.size() != 1 || !"chunked".equalsIgnoreCase(te.get(0).trim()) || !cl.isEmpty()) {
-                throw new BadRequest(400, Reason.BAD_REQUEST, "ambiguous Transfer-Encoding");
+                throw new BadRequest(Reason.BAD_REQUEST, "ambiguous Transfer-Encoding");
             }
             return BodyFraming.CHUNKED;
         }
@@ -287,7 +292,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             return BodyFraming.NONE;
         }
         if (cl.size() != 1) {
-            throw new BadRequest(400, Reason.BAD_REQUEST, "more than one Content-Length");
+            throw new BadRequest(Reason.BAD_REQUEST, "more than one Content-Length");
         }
         try {
             long length = Long.parseLong(cl.get(0).trim());
@@ -296,7 +301,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             return length == 0 ? BodyFraming.NONE : BodyFraming.CONTENT_LENGTH;
         } catch (NumberFormatException e) {
-            throw new BadRequest(400, Reason.BAD_REQUEST, "invalid Content-Length");
+            throw new BadRequest(Reason.BAD_REQUEST, "invalid Content-Length");
         }
     }
 
@@ -327,7 +332,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** The client sent more body than allowed: answer 413 if nothing was answered yet, and close either way. */
     void bodyTooLarge(ClientRequest request) {
-        refuseBody(request, new BadRequest(413, Reason.BAD_REQUEST, "request body larger than the limit"));
+        refuseBody(request, new BadRequest(Reason.BODY_TOO_LARGE, "request body larger than the limit"));
     }
 
     /**
@@ -381,10 +386,10 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
      * answered yet, and the connection closes either way.
      */
     void clientTooSlow(boolean head) {
-        var timeout = new BadRequest(408, Reason.CLIENT_TIMEOUT, head ? "request head not received in time"
+        var timeout = new BadRequest(Reason.CLIENT_TIMEOUT, head ? "request head not received in time"
                 : "request body paused too long");
         if (head && current == null) {
-            var incomplete = new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1,
+            var incomplete = new DefaultHttpRequest(HttpVersion.HTTP_1_1,
                     HttpMethod.valueOf("-"), "");
             rejectBeforeRoute(incomplete, listener.requestIds().next(), timeout);
             return;
@@ -438,7 +443,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof java.io.IOException)) {
+        if (!(cause instanceof IOException)) {
             LOG.debug("client connection failed: {}", cause.toString());
         }
         ctx.close();
@@ -455,7 +460,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        var record = AuditRecords.of(request);
+        var record = AuditRecord.of(RequestOutcomes.of(request));
         RequestTracing.end(request.span(), request, record.route());
         if (then == null) {
             listener.audit().accept(record);
@@ -467,7 +472,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** A further record of a request already audited: the end of its upgraded connection. */
     void auditEnd(ClientRequest request) {
-        listener.audit().accept(AuditRecords.of(request));
+        listener.audit().accept(AuditRecord.of(RequestOutcomes.of(request)));
     }
 
     ClientRequest current() {

@@ -1,6 +1,6 @@
 package io.drawbridge.edge;
 
-import io.drawbridge.audit.AuditRecord;
+import io.drawbridge.Outcome;
 import io.drawbridge.Reason;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.opentelemetry.api.trace.Span;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -73,12 +74,12 @@ public final class ClientRequest {
     private long bytesOut;
     private boolean finished;
     private boolean audited;
-    private String outcomeKind = AuditRecord.ERROR;
+    private Outcome outcome = Outcome.ERROR;
     private Reason outcomeReason = Reason.INTERNAL_ERROR;
     private String outcomeDetail;
 
     private Exchange exchange;
-    private io.opentelemetry.api.trace.Span span;
+    private Span span;
     private Set<Object> requestHeaderValues = Set.of();
     private Runnable abortHook;
 
@@ -125,11 +126,11 @@ public final class ClientRequest {
     }
 
     /** The request's trace span (see {@link RequestTracing}). */
-    public io.opentelemetry.api.trace.Span span() {
+    public Span span() {
         return span;
     }
 
-    void span(io.opentelemetry.api.trace.Span span) {
+    void span(Span span) {
         this.span = span;
     }
 
@@ -185,7 +186,7 @@ public final class ClientRequest {
         if (finished) {
             return;
         }
-        outcome(AuditRecord.ERROR, Reason.CLIENT_ABORTED,
+        outcome(Outcome.ERROR, Reason.CLIENT_ABORTED,
                 "client closed the connection");
         if (status == 0) {
             status = 499; // nginx's convention for "client closed request"
@@ -202,14 +203,14 @@ public final class ClientRequest {
         }
     }
 
-    void outcome(String kind, Reason reason, String detail) {
-        this.outcomeKind = kind;
+    void outcome(Outcome outcome, Reason reason, String detail) {
+        this.outcome = outcome;
         this.outcomeReason = reason;
         this.outcomeDetail = detail;
     }
 
-    String outcomeKind() {
-        return outcomeKind;
+    Outcome outcome() {
+        return outcome;
     }
 
     Reason outcomeReason() {

@@ -60,17 +60,17 @@ public final class DecideStep extends AsyncProcessorSupport {
         Asked asked;
         try {
             if (client == null || exchange.getProperty(ExchangeKeys.DECIDE_ONLY) != null) {
-                throw new BadRequest(404, Reason.NO_ROUTE, "drawbridge:decide must follow a gateway: listener,"
+                throw new BadRequest(Reason.NO_ROUTE, "drawbridge:decide must follow a gateway: listener,"
                         + " and decides for proxied routes only");
             }
             String front = front(client);
             asked = asked(client);
             match = client.connection().listener().routes().match(client.host(), asked.target().path());
             if (match == null || match.consumer() == client.consumer() || !proxies(match.consumer())) {
-                throw new BadRequest(404, Reason.NO_ROUTE, "no proxied route for this host and path");
+                throw new BadRequest(Reason.NO_ROUTE, "no proxied route for this host and path");
             }
             if (!match.consumer().serving()) {
-                throw new BadRequest(503, Reason.ROUTE_STOPPED, "route is stopped");
+                throw new BadRequest(Reason.ROUTE_STOPPED, "route is stopped");
             }
             prepare(exchange, client, asked, match, front);
         } catch (BadRequest e) {
@@ -82,7 +82,7 @@ public final class DecideStep extends AsyncProcessorSupport {
             if (exchange.getException() == null && exchange.getProperty(ExchangeKeys.REDIRECT) == null
                     && exchange.getProperty(ExchangeKeys.FRONT_ANSWERED) == null) {
                 // ended without reaching its proxy step (a Kamelet route can only be told by running it)
-                exchange.setException(new BadRequest(404, Reason.NO_ROUTE, "the route answered without proxying"));
+                exchange.setException(new BadRequest(Reason.NO_ROUTE, "the route answered without proxying"));
             }
             if (signInAsStatus && exchange.getProperty(ExchangeKeys.REDIRECT) instanceof Redirect redirect) {
                 exchange.setProperty(ExchangeKeys.REDIRECT, new Redirect(401, redirect.location(), redirect.reason(),
@@ -96,7 +96,7 @@ public final class DecideStep extends AsyncProcessorSupport {
     private static String front(ClientRequest client) {
         var peer = (InetSocketAddress) client.channel().remoteAddress();
         if (peer == null || !client.connection().listener().trustedProxies().isTrusted(peer.getAddress())) {
-            throw new BadRequest(403, Reason.UNTRUSTED_FRONT, "decision asked by a peer outside trustedProxies");
+            throw new BadRequest(Reason.UNTRUSTED_FRONT, "decision asked by a peer outside trustedProxies");
         }
         return peer.getAddress().getHostAddress();
     }
@@ -108,11 +108,11 @@ public final class DecideStep extends AsyncProcessorSupport {
             method = client.head().method().name();
         }
         if (!METHOD.matcher(method.trim()).matches()) {
-            throw new BadRequest(400, Reason.BAD_REQUEST, "X-Forwarded-Method is not a method");
+            throw new BadRequest(Reason.BAD_REQUEST, "X-Forwarded-Method is not a method");
         }
         String forwardedHost = single(headers, "X-Forwarded-Host");
         if (forwardedHost != null && !RequestTarget.isHostAndPort(forwardedHost.trim())) {
-            throw new BadRequest(400, Reason.BAD_REQUEST, "X-Forwarded-Host is not a host name");
+            throw new BadRequest(Reason.BAD_REQUEST, "X-Forwarded-Host is not a host name");
         }
         String uri = single(headers, "X-Forwarded-Uri");
         if (uri == null) {
@@ -123,7 +123,7 @@ public final class DecideStep extends AsyncProcessorSupport {
         }
         RequestTarget target = RequestTarget.parse(uri.trim()); // the edge's normalization, and its refusals
         if (target.authority() != null) {
-            throw new BadRequest(400, Reason.BAD_REQUEST, "the original URI must be a path");
+            throw new BadRequest(Reason.BAD_REQUEST, "the original URI must be a path");
         }
         return new Asked(method.trim(), target);
     }
@@ -134,7 +134,7 @@ public final class DecideStep extends AsyncProcessorSupport {
         String prefix = client.matchedPrefix();
         String path = prefix.equals("/") ? own.path() : own.path().substring(prefix.length());
         if (path.isEmpty()) {
-            throw new BadRequest(400, Reason.BAD_REQUEST, "no original request named (X-Forwarded-Uri)");
+            throw new BadRequest(Reason.BAD_REQUEST, "no original request named (X-Forwarded-Uri)");
         }
         return own.query() == null ? path : path + "?" + own.query();
     }
@@ -142,7 +142,7 @@ public final class DecideStep extends AsyncProcessorSupport {
     private static String single(HttpHeaders headers, String name) {
         List<String> values = headers.getAll(name);
         if (values.size() > 1) {
-            throw new BadRequest(400, Reason.BAD_REQUEST, "more than one " + name);
+            throw new BadRequest(Reason.BAD_REQUEST, "more than one " + name);
         }
         return values.isEmpty() ? null : values.get(0);
     }

@@ -1,6 +1,8 @@
 package io.drawbridge.edge;
 
+import io.drawbridge.Outcome;
 import io.drawbridge.Reason;
+import io.drawbridge.page.HtmlPage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -22,6 +24,12 @@ public final class ErrorResponses {
     private ErrorResponses() {
     }
 
+    /**
+     * The status of a refusal with this reason: the one table from reasons to HTTP. Exhaustive on purpose (no
+     * {@code default}), so that a new reason does not compile until it is placed here. Reasons that never refuse a
+     * request (the allow reasons, the end of a tunnel, a client gone) answer 500: a refusal carrying one would be a
+     * gateway bug, and fails closed.
+     */
     public static int statusFor(Reason reason) {
         return switch (reason) {
             case TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, SIGNATURE_INVALID,
@@ -37,6 +45,9 @@ public final class ErrorResponses {
             case NO_ROUTE, CATALOG_ROUTE_REJECTED -> 404;
             case METHOD_REJECTED -> 405;
             case BODY_TOO_LARGE -> 413;
+            case URI_TOO_LONG -> 414;
+            case HEADERS_TOO_LARGE -> 431;
+            case HTTP_VERSION_NOT_SUPPORTED -> 505;
             case RATE_LIMITED -> 429;
             case CLIENT_TIMEOUT -> 408;
             case MISDIRECTED_REQUEST -> 421;
@@ -44,7 +55,19 @@ public final class ErrorResponses {
             case BAD_REQUEST, PATH_REJECTED -> 400;
             case UPSTREAM_UNREACHABLE, UPSTREAM_RESET, UPSTREAM_INVALID -> 502;
             case UPSTREAM_TIMEOUT -> 504;
-            default -> 500;
+            case RULE_MATCHED, PUBLIC_ROUTE, AUDIT_ONLY, CORS_PREFLIGHT, CONFIG_REJECTED, CLIENT_ABORTED,
+                 UPGRADE_CLOSED, INTERNAL_ERROR -> 500;
+        };
+    }
+
+    /**
+     * The outcome of a refusal with this reason: {@code deny} when the refusal is about the caller (401, 403, 429),
+     * {@code error} when the request could not be served.
+     */
+    public static Outcome outcomeFor(Reason reason) {
+        return switch (statusFor(reason)) {
+            case 401, 403, 429 -> Outcome.DENY;
+            default -> Outcome.ERROR;
         };
     }
 
@@ -72,7 +95,7 @@ public final class ErrorResponses {
         FullHttpResponse response = respond(status, reason, Unpooled.copiedBuffer(html, StandardCharsets.UTF_8),
                 "text/html; charset=utf-8");
         response.headers()
-                .set("Content-Security-Policy", io.drawbridge.page.HtmlPage.CONTENT_SECURITY_POLICY)
+                .set("Content-Security-Policy", HtmlPage.CONTENT_SECURITY_POLICY)
                 .set("X-Content-Type-Options", "nosniff")
                 .set("Referrer-Policy", "no-referrer")
                 .set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT);

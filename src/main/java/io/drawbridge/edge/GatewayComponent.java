@@ -1,5 +1,6 @@
 package io.drawbridge.edge;
 
+import io.drawbridge.EndpointOption;
 import java.util.Map;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
@@ -18,6 +19,7 @@ public final class GatewayComponent extends DefaultComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        EndpointOption.check("gateway:", uri, GatewayEndpoint.OPTIONS, parameters);
         var endpoint = new GatewayEndpoint(uri, this, remaining);
         setProperties(endpoint, parameters);
         return endpoint;

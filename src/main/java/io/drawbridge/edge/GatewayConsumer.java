@@ -3,22 +3,25 @@ package io.drawbridge.edge;
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.Reason;
 import io.drawbridge.policy.RequestFacts;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.Suspendable;
 import org.apache.camel.support.DefaultConsumer;
 
 /**
  * Turns each request the listener routes here into a Camel exchange, runs the route on the connection's event
  * loop (steps that must wait hand off and come back), and answers with whatever the route left behind.
  */
-public final class GatewayConsumer extends DefaultConsumer implements org.apache.camel.Suspendable {
+public final class GatewayConsumer extends DefaultConsumer implements Suspendable {
 
     private final GatewayEndpoint endpoint;
     private final RequestHygiene hygiene;
     private volatile boolean stopped;
     /** Requests taken and not yet released: stopping waits for them before Camel stops the route's steps. */
-    private final java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger taken = new AtomicInteger();
 
     GatewayConsumer(GatewayEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -50,7 +53,7 @@ public final class GatewayConsumer extends DefaultConsumer implements org.apache
         stopped = true;
         // A request that passed the check in accept() before the flag was set runs to its end on steps that are
         // still started; Camel's own in-flight count would miss one that has not reached the route yet.
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (taken.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(2);
         }
@@ -89,7 +92,7 @@ public final class GatewayConsumer extends DefaultConsumer implements org.apache
 
     /** Answers for a route that does not serve (stopped or suspended, with no replacement coming). */
     static void refuse(ClientRequest request) {
-        ResponseWriter.error(request, new BadRequest(503, Reason.ROUTE_STOPPED, "route is stopped"), null);
+        ResponseWriter.error(request, new BadRequest(Reason.ROUTE_STOPPED, "route is stopped"), null);
     }
 
     private void handle(ClientRequest request) {
@@ -125,8 +128,8 @@ public final class GatewayConsumer extends DefaultConsumer implements org.apache
                     },
                     () -> {
                         request.discardBody();
-                        ResponseWriter.error(request, new BadRequest(413, endpoint.isMcp() ? Reason.BODY_TOO_LARGE
-                                : Reason.BAD_REQUEST, "request body larger than the limit"), exchange);
+                        ResponseWriter.error(request, new BadRequest(Reason.BODY_TOO_LARGE,
+                                "request body larger than the limit"), exchange);
                     });
             return;
         }

@@ -1,67 +1,59 @@
 package io.drawbridge.edge;
 
+import io.drawbridge.EndpointOption;
+import java.util.List;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
-import org.apache.camel.spi.Metadata;
-import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.DefaultEndpoint;
 
+import static io.drawbridge.EndpointOption.flag;
+import static io.drawbridge.EndpointOption.number;
+import static io.drawbridge.EndpointOption.text;
+
 /**
- * {@code gateway:<path-prefix>[?host=...&websocket=true&mcp=true]}: where a route listens. Consumer only.
+ * {@code gateway:<path-prefix>[?host=...&websocket=true&mcp=true]}: where a route listens. Consumer only. Its
+ * options are declared once in {@link #OPTIONS}; the fields hold the values, with the same defaults.
  */
 public final class GatewayEndpoint extends DefaultEndpoint {
 
+    /** The options of {@code gateway:}, checked by {@link GatewayComponent} and listed in the reference. */
+    public static final List<EndpointOption> OPTIONS = List.of(
+            text("host", "Serve only requests for this host (exact, or *.example.com); default any host"),
+            flag("websocket", false, "Let clients upgrade to WebSocket on this route"),
+            flag("bufferBody", false, "Read the whole request body (up to maxBufferedBody) before the route runs,"
+                    + " for routes that answer themselves; proxied routes stream instead"),
+            number("maxBufferedBody", "Largest body read when bufferBody is on, in bytes (else 413); default"
+                    + " 65536, or 1048576 on an MCP route"),
+            flag("mcp", false, "The route fronts an MCP server (streamable HTTP): its JSON-RPC bodies are read (up"
+                    + " to maxBufferedBody) so policies can judge each call, it serves protected resource metadata"
+                    + " (RFC 9728), and tokens must name its resource URL as audience"),
+            text("resource", "mcp: the route's public URL, the resource tokens must be minted for, e.g."
+                    + " https://gw.example.com/mcp; default the request's scheme and Host with the route's prefix"),
+            text("scopes", "mcp: the scopes to list in the protected resource metadata, comma-separated; default"
+                    + " none"),
+            text("corsOrigins", "Origins (scheme://host[:port], comma-separated, or *) whose pages may call this"
+                    + " route from a browser; preflights are answered by the gateway; default none (no CORS)"),
+            text("corsMethods", "GET,HEAD,POST", "Methods those pages may use"),
+            text("corsHeaders", "Authorization,Content-Type", "Request headers those pages may send"),
+            text("corsExposeHeaders", "X-Request-Id", "Response headers their scripts may read"),
+            flag("corsCredentials", false, "Let them send cookies and Authorization; never with corsOrigins=*"),
+            number("corsMaxAge", 600, "How long browsers may keep a preflight's answer, in seconds"));
+
     private final String prefix;
 
-    @UriParam(description = "Serve only requests for this host (exact, or *.example.com); default any host")
     private String host;
-
-    @UriParam(defaultValue = "false", description = "Let clients upgrade to WebSocket on this route")
     private boolean websocket;
-
-    @UriParam(defaultValue = "false", description = "Read the whole request body (up to maxBufferedBody) before "
-            + "the route runs, for routes that answer themselves; proxied routes stream instead")
     private boolean bufferBody;
-
-    @UriParam(defaultValue = "65536", description = "Largest body read when bufferBody is on, in bytes (else 413)")
-    @Metadata(label = "advanced")
-    private long maxBufferedBody = 64 * 1024;
-    private boolean maxBufferedBodySet;
-
-    @UriParam(defaultValue = "false", description = "The route fronts an MCP server (streamable HTTP): its JSON-RPC"
-            + " bodies are read (up to maxBufferedBody, 1 MiB unless set) so policies can judge each call, it serves"
-            + " protected resource metadata (RFC 9728), and tokens must name its resource URL as audience")
+    private Long maxBufferedBody; // null: 64 KiB, or 1 MiB on an MCP route
     private boolean mcp;
-
-    @UriParam(description = "mcp: the route's public URL, the resource tokens must be minted for, e.g."
-            + " https://gw.example.com/mcp; default the request's scheme and Host with the route's prefix")
     private String resource;
-
-    @UriParam(description = "mcp: the scopes to list in the protected resource metadata, comma-separated; default"
-            + " none")
     private String scopes;
-
-    @UriParam(label = "cors", description = "Origins (scheme://host[:port], comma-separated, or *) whose pages may "
-            + "call this route from a browser; preflights are answered by the gateway; default none (no CORS)")
     private String corsOrigins;
-
-    @UriParam(label = "cors", defaultValue = "GET,HEAD,POST", description = "Methods those pages may use")
     private String corsMethods = "GET,HEAD,POST";
-
-    @UriParam(label = "cors", defaultValue = "Authorization,Content-Type",
-            description = "Request headers those pages may send")
     private String corsHeaders = "Authorization,Content-Type";
-
-    @UriParam(label = "cors", defaultValue = "X-Request-Id", description = "Response headers their scripts may read")
     private String corsExposeHeaders = "X-Request-Id";
-
-    @UriParam(label = "cors", defaultValue = "false", description = "Let them send cookies and Authorization; "
-            + "never with corsOrigins=*")
     private boolean corsCredentials;
-
-    @UriParam(label = "cors", defaultValue = "600", description = "How long browsers may keep a preflight's "
-            + "answer, in seconds")
     private long corsMaxAge = 600;
 
     private CorsPolicy cors;
@@ -123,12 +115,11 @@ public final class GatewayEndpoint extends DefaultEndpoint {
     }
 
     public long getMaxBufferedBody() {
-        return mcp && !maxBufferedBodySet ? 1024 * 1024 : maxBufferedBody;
+        return maxBufferedBody != null ? maxBufferedBody : mcp ? 1024 * 1024 : 64 * 1024;
     }
 
     public void setMaxBufferedBody(long maxBufferedBody) {
         this.maxBufferedBody = maxBufferedBody;
-        this.maxBufferedBodySet = true;
     }
 
     public boolean isMcp() {

@@ -3,18 +3,24 @@ package io.drawbridge.edge;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.config.IdentityHeadersConfig;
 import io.drawbridge.config.ServerConfig;
+import io.drawbridge.config.TracingConfig;
+import io.drawbridge.page.PageSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,17 +45,17 @@ public final class HttpListener implements AutoCloseable {
     private final TrustedProxies trustedProxies;
     private final IdentityHeaderFilter identityHeaders;
     private final AuditSink audit;
-    private RequestTracing tracing = RequestTracing.from(io.drawbridge.config.TracingConfig.defaults());
+    private RequestTracing tracing = RequestTracing.from(TracingConfig.defaults());
     private final TlsCertificates tls;
     private final String hsts;
     private Channel serverChannel;
     /** Open client connections, so that a drain can reach the idle ones. */
-    private final io.netty.channel.group.ChannelGroup connections =
-            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup connections =
+            new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
     private volatile boolean refuseWhenAuditBehind;
     private volatile boolean auditMcpArguments;
-    private volatile io.drawbridge.page.PageSettings pages = io.drawbridge.page.PageSettings.DEFAULT;
+    private volatile PageSettings pages = PageSettings.DEFAULT;
     private HttpsRedirectListener redirect;
 
     public HttpListener(ServerConfig config, IdentityHeadersConfig identityHeaders, EventLoops loops, AuditSink audit) {
@@ -83,11 +89,11 @@ public final class HttpListener implements AutoCloseable {
 
     /** Spans and trace ids for requests; set before {@link #start()}. */
     /** What refusal pages show beyond the request: the sign-out path, the portal, route owners. */
-    public void pages(io.drawbridge.page.PageSettings pages) {
+    public void pages(PageSettings pages) {
         this.pages = pages;
     }
 
-    io.drawbridge.page.PageSettings pages() {
+    PageSettings pages() {
         return pages;
     }
 
@@ -192,7 +198,7 @@ public final class HttpListener implements AutoCloseable {
     }
 
     /** Waits (up to {@code timeout}) until every client connection has closed after its last response. */
-    public void awaitDrained(java.time.Duration timeout) {
+    public void awaitDrained(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
             try {

@@ -1,10 +1,14 @@
 package io.drawbridge.edge;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.drawbridge.policy.McpCall;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,9 +29,9 @@ public record McpRequest(List<McpCall> calls, JsonNode id, boolean batch, String
 
     static final int MAX_BATCH = 100;
     /** Duplicate keys and trailing data refused: the upstream must not read another call than the one judged. */
-    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     /** A request that carries no JSON-RPC call (GET for the event stream, DELETE of the session). */
@@ -59,7 +63,7 @@ public record McpRequest(List<McpCall> calls, JsonNode id, boolean batch, String
         JsonNode root;
         try {
             root = JSON.readTree(body);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new Invalid("the body is not JSON");
         }
         if (root == null || root.isMissingNode()) {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drawbridge.ExchangeKeys;
-import io.drawbridge.policy.McpCall;
 import io.drawbridge.Reason;
+import io.drawbridge.policy.McpCall;
 import io.drawbridge.policy.RequestFacts;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
 
 /**
@@ -95,7 +96,7 @@ final class McpResponses {
         body.set("id", mcp == null || mcp.batch() ? NullNode.getInstance() : mcp.id());
         body.set("error", error);
         var out = new DefaultFullHttpResponse(response.protocolVersion(), HttpResponseStatus.valueOf(sent),
-                Unpooled.wrappedBuffer(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                Unpooled.wrappedBuffer(body.toString().getBytes(StandardCharsets.UTF_8)));
         out.headers().set(response.headers())
                 .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .set(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());

@@ -1,6 +1,7 @@
 package io.drawbridge.edge;
 
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.page.HtmlPage;
 import io.drawbridge.page.Page;
@@ -10,7 +11,6 @@ import io.drawbridge.page.RouteOwner;
 import io.drawbridge.policy.Explain;
 import io.drawbridge.policy.Explanation;
 import io.drawbridge.policy.PolicyExplainer;
-import io.drawbridge.Reason;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
 import io.netty.handler.codec.http.FullHttpResponse;

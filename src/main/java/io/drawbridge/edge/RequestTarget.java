@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -254,8 +255,8 @@ public record RequestTarget(String path, String query, String authority) {
                 continue;
             }
             int end = Character.isHighSurrogate(c) && i + 1 < decoded.length() ? i + 2 : i + 1;
-            String normalized = java.text.Normalizer.normalize(decoded.substring(i, end),
-                    java.text.Normalizer.Form.NFKC);
+            String normalized = Normalizer.normalize(decoded.substring(i, end),
+                    Normalizer.Form.NFKC);
             for (int j = 0; j < normalized.length(); j++) {
                 char n = normalized.charAt(j);
                 if (n == '.' || n == '/' || n == '\\' || n == ';' || n == '?' || n == '#' || n == '%' || n < 0x20
@@ -294,6 +295,6 @@ public record RequestTarget(String path, String query, String authority) {
     }
 
     private static BadRequest reject(String detail) {
-        return new BadRequest(400, Reason.PATH_REJECTED, detail);
+        return new BadRequest(Reason.PATH_REJECTED, detail);
     }
 }

@@ -10,6 +10,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -82,7 +83,7 @@ public final class RequestTracing implements AutoCloseable {
                 ? SpanContext.create(caller.getTraceId(), IDS.generateSpanId(), caller.getTraceFlags(),
                         caller.getTraceState())
                 : SpanContext.create(IDS.generateTraceId(), IDS.generateSpanId(), TraceFlags.getDefault(),
-                        io.opentelemetry.api.trace.TraceState.getDefault()));
+                        TraceState.getDefault()));
     }
 
     /** Ends the span with what the audit record says. */
@@ -95,7 +96,7 @@ public final class RequestTracing implements AutoCloseable {
             span.setAttribute(ROUTE, route);
         }
         span.setAttribute(STATUS, (long) request.status());
-        span.setAttribute(DECISION, request.outcomeKind());
+        span.setAttribute(DECISION, request.outcome().code());
         span.setAttribute(REASON, request.outcomeReason().code());
         if (request.status() >= 500) {
             span.setStatus(StatusCode.ERROR);

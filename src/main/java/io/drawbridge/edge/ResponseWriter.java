@@ -1,12 +1,12 @@
 package io.drawbridge.edge;
 
 import io.drawbridge.ExchangeKeys;
-import io.drawbridge.audit.AuditRecord;
+import io.drawbridge.Outcome;
+import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 import io.drawbridge.limit.RateLimited;
 import io.drawbridge.policy.AccessDenied;
 import io.drawbridge.policy.Decision;
-import io.drawbridge.Reason;
-import io.drawbridge.Reasoned;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -22,6 +22,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -80,7 +82,7 @@ final class ResponseWriter {
 
     static void error(ClientRequest request, Throwable failure, Exchange exchange) {
         Reason reason = failure instanceof Reasoned r ? r.reason() : Reason.INTERNAL_ERROR;
-        int status = failure instanceof BadRequest b ? b.status() : ErrorResponses.statusFor(reason);
+        int status = ErrorResponses.statusFor(reason);
         if (reason == Reason.INTERNAL_ERROR) {
             // Key-value pairs, so that a JSON log (logging.format: json) carries them as fields of their own.
             LOG.atError().addKeyValue("requestId", request.requestId())
@@ -88,13 +90,10 @@ final class ResponseWriter {
                             : request.span().getSpanContext().getTraceId())
                     .setCause(failure).log("request {} failed inside the gateway", request.requestId());
         }
-        String kind = failure instanceof Redirect ? AuditRecord.DENY : switch (status) {
-            case 401, 403, 429 -> AuditRecord.DENY;
-            default -> AuditRecord.ERROR;
-        };
+        Outcome outcome = failure instanceof Redirect ? Outcome.DENY : ErrorResponses.outcomeFor(reason);
         String detail = failure instanceof AccessDenied denied ? denied.decision().detail()
                 : reason == Reason.INTERNAL_ERROR ? failure.getClass().getSimpleName() : failure.getMessage();
-        request.outcome(kind, reason, detail);
+        request.outcome(outcome, reason, detail);
         request.discardBody();
         FullHttpResponse response = failure instanceof Redirect redirect
                 ? redirect(redirect) : Refusals.response(request, exchange, status, reason);
@@ -118,10 +117,10 @@ final class ResponseWriter {
         HttpHeaders asked = request.head().headers();
         String refusal = cors.refusal(asked);
         if (refusal != null) {
-            error(request, new BadRequest(403, Reason.CORS_REFUSED, refusal), exchange);
+            error(request, new BadRequest(Reason.CORS_REFUSED, refusal), exchange);
             return;
         }
-        request.outcome(AuditRecord.ALLOW, Reason.CORS_PREFLIGHT, null);
+        request.outcome(Outcome.ALLOW, Reason.CORS_PREFLIGHT, null);
         request.discardBody();
         var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
                 Unpooled.EMPTY_BUFFER);
@@ -144,7 +143,7 @@ final class ResponseWriter {
     @SuppressWarnings("unchecked")
     private static void addResponseCookies(Exchange exchange, HttpHeaders headers) {
         Object cookies = exchange == null ? null : exchange.getProperty(ExchangeKeys.RESPONSE_COOKIES);
-        if (cookies instanceof java.util.List<?> values) {
+        if (cookies instanceof List<?> values) {
             for (Object value : values) {
                 headers.add(HttpHeaderNames.SET_COOKIE, String.valueOf(value));
             }
@@ -152,7 +151,7 @@ final class ResponseWriter {
     }
 
     private static void local(ClientRequest request, Exchange exchange, Object body) {
-        request.outcome(AuditRecord.ALLOW, allowReason(exchange), allowDetail(exchange));
+        request.outcome(Outcome.ALLOW, allowReason(exchange), allowDetail(exchange));
         int status = status(exchange, body == null ? 204 : 200);
         byte[] bytes = body == null ? new byte[0]
                 : body instanceof byte[] b ? b
@@ -171,7 +170,7 @@ final class ResponseWriter {
     }
 
     private static void stream(ClientRequest request, Exchange exchange, StreamingResponse streaming) {
-        request.outcome(AuditRecord.ALLOW, allowReason(exchange), allowDetail(exchange));
+        request.outcome(Outcome.ALLOW, allowReason(exchange), allowDetail(exchange));
         int status = status(exchange, 502);
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
         HttpHeaders headers = head.headers();
@@ -208,18 +207,18 @@ final class ResponseWriter {
                     endOfUpgrade(request, cut, failure);
                     finish(request, false);
                 } else if (cut != null) {
-                    request.outcome(AuditRecord.DENY, cut.reason(), "stream ended: " + cut.detail());
+                    request.outcome(Outcome.DENY, cut.reason(), "stream ended: " + cut.detail());
                     finish(request, false);
                 } else if (failure != null) {
                     Reason reason = failure instanceof Reasoned r ? r.reason() : Reason.UPSTREAM_RESET;
-                    request.outcome(AuditRecord.ERROR, reason, failure.getMessage());
+                    request.outcome(Outcome.ERROR, reason, failure.getMessage());
                     finish(request, false);
                 } else {
                     finish(request, reuse && !upgrade);
                 }
             });
             if (!request.finished()) {
-                StreamWatch.start(request, permit, java.time.Clock.systemUTC());
+                StreamWatch.start(request, permit, Clock.systemUTC());
             }
         };
         if (upgrade) {
@@ -236,9 +235,9 @@ final class ResponseWriter {
      */
     private static void endOfUpgrade(ClientRequest request, StreamPermit.Ended cut, Throwable failure) {
         if (cut != null) {
-            request.outcome(AuditRecord.DENY, cut.reason(), "upgraded connection ended: " + cut.detail());
+            request.outcome(Outcome.DENY, cut.reason(), "upgraded connection ended: " + cut.detail());
         } else {
-            request.outcome(AuditRecord.ALLOW, Reason.UPGRADE_CLOSED, failure == null ? "closed"
+            request.outcome(Outcome.ALLOW, Reason.UPGRADE_CLOSED, failure == null ? "closed"
                     : "closed: " + failure.getMessage());
         }
         request.connection().auditEnd(request);
@@ -357,7 +356,7 @@ final class ResponseWriter {
     private static String allowDetail(Exchange exchange) {
         String detail = decisionDetail(exchange);
         Object planted = exchange.getProperty(ExchangeKeys.UPSTREAM_COOKIES_REMOVED);
-        if (planted instanceof java.util.List<?> names && !names.isEmpty()) {
+        if (planted instanceof List<?> names && !names.isEmpty()) {
             String removed = "upstream Set-Cookie for the gateway's cookies removed: " + names;
             return detail == null ? removed : detail + "; " + removed;
         }

@@ -1,9 +1,13 @@
 package io.drawbridge.edge;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which route listens on a host and path: host-specific routes before host-agnostic ones, then the longest path
@@ -46,10 +50,10 @@ public final class RouteTable {
 
     private volatile List<Entry> entries = List.of();
     /** The places of routes being replaced, by route id, kept while the old route is gone and the new not yet in. */
-    private final java.util.Map<String, Entry> swapping = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Entry> swapping = new ConcurrentHashMap<>();
 
     /** These routes are being replaced: their requests wait for the new route rather than being refused. */
-    public void beginSwap(java.util.Collection<String> routeIds) {
+    public void beginSwap(Collection<String> routeIds) {
         for (Entry e : entries) {
             if (routeIds.contains(e.routeId())) {
                 swapping.put(e.routeId(), e);
@@ -62,7 +66,7 @@ public final class RouteTable {
         return !swapping.isEmpty();
     }
 
-    public void endSwap(java.util.Collection<String> routeIds) {
+    public void endSwap(Collection<String> routeIds) {
         swapping.keySet().removeAll(routeIds);
     }
 
@@ -93,7 +97,7 @@ public final class RouteTable {
         String h = host == null || host.isBlank() ? null : host.toLowerCase(Locale.ROOT);
         String p = normalizePrefix(prefix);
         for (Entry e : entries) {
-            if (java.util.Objects.equals(e.host, h) && e.prefix.equals(p) && e.consumer != consumer
+            if (Objects.equals(e.host, h) && e.prefix.equals(p) && e.consumer != consumer
                     && !e.consumer.stopped()) {
                 throw new IllegalStateException("routes '" + e.consumer.getRouteId() + "' and '"
                         + consumer.getRouteId() + "' both listen on " + (h == null ? "" : h) + p);
@@ -101,7 +105,7 @@ public final class RouteTable {
         }
         List<Entry> next = new ArrayList<>(entries);
         next.removeIf(e -> e.consumer == consumer
-                || (java.util.Objects.equals(e.host, h) && e.prefix.equals(p))); // a stopped route's place
+                || (Objects.equals(e.host, h) && e.prefix.equals(p))); // a stopped route's place
         next.add(new Entry(h, p, consumer));
         next.sort(ORDER);
         entries = List.copyOf(next);

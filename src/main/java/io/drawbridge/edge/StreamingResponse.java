@@ -1,5 +1,7 @@
 package io.drawbridge.edge;
 
+import java.util.function.Consumer;
+
 /**
  * A response whose body is still arriving (from an upstream): the route leaves it as the message body, the edge
  * writes the head from the message headers, then lets it stream the body to the client with back-pressure.
@@ -16,7 +18,7 @@ public interface StreamingResponse {
      * @param onComplete called once, on the client's event loop, with {@code null} when the whole body was sent,
      *                   else with what went wrong
      */
-    void streamTo(ClientRequest client, java.util.function.Consumer<Throwable> onComplete);
+    void streamTo(ClientRequest client, Consumer<Throwable> onComplete);
 
     /** Gives up the body without sending it (the edge is answering with an error instead). */
     void abort();

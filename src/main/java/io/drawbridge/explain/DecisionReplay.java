@@ -3,12 +3,13 @@ package io.drawbridge.explain;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.drawbridge.Reason;
 import io.drawbridge.edge.RequestTarget;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.policy.PolicyEvaluator;
-import io.drawbridge.Reason;
+import io.drawbridge.policy.PolicyExplainer;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
 import java.io.BufferedReader;
@@ -178,7 +179,7 @@ public final class DecisionReplay {
     /** Whether a rule of the policy has a criterion that fails with one of {@code failures}. */
     private static boolean hasRulesOn(RoutePolicy policy, Set<Reason> failures) {
         Identity anyone = new Identity("-", "-", null, Set.of(), null, null, Map.of(), null);
-        var explanation = io.drawbridge.policy.PolicyExplainer.explain(policy, new RequestFacts("GET", "/", ""),
+        var explanation = PolicyExplainer.explain(policy, new RequestFacts("GET", "/", ""),
                 anyone);
         var rules = new ArrayList<>(explanation.allow());
         rules.addAll(explanation.deny());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Explanation;
 import java.util.List;
+import java.util.Locale;
 
 /** A {@link RequestExplanation} as text for people and as JSON for machines (the same facts in both). */
 public final class ExplanationReport {
@@ -38,7 +39,7 @@ public final class ExplanationReport {
             rules(out, "deny", x.deny());
             rules(out, "allow", x.allow());
         }
-        line(out, "decision", e.outcome().toUpperCase(java.util.Locale.ROOT) + " " + e.reason()
+        line(out, "decision", e.outcome().toUpperCase(Locale.ROOT) + " " + e.reason()
                 + (x != null && x.decision().rule() != null ? " (rule " + x.decision().rule() + ")" : "")
                 + (x != null && x.decision().detail() != null && !x.decision().allowed()
                 ? ": " + x.decision().detail() : ""));

@@ -1,5 +1,7 @@
 package io.drawbridge.explain;
 
+import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 import io.drawbridge.edge.RequestTarget;
 import io.drawbridge.identity.Enrichment;
 import io.drawbridge.identity.Identity;
@@ -8,7 +10,6 @@ import io.drawbridge.policy.Decision;
 import io.drawbridge.policy.Explanation;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.policy.PolicyExplainer;
-import io.drawbridge.Reason;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
 import java.net.URI;
@@ -90,7 +91,7 @@ public final class RequestExplainer {
                     catalog = enrichment.lookup();
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
-                    Reason reason = cause instanceof io.drawbridge.Reasoned r ? r.reason()
+                    Reason reason = cause instanceof Reasoned r ? r.reason()
                             : Reason.CATALOG_UNAVAILABLE;
                     return new RequestExplanation(upper, host, path, route, identity, "failed: "
                             + cause.getMessage(), List.of(), null, "deny", reason.code(), notes);

@@ -1,11 +1,14 @@
 package io.drawbridge.explain;
 
+import io.drawbridge.identity.Catalog;
 import io.drawbridge.policy.RoutePolicy;
+import io.drawbridge.route.RouteDeclaration;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.camel.model.ProcessorDefinition;
@@ -65,27 +68,27 @@ public record ServedRoute(String id, String host, String prefix, String location
         }
         String location = route.getLocation() == null ? null : route.getLocation().replaceFirst("^file:", "")
                 + (route.getLineNumber() > 0 ? ":" + route.getLineNumber() : "");
-        return new ServedRoute(route.getRouteId(), host == null ? null : host.toLowerCase(java.util.Locale.ROOT),
+        return new ServedRoute(route.getRouteId(), host == null ? null : host.toLowerCase(Locale.ROOT),
                 prefix, location, steps, authorizes ? (policy != null ? policy : route.getRouteId()) : null, null);
     }
 
     /** A route a catalog entity declares: authenticate, enrich, authorize with the declared refs, proxy. */
-    public static ServedRoute declared(io.drawbridge.route.RouteDeclaration declaration) {
+    public static ServedRoute declared(RouteDeclaration declaration) {
         return new ServedRoute(declaration.routeId(), null, normalize(declaration.path()),
                 "catalog " + declaration.entity(), List.of("authenticate", "enrich", "authorize", "proxy"),
                 null, declaration.policy());
     }
 
     /** The routes the catalog's entities declare; invalid declarations are left out, as the gateway leaves them. */
-    public static List<ServedRoute> declaredIn(io.drawbridge.identity.Catalog catalog) {
+    public static List<ServedRoute> declaredIn(Catalog catalog) {
         List<ServedRoute> routes = new ArrayList<>();
         for (var entity : catalog.routedEntities()) {
             if (!entity.declaresRoute()) {
                 continue;
             }
             try {
-                routes.add(declared(io.drawbridge.route.RouteDeclaration.of(entity)));
-            } catch (io.drawbridge.route.RouteDeclaration.Invalid e) {
+                routes.add(declared(RouteDeclaration.of(entity)));
+            } catch (RouteDeclaration.Invalid e) {
                 // refused by the gateway too
             }
         }

@@ -6,6 +6,7 @@ import io.drawbridge.config.CatalogConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -13,10 +14,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,7 +194,7 @@ public final class CatalogRoleSource implements RoleSource {
         Set<String> refs = new LinkedHashSet<>();
         refs.add(user.get().ref().toString());
         refs.addAll(groups);
-        return new Answer(java.util.Collections.unmodifiableSet(refs), started);
+        return new Answer(Collections.unmodifiableSet(refs), started);
     }
 
     private Enrichment staleOrFail(Identity identity, Answer answer, Instant now, String why) {
@@ -239,9 +242,9 @@ public final class CatalogRoleSource implements RoleSource {
     }
 
     private static String describe(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        Throwable cause = error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
-        if (cause instanceof java.util.concurrent.TimeoutException) {
+        if (cause instanceof TimeoutException) {
             return "the catalog lookup took too long";
         }
         return cause.getMessage() == null ? cause.getClass().getSimpleName()

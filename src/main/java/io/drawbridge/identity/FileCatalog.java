@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,11 +209,11 @@ public final class FileCatalog implements Catalog {
             }
         }
         String[] segments = location.split("/", -1);
-        String baseText = String.join("/", java.util.Arrays.copyOf(segments, glob));
+        String baseText = String.join("/", Arrays.copyOf(segments, glob));
         Path base = Path.of(baseText.isEmpty() ? (location.startsWith("/") ? "/" : ".") : baseText)
                 .toAbsolutePath().normalize();
         String pattern = base.toString().replace("\\", "\\\\") + "/" + String.join("/",
-                java.util.Arrays.copyOfRange(segments, glob, segments.length));
+                Arrays.copyOfRange(segments, glob, segments.length));
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
         int depth = location.contains("**") ? Integer.MAX_VALUE : segments.length - glob;
         if (!Files.isDirectory(base)) {

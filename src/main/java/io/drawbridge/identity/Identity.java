@@ -1,6 +1,8 @@
 package io.drawbridge.identity;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,7 +30,7 @@ public record Identity(
         Instant expiresAt) {
 
     public Identity {
-        groups = groups == null ? Set.of() : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(groups));
+        groups = groups == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(groups));
         claims = claims == null ? Map.of() : Map.copyOf(claims);
     }
 
@@ -43,7 +45,7 @@ public record Identity(
 
     /** A copy with more groups, as role sources add them. */
     public Identity withGroups(Set<String> more) {
-        var all = new java.util.LinkedHashSet<>(groups);
+        var all = new LinkedHashSet<>(groups);
         all.addAll(more);
         return new Identity(subject, user, email, all, issuer, clientId, claims, expiresAt);
     }

@@ -1,6 +1,7 @@
 package io.drawbridge.ops;
 
 import io.drawbridge.identity.Catalog;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,7 +85,7 @@ public final class CatalogReadiness {
         return false;
     }
 
-    private static boolean enriches(java.util.List<ProcessorDefinition<?>> steps) {
+    private static boolean enriches(List<ProcessorDefinition<?>> steps) {
         for (ProcessorDefinition<?> step : steps) {
             if (step instanceof SendDefinition<?> send && send.getEndpointUri() != null) {
                 String uri = send.getEndpointUri().replace("://", ":");

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -53,7 +54,7 @@ final class ConfigMapFolder {
                 Path file = dir.resolve(entry.getKey());
                 byte[] content = entry.getValue() == null ? new byte[0]
                         : entry.getValue().getBytes(StandardCharsets.UTF_8);
-                if (Files.isRegularFile(file) && java.util.Arrays.equals(Files.readAllBytes(file), content)) {
+                if (Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), content)) {
                     continue;
                 }
                 Path temporary = dir.resolve("." + entry.getKey() + ".tmp");

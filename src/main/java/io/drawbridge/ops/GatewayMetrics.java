@@ -4,6 +4,7 @@ import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.audit.QueuedAuditSink;
 import io.drawbridge.authn.IssuerRegistry;
 import io.drawbridge.authn.TrustedIssuer;
+import io.drawbridge.proxy.AssetCaches;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -65,9 +66,9 @@ public final class GatewayMetrics {
     public void observe(List<AuditRecord> batch) {
         for (AuditRecord r : batch) {
             String route = r.route() == null ? "" : r.route();
-            requests.computeIfAbsent(route + '\u0000' + r.decision() + '\u0000' + r.reason(), k ->
+            requests.computeIfAbsent(route + '\u0000' + r.decision().code() + '\u0000' + r.reason(), k ->
                     Counter.builder("drawbridge.requests").description("Requests, by route, decision and reason")
-                            .tags("route", route, "decision", r.decision(), "reason", r.reason())
+                            .tags("route", route, "decision", r.decision().code(), "reason", r.reason())
                             .register(registry)).increment();
             if (r.status() > 0) {
                 latency.computeIfAbsent(route, k -> Timer.builder("drawbridge.request.duration")
@@ -121,9 +122,9 @@ public final class GatewayMetrics {
         }
         String m = method;
         String t = tool;
-        mcpCalls.computeIfAbsent(route + '\u0000' + m + '\u0000' + t + '\u0000' + r.decision(), k ->
+        mcpCalls.computeIfAbsent(route + '\u0000' + m + '\u0000' + t + '\u0000' + r.decision().code(), k ->
                 Counter.builder("drawbridge.mcp.calls").description("MCP calls, by route, method, tool and decision")
-                        .tags("route", route, "method", m, "tool", t, "decision", r.decision())
+                        .tags("route", route, "method", m, "tool", t, "decision", r.decision().code())
                         .register(registry)).increment();
     }
 
@@ -154,10 +155,10 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
-    public void bindCaches(io.drawbridge.proxy.AssetCaches caches) {
-        Gauge.builder("drawbridge.cache.entries", caches, io.drawbridge.proxy.AssetCaches::entries)
+    public void bindCaches(AssetCaches caches) {
+        Gauge.builder("drawbridge.cache.entries", caches, AssetCaches::entries)
                 .description("Responses kept by the routes' asset caches").register(registry);
-        Gauge.builder("drawbridge.cache.size", caches, io.drawbridge.proxy.AssetCaches::bytes).baseUnit("bytes")
+        Gauge.builder("drawbridge.cache.size", caches, AssetCaches::bytes).baseUnit("bytes")
                 .description("Bytes held by the routes' asset caches").register(registry);
     }
 

@@ -6,6 +6,7 @@ import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.InvalidConfiguration;
 import io.drawbridge.policy.Policies;
 import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,7 +144,7 @@ public final class HotReload implements AutoCloseable {
                 scan();
             } catch (InterruptedException e) {
                 return;
-            } catch (java.nio.file.ClosedWatchServiceException e) {
+            } catch (ClosedWatchServiceException e) {
                 return;
             } catch (RuntimeException e) {
                 LOG.error("hot reload failed; the running configuration stays", e);

@@ -1,9 +1,10 @@
 package io.drawbridge.ops;
 
+import io.drawbridge.Outcome;
+import io.drawbridge.Reason;
 import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.config.ManagementConfig;
-import io.drawbridge.Reason;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -91,7 +92,7 @@ final class ManagementHosts extends Handler.Wrapper {
         String path = request.getHttpURI().getPath();
         String clientIp = Request.getRemoteAddr(request);
         audit.accept(new AuditRecord(Instant.now(), "mgmt-" + Long.toHexString(ThreadLocalRandom.current().nextLong()),
-                AuditRecord.DENY, Reason.MISDIRECTED_REQUEST.code(),
+                Outcome.DENY, Reason.MISDIRECTED_REQUEST.code(),
                 "management port: Host names no management listener (DNS rebinding?)", null, null, null, List.of(),
                 "management", null, request.getMethod(), clip(path == null ? "" : path, 512),
                 host == null ? null : clip(host, 256), 421, clientIp, null, 0, 0, 0, null, null, null));

@@ -1,13 +1,16 @@
 package io.drawbridge.ops;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.config.ManagementConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
@@ -139,7 +142,7 @@ public final class ManagementServer implements AutoCloseable {
      * {@code POST /explain}: a JSON request answered with JSON, behind the same credentials as Jolokia (before
      * {@link #start}). The handler's {@link IllegalArgumentException} is the caller's mistake: 400.
      */
-    public void explain(java.util.function.UnaryOperator<String> handler) {
+    public void explain(UnaryOperator<String> handler) {
         var explain = new ContextHandler(new Post(handler), "/explain");
         explain.setAllowNullPathInContext(true);
         contexts.addHandler(explain);
@@ -206,9 +209,9 @@ public final class ManagementServer implements AutoCloseable {
 
     private static final class Post extends Handler.Abstract {
         private static final int MAX_BODY = 64 * 1024;
-        private final java.util.function.UnaryOperator<String> handler;
+        private final UnaryOperator<String> handler;
 
-        Post(java.util.function.UnaryOperator<String> handler) {
+        Post(UnaryOperator<String> handler) {
             this.handler = handler;
         }
 
@@ -222,7 +225,7 @@ public final class ManagementServer implements AutoCloseable {
                 Content.Sink.write(response, true, "{\"status\":405,\"error\":\"POST a JSON request\"}\n", callback);
                 return true;
             }
-            String body = Content.Source.asString(request, java.nio.charset.StandardCharsets.UTF_8);
+            String body = Content.Source.asString(request, StandardCharsets.UTF_8);
             if (body.length() > MAX_BODY) {
                 response.setStatus(413);
                 Content.Sink.write(response, true, "{\"status\":413,\"error\":\"request too large\"}\n", callback);
@@ -233,7 +236,7 @@ public final class ManagementServer implements AutoCloseable {
                 answer = handler.apply(body);
             } catch (IllegalArgumentException e) {
                 response.setStatus(400);
-                answer = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("status", 400)
+                answer = new ObjectMapper().createObjectNode().put("status", 400)
                         .put("error", String.valueOf(e.getMessage())).toString();
             }
             Content.Sink.write(response, true, answer + "\n", callback);

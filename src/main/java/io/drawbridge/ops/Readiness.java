@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -38,7 +39,7 @@ public final class Readiness {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return out.toString(java.nio.charset.StandardCharsets.UTF_8) + "\n";
+            return out.toString(StandardCharsets.UTF_8) + "\n";
         }
     }
 

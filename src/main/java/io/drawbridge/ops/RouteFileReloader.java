@@ -1,13 +1,15 @@
 package io.drawbridge.ops;
 
+import io.drawbridge.Outcome;
+import io.drawbridge.Reason;
 import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.audit.AuditSink;
-import io.drawbridge.Reason;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -71,7 +73,7 @@ public final class RouteFileReloader {
         }
         ModelCamelContext model = (ModelCamelContext) context;
         List<RouteDefinition> previous = oldIds.stream().map(model::getRouteDefinition)
-                .filter(java.util.Objects::nonNull).toList();
+                .filter(Objects::nonNull).toList();
         swaps.begin(oldIds);
         try {
             for (String id : oldIds) {
@@ -156,7 +158,7 @@ public final class RouteFileReloader {
 
     /** The audit event of a refused configuration change (not a request: no client, no route). */
     static AuditRecord rejected(String detail) {
-        return new AuditRecord(Instant.now(), "reload-" + Long.toString(System.nanoTime(), 36), AuditRecord.ERROR,
+        return new AuditRecord(Instant.now(), "reload-" + Long.toString(System.nanoTime(), 36), Outcome.ERROR,
                 Reason.CONFIG_REJECTED.code(), detail, null, null, null, List.of(), null, null, "-", "-", "", 0, null,
                 null, 0, 0, 0, null, null);
     }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import org.owasp.encoder.Encode;
 
@@ -100,7 +101,7 @@ public final class HtmlPage {
         return html.toString();
     }
 
-    private static void list(StringBuilder html, String tag, String id, java.util.List<String> items) {
+    private static void list(StringBuilder html, String tag, String id, List<String> items) {
         if (items.isEmpty()) {
             return;
         }

@@ -1,5 +1,7 @@
 package io.drawbridge.page;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
@@ -37,6 +39,6 @@ public record PageSettings(String gatewayName, String signOutPath, String portal
     }
 
     private static String segment(String value) {
-        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -1,9 +1,9 @@
 package io.drawbridge.page;
 
+import io.drawbridge.Reason;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Explain;
 import io.drawbridge.policy.Explanation;
-import io.drawbridge.Reason;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

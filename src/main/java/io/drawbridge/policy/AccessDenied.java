@@ -1,7 +1,7 @@
 package io.drawbridge.policy;
 
-import io.drawbridge.Reasoned;
 import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 
 /** The route's policy denied the request; answered 403, with the decision in the audit record only. */
 public class AccessDenied extends RuntimeException implements Reasoned {

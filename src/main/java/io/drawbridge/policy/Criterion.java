@@ -2,8 +2,8 @@ package io.drawbridge.policy;
 
 import io.drawbridge.Reason;
 import io.drawbridge.identity.Identity;
-
 import java.util.Collection;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -41,7 +41,7 @@ interface Criterion {
 
     /** {@code a, b or c}, at most {@link #LISTED} of them. */
     static String either(Collection<String> values) {
-        java.util.List<String> shown = values.stream().limit(LISTED).toList();
+        List<String> shown = values.stream().limit(LISTED).toList();
         String more = values.size() > LISTED ? " (or " + (values.size() - LISTED) + " more)" : "";
         if (shown.size() <= 1) {
             return String.join("", shown) + more;

@@ -3,11 +3,12 @@ package io.drawbridge.policy;
 import io.drawbridge.Reason;
 import io.drawbridge.config.Problems;
 import io.drawbridge.identity.Identity;
-
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The caller's e-mail is one of the rule's, or in one of its {@code *@domain} domains, compared case-insensitively.
@@ -82,8 +83,8 @@ final class EmailCriterion implements Criterion {
 
     @Override
     public String words() {
-        return "people with a verified e-mail address " + Criterion.either(java.util.stream.Stream.concat(
-                addresses.stream(), java.util.Arrays.stream(domains).map(d -> "at " + d.substring(1))).toList());
+        return "people with a verified e-mail address " + Criterion.either(Stream.concat(
+                addresses.stream(), Arrays.stream(domains).map(d -> "at " + d.substring(1))).toList());
     }
 
     @Override

@@ -69,7 +69,7 @@ final class MethodCriterion implements Criterion {
 
     @Override
     public String words() {
-        return "the methods " + Criterion.either(java.util.List.of(methods));
+        return "the methods " + Criterion.either(List.of(methods));
     }
 
     @Override

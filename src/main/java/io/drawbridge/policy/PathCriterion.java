@@ -40,7 +40,7 @@ final class PathCriterion implements Criterion {
 
     @Override
     public String words() {
-        return "the paths " + Criterion.either(java.util.Arrays.stream(patterns).map(PathPattern::toString).toList());
+        return "the paths " + Criterion.either(Arrays.stream(patterns).map(PathPattern::toString).toList());
     }
 
     @Override

@@ -6,4 +6,3 @@
  * This stage does no I/O and uses no Camel types.
  */
 package io.drawbridge.policy;
-

@@ -1,11 +1,11 @@
 package io.drawbridge.proxy;
 
+import io.drawbridge.Reason;
 import io.drawbridge.config.IdentityEncodingConfig;
 import io.drawbridge.config.IdentityHeadersConfig;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.AccessDenied;
 import io.drawbridge.policy.Decision;
-import io.drawbridge.Reason;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 

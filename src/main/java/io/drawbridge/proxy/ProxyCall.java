@@ -1,16 +1,19 @@
 package io.drawbridge.proxy;
 
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.edge.BodyFraming;
 import io.drawbridge.edge.BodySink;
 import io.drawbridge.edge.ClientRequest;
 import io.drawbridge.edge.StreamingResponse;
-import io.drawbridge.Reason;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
@@ -118,7 +121,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
         channel.config().setAutoRead(true);
         channel.write(requestHead);
         if (fixedBody != null) {
-            channel.writeAndFlush(new DefaultLastHttpContent(io.netty.buffer.Unpooled.wrappedBuffer(fixedBody)));
+            channel.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(fixedBody)));
             requestSent();
         } else if (client.framing() == BodyFraming.NONE) {
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -183,8 +186,8 @@ final class ProxyCall implements BodySink, StreamingResponse {
             ReferenceCountUtil.release(msg);
             // a head that is not HTTP or has bad header syntax is invalid; one cut short or too long, reset
             boolean invalidHead = msg instanceof HttpResponse
-                    && !(msg.decoderResult().cause() instanceof io.netty.handler.codec.TooLongFrameException)
-                    && !(msg.decoderResult().cause() instanceof io.netty.handler.codec.PrematureChannelClosureException);
+                    && !(msg.decoderResult().cause() instanceof TooLongFrameException)
+                    && !(msg.decoderResult().cause() instanceof PrematureChannelClosureException);
             broken(invalidHead
                     ? new UpstreamFailure(Reason.UPSTREAM_INVALID, "malformed response head from " + target.origin())
                     : new UpstreamFailure(Reason.UPSTREAM_RESET, "malformed or truncated response from "

@@ -1,14 +1,14 @@
 package io.drawbridge.proxy;
 
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.edge.BodyFraming;
 import io.drawbridge.edge.ClientRequest;
-import io.drawbridge.edge.RequestTracing;
 import io.drawbridge.edge.HeaderNames;
+import io.drawbridge.edge.RequestTracing;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.AccessDenied;
 import io.drawbridge.policy.Decision;
-import io.drawbridge.Reason;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -17,8 +17,10 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -42,11 +44,11 @@ public final class ProxyStep extends AsyncProcessorSupport {
     private final IdentityHeaders identityHeaders;
     private final AssertionSigner assertions;
 
-    private java.util.function.UnaryOperator<Object> cookieFilter;
+    private UnaryOperator<Object> cookieFilter;
     private AssetCache cache;
 
     public ProxyStep(Upstream upstream, boolean stripPrefix, String rewritePrefix, boolean preserveHost,
-                     java.time.Duration connectTimeout, java.time.Duration responseTimeout,
+                     Duration connectTimeout, Duration responseTimeout,
                      UpstreamClient upstreams, IdentityHeaders identityHeaders, AssertionSigner assertions) {
         this.upstream = upstream;
         this.stripPrefix = stripPrefix || rewritePrefix != null;
@@ -83,7 +85,7 @@ public final class ProxyStep extends AsyncProcessorSupport {
      * Filters the {@code Cookie} header the upstream receives: the gateway's session cookies must never reach an
      * upstream, which could replay them.
      */
-    public ProxyStep hidingCookies(java.util.function.UnaryOperator<Object> filter) {
+    public ProxyStep hidingCookies(UnaryOperator<Object> filter) {
         this.cookieFilter = filter;
         return this;
     }

@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Brotli or gzip for one proxied response, chunk by chunk as it streams (nothing is buffered whole). Only for routes
@@ -24,7 +26,7 @@ final class ResponseCompression {
 
     static final int MIN_BYTES = 1024;
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResponseCompression.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ResponseCompression.class);
     /** Whether brotli4j's native library loaded; decided once, when the first response may be compressed. */
     static final boolean BROTLI = brotliLoads();
 

@@ -10,9 +10,11 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -78,7 +80,7 @@ final class ServiceEndpoints implements Upstream, AutoCloseable {
             endpoints.slices.start().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             endpoints.close();
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
             // No cause chained: route errors are reported by their innermost message, and this one says it all.
             throw new IllegalArgumentException("cannot watch Service " + address.namespace() + "/"
@@ -177,7 +179,7 @@ final class ServiceEndpoints implements Upstream, AutoCloseable {
                 }
             }
         }
-        targets.sort(java.util.Comparator.comparing(UpstreamTarget::origin));
+        targets.sort(Comparator.comparing(UpstreamTarget::origin));
         return List.copyOf(targets);
     }
 

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Connections to upstreams: opened on the event loop of the client connection they serve, kept alive and pooled
@@ -66,7 +67,7 @@ public final class UpstreamClient {
      * {@code true}) or a new one, or the connection failure.
      */
     void acquire(EventLoop loop, UpstreamTarget target, UpstreamTls settings, Duration connectTimeout,
-                 BiConsumer<Channel, Boolean> connected, java.util.function.Consumer<Throwable> failed) {
+                 BiConsumer<Channel, Boolean> connected, Consumer<Throwable> failed) {
         String poolKey = poolKey(target, settings);
         ArrayDeque<Channel> pool = idle.get().get(poolKey);
         if (pool != null) {

@@ -1,5 +1,6 @@
 package io.drawbridge.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -37,7 +38,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof HttpObject http) {
             owner.onUpstream(http);
-        } else if (msg instanceof io.netty.buffer.ByteBuf bytes) {
+        } else if (msg instanceof ByteBuf bytes) {
             owner.onTunnelBytes(bytes);
         } else {
             ReferenceCountUtil.release(msg);

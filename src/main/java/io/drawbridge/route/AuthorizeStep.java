@@ -1,18 +1,18 @@
 package io.drawbridge.route;
 
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.edge.ClientRequest;
 import io.drawbridge.edge.McpRequest;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.limit.RateLimited;
 import io.drawbridge.limit.RateLimiter;
-import io.drawbridge.policy.McpCall;
 import io.drawbridge.policy.AccessDenied;
 import io.drawbridge.policy.Decision;
+import io.drawbridge.policy.McpCall;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.policy.PolicyEvaluator;
 import io.drawbridge.policy.RateLimit;
-import io.drawbridge.Reason;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
 import java.util.function.Supplier;

@@ -1,5 +1,7 @@
 package io.drawbridge.route;
 
+import io.drawbridge.Outcome;
+import io.drawbridge.Reason;
 import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.edge.HttpListener;
@@ -8,7 +10,6 @@ import io.drawbridge.identity.Catalog;
 import io.drawbridge.identity.CatalogText;
 import io.drawbridge.identity.CatalogUnavailable;
 import io.drawbridge.identity.RoutedEntity;
-import io.drawbridge.Reason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -214,7 +215,7 @@ public final class CatalogRoutes implements AutoCloseable {
             String why = CatalogText.printable(refusal.getValue()); // annotation values are the catalog's text
             LOG.warn("catalog route of {} refused: {}", refusal.getKey(), why);
             audit.accept(new AuditRecord(Instant.now(), "catalog-" + Long.toString(System.nanoTime(), 36),
-                    AuditRecord.ERROR, Reason.CATALOG_ROUTE_REJECTED.code(),
+                    Outcome.ERROR, Reason.CATALOG_ROUTE_REJECTED.code(),
                     refusal.getKey() + ": " + why, null, null, null, List.of(),
                     ROUTE_PREFIX + refusal.getKey().replaceAll("[^a-z0-9-]+", "-"), null, "-", "-", "", 0, null,
                     null, 0, 0, 0, null, null));

@@ -1,11 +1,13 @@
 package io.drawbridge.route;
 
+import io.drawbridge.EndpointOption;
 import io.drawbridge.authn.TokenVerifier;
 import io.drawbridge.authn.session.BrowserLogin;
 import io.drawbridge.identity.RoleSource;
 import io.drawbridge.limit.RateLimiter;
 import io.drawbridge.policy.Policies;
 import io.drawbridge.proxy.AssertionSigner;
+import io.drawbridge.proxy.AssetCaches;
 import io.drawbridge.proxy.IdentityHeaders;
 import io.drawbridge.proxy.ServiceDiscovery;
 import io.drawbridge.proxy.UpstreamClient;
@@ -18,7 +20,7 @@ import org.apache.camel.support.DefaultComponent;
 
 /**
  * The {@code drawbridge:} component: the gateway's stages as route steps, so a protected route reads as
- * listen, authenticate, authorize, proxy.
+ * listen, authenticate, authorize, proxy. The steps and their options are declared in {@link Step}.
  * <pre>
  *   drawbridge:authenticate[?issuers=corp,partners&amp;forwardToken=false&amp;login=browser&amp;authorization=upstream]
  *   drawbridge:enrich                  (roles from the catalog: group refs, parents included)
@@ -54,17 +56,8 @@ public final class DrawbridgeComponent extends DefaultComponent {
         }
     }
 
-    private static final Map<String, Set<String>> PARAMETERS = Map.of(
-            "authenticate", Set.of("issuers", "forwardToken", "login", "authorization", "audience"),
-            "authorize", Set.of("policy"),
-            "enrich", Set.of(),
-            "decide", Set.of("signIn"),
-            "proxy", Set.of("upstream", "stripPrefix", "rewritePrefix", "preserveHost", "tls", "compress",
-                    "connectTimeout",
-                    "responseTimeout", "cache", "cacheSize", "cacheMaxEntry", "cachePaths", "cacheTtl"));
-
     private final Stages stages;
-    private final io.drawbridge.proxy.AssetCaches caches = new io.drawbridge.proxy.AssetCaches();
+    private final AssetCaches caches = new AssetCaches();
 
     public DrawbridgeComponent(Stages stages) {
         this.stages = stages;
@@ -75,24 +68,19 @@ public final class DrawbridgeComponent extends DefaultComponent {
     }
 
     /** The routes' asset caches, for the metrics. */
-    public io.drawbridge.proxy.AssetCaches caches() {
+    public AssetCaches caches() {
         return caches;
     }
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
-        Set<String> allowed = PARAMETERS.get(remaining);
-        if (allowed == null) {
+        Step step = Step.named(remaining);
+        if (step == null) {
             throw new IllegalArgumentException("unknown drawbridge step '" + remaining
                     + "' in " + uri + ": use authenticate, enrich, authorize, proxy or decide");
         }
-        for (String name : parameters.keySet()) {
-            if (!allowed.contains(name)) {
-                throw new IllegalArgumentException("drawbridge:" + remaining + " has no parameter '" + name
-                        + "' (in " + uri + "); it takes " + String.join(", ", allowed));
-            }
-        }
-        var endpoint = new DrawbridgeEndpoint(uri, this, remaining);
+        EndpointOption.check("drawbridge:" + remaining, uri, step.options(), parameters);
+        var endpoint = new DrawbridgeEndpoint(uri, this, step);
         setProperties(endpoint, parameters);
         endpoint.validate();
         return endpoint;

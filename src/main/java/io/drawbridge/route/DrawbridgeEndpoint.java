@@ -1,95 +1,66 @@
 package io.drawbridge.route;
 
 import io.drawbridge.authn.BearerAuthenticationStep;
+import io.drawbridge.authn.IssuerRegistry;
+import io.drawbridge.authn.TrustedIssuer;
 import io.drawbridge.authn.session.BrowserAuthenticationStep;
+import io.drawbridge.config.ByteSize;
+import io.drawbridge.config.ConfigDuration;
+import io.drawbridge.edge.DecideStep;
+import io.drawbridge.edge.TokenAcceptor;
 import io.drawbridge.identity.EnrichStep;
+import io.drawbridge.proxy.AssetCache;
 import io.drawbridge.proxy.ProxyStep;
 import io.drawbridge.proxy.ServiceAddress;
 import io.drawbridge.proxy.Upstream;
 import io.drawbridge.proxy.UpstreamTls;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
-import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.DefaultEndpoint;
 
-/** One gateway step, as a producer endpoint; see {@link DrawbridgeComponent} for the URI forms. */
-public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.drawbridge.edge.TokenAcceptor {
+/**
+ * One gateway step, as a producer endpoint. Its options are declared in {@link Step} (name, default,
+ * description); the fields here hold the values, with the same defaults ({@code StepOptionsTest} compares them).
+ */
+public final class DrawbridgeEndpoint extends DefaultEndpoint implements TokenAcceptor {
 
-    private final String step;
+    private final Step step;
 
-    @UriParam(description = "authenticate: the issuer names this route accepts, comma-separated; default all")
     private String issuers;
-    @UriParam(defaultValue = "false", description = "authenticate: pass the bearer token on to the upstream")
     private boolean forwardToken;
-    @UriParam(defaultValue = "none", enums = "none,browser", description = "authenticate: browser to also accept"
-            + " the session cookie and send browsers without one to sign in (needs the login section); none for"
-            + " bearer tokens only")
     private String login = "none";
-    @UriParam(description = "authenticate: the audiences a token must name one of (RFC 8707 audience binding),"
-            + " comma-separated, e.g. the route's public URL; default none, or on an MCP route its resource URL")
     private String audience;
-    @UriParam(defaultValue = "gateway", enums = "gateway,upstream", description = "authenticate: whose the"
-            + " Authorization header is. gateway: a bearer token the gateway verifies and removes; upstream: the"
-            + " application's own (Backstage's frontend sends its Backstage token), passed on untouched, and the"
-            + " caller is authenticated by the session cookie only (needs login=browser)")
     private String authorization = "gateway";
-    @UriParam(description = "authorize: the policy to apply; default the policy named like the route")
     private String policy;
-    @UriParam(description = "proxy: the upstream URL, http(s)://host[:port][/base-path], or a Kubernetes Service,"
-            + " k8s://service.namespace:port[/base-path]")
     private String upstream;
-    @UriParam(defaultValue = "false", description = "proxy: remove the route's path prefix before forwarding")
     private boolean stripPrefix;
-    @UriParam(description = "proxy: replace the route's path prefix with this one before forwarding")
     private String rewritePrefix;
-    @UriParam(defaultValue = "true", description = "proxy: send the client's Host header (true), as browsers and"
-            + " apps that compare Origin with Host expect; false to send the upstream URL's host, for upstreams that"
-            + " serve several names and know only their own (cloud services, another ingress)")
     private boolean preserveHost = true;
-    @UriParam(description = "proxy: the named TLS settings (upstreams.tls.<name>: CA bundle, client certificate, "
-            + "server name) for an https upstream; default the JDK's trust store and the upstream's host name")
     private String tls;
-    @UriParam(defaultValue = "false", description = "proxy: gzip text-like responses of 1 KiB or more for clients "
-            + "that accept it (off by default: compressing secrets beside reflected input invites BREACH)")
     private boolean compress;
-    @UriParam(defaultValue = "false", description = "proxy: keep responses the upstream marks cacheable for"
-            + " everyone (public, s-maxage or max-age; never private, no-store, no-cache, Set-Cookie or a Vary"
-            + " other than Accept-Encoding) in a bounded in-memory cache, served after authorization like any"
-            + " request")
     private boolean cache;
-    @UriParam(defaultValue = "64m", description = "proxy: the most the route's cache holds, e.g. 64m")
     private String cacheSize = "64m";
-    @UriParam(defaultValue = "1m", description = "proxy: the largest response body the cache keeps, at most 64m;"
-            + " larger ones stream through uncached")
     private String cacheMaxEntry = "1m";
-    @UriParam(description = "proxy: paths whose responses are cacheable even without public or a lifetime, e.g."
-            + " /static/** (comma-separated; exact paths or ending in /**); never when the upstream says private,"
-            + " no-store or no-cache, or sets a cookie")
     private String cachePaths;
-    @UriParam(defaultValue = "60s", description = "proxy: how long a cacheable response that states no lifetime"
-            + " (public, or a path of cachePaths) stays fresh")
     private String cacheTtl = "60s";
-    @UriParam(description = "proxy: connect timeout, e.g. 2s; default from upstreams.connectTimeout")
     private String connectTimeout;
-    @UriParam(description = "proxy: response timeout, e.g. 30s; default from upstreams.responseTimeout")
     private String responseTimeout;
 
-    @UriParam(defaultValue = "redirect", enums = "redirect,status", description = "decide: how a browser that must"
-            + " sign in is answered: redirect (302 to the sign-in page, for Caddy, Traefik and Envoy) or status (401"
-            + " with the sign-in page in Location, for nginx auth_request, which accepts only 2xx, 401 and 403)")
     private String signIn = "redirect";
 
     private AsyncProcessor processor;
-    private io.drawbridge.proxy.AssetCache assetCache;
+    private AssetCache assetCache;
 
-    DrawbridgeEndpoint(String uri, DrawbridgeComponent component, String step) {
+    DrawbridgeEndpoint(String uri, DrawbridgeComponent component, Step step) {
         super(uri, component);
         this.step = step;
     }
@@ -103,7 +74,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
     void validate() {
         DrawbridgeComponent.Stages stages = getComponent().stages();
         processor = switch (step) {
-            case "authenticate" -> {
+            case AUTHENTICATE -> {
                 Set<String> names = issuers == null ? null
                         : new LinkedHashSet<>(Arrays.asList(issuers.split("\\s*,\\s*")));
                 if (names != null && !stages.issuerNames().containsAll(names)) {
@@ -130,10 +101,6 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                 if (login.equals("none")) {
                     yield bearer;
                 }
-                if (!login.equals("browser")) {
-                    throw new IllegalArgumentException("drawbridge:authenticate login must be none or browser, not '"
-                            + login + "'");
-                }
                 if (stages.login() == null) {
                     throw new IllegalArgumentException("drawbridge:authenticate?login=browser needs a login section "
                             + "in the configuration");
@@ -145,14 +112,14 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                 yield new BrowserAuthenticationStep(bearer, stages.issuers(), stages.login().issuerName(),
                         stages.authExecutor(), stages.login(), forwardToken, upstreamAuthorization);
             }
-            case "enrich" -> {
+            case ENRICH -> {
                 if (stages.roles() == null) {
                     throw new IllegalArgumentException("drawbridge:enrich needs a catalog section in the "
                             + "configuration");
                 }
                 yield new EnrichStep(stages.roles());
             }
-            case "authorize" -> {
+            case AUTHORIZE -> {
                 if (policy != null && !stages.policies().get().contains(policy)) {
                     throw new IllegalArgumentException("drawbridge:authorize names unknown policy '" + policy
                             + "'; configured: " + stages.policies().get().names());
@@ -160,7 +127,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                 yield AsyncProcessorConverterHelper.convert(new AuthorizeStep(policy, stages.policies(),
                         stages.limits()));
             }
-            case "proxy" -> {
+            case PROXY -> {
                 if (upstream == null || upstream.isBlank()) {
                     throw new IllegalArgumentException("drawbridge:proxy needs upstream=http(s)://host:port or"
                             + " k8s://service.namespace:port");
@@ -194,25 +161,20 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                 yield stages.login() == null ? proxy : proxy.hidingCookies(stages.login().cookies()::withoutOurs)
                         .ownCookie(stages.login().cookies().name());
             }
-            case "decide" -> {
-                if (!signIn.equals("redirect") && !signIn.equals("status")) {
-                    throw new IllegalArgumentException("drawbridge:decide signIn must be redirect or status, not '"
-                            + signIn + "'");
-                }
-                yield new io.drawbridge.edge.DecideStep(signIn.equals("status"));
+            case DECIDE -> {
+                yield new DecideStep(signIn.equals("status"));
             }
-            default -> throw new IllegalStateException(step);
         };
     }
 
     private static final long MAX_CACHE_ENTRY = 64L * 1024 * 1024;
 
-    private io.drawbridge.proxy.AssetCache assetCache() {
+    private AssetCache assetCache() {
         long size;
         long maxEntry;
         try {
-            size = io.drawbridge.config.ByteSize.parse(cacheSize).bytes();
-            maxEntry = io.drawbridge.config.ByteSize.parse(cacheMaxEntry).bytes();
+            size = ByteSize.parse(cacheSize).bytes();
+            maxEntry = ByteSize.parse(cacheMaxEntry).bytes();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("drawbridge:proxy cacheSize/cacheMaxEntry: " + e.getMessage());
         }
@@ -224,10 +186,10 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
             throw new IllegalArgumentException("drawbridge:proxy cacheMaxEntry (" + cacheMaxEntry
                     + ") cannot exceed cacheSize (" + cacheSize + ")");
         }
-        java.util.List<String> paths = cachePaths == null ? java.util.List.of()
+        List<String> paths = cachePaths == null ? List.of()
                 : Arrays.stream(cachePaths.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
         Duration ttl = duration("cacheTtl", cacheTtl);
-        return new io.drawbridge.proxy.AssetCache(size, maxEntry, paths, ttl, java.time.Clock.systemUTC());
+        return new AssetCache(size, maxEntry, paths, ttl, Clock.systemUTC());
     }
 
     private boolean cacheOptionGiven() {
@@ -248,7 +210,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
             return null;
         }
         try {
-            return io.drawbridge.config.ConfigDuration.parse(text);
+            return ConfigDuration.parse(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("drawbridge:proxy " + name + ": " + e.getMessage());
         }
@@ -256,14 +218,14 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
 
     /** For an authenticate step: the issuer URLs of the issuers it accepts (an MCP route's metadata lists them). */
     @Override
-    public java.util.List<String> acceptedIssuers() {
-        if (!step.equals("authenticate") || !(getComponent().stages().issuers()
-                instanceof io.drawbridge.authn.IssuerRegistry registry)) {
-            return java.util.List.of();
+    public List<String> acceptedIssuers() {
+        if (step != Step.AUTHENTICATE || !(getComponent().stages().issuers()
+                instanceof IssuerRegistry registry)) {
+            return List.of();
         }
         Set<String> names = issuers == null ? null : Set.of(issuers.split("\\s*,\\s*"));
         return registry.issuers().stream().filter(i -> names == null || names.contains(i.name()))
-                .map(io.drawbridge.authn.TrustedIssuer::issuer).toList();
+                .map(TrustedIssuer::issuer).toList();
     }
 
     public String getAudience() {
@@ -314,12 +276,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
     }
 
     private boolean authorizationBelongsToUpstream() {
-        return switch (authorization) {
-            case "gateway" -> false;
-            case "upstream" -> true;
-            default -> throw new IllegalArgumentException("drawbridge:authenticate authorization must be gateway or"
-                    + " upstream, not '" + authorization + "'");
-        };
+        return authorization.equals("upstream"); // a choice: checked against Step.AUTHENTICATE's values
     }
 
     public String getAuthorization() {

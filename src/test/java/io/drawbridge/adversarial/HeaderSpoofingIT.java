@@ -1,7 +1,5 @@
 package io.drawbridge.adversarial;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.config.IdentityHeadersConfig;
 import io.drawbridge.edge.HeaderNames;
 import io.drawbridge.testing.GatewayFixture;
@@ -23,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Headers a client sends to speak for the gateway: identity, forwarding and assertion headers, Camel's internal
@@ -46,11 +46,7 @@ class HeaderSpoofingIT {
         minter.writeJwks(dir.resolve("jwks.json"));
         alice = minter.token("alice", List.of("sre"));
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   sre:
                     allow:

@@ -1,7 +1,5 @@
 package io.drawbridge.adversarial;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.RawHttp;
 import io.drawbridge.testing.TestUpstream;
@@ -23,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * HTTP/1.1 as a smuggler, a slowloris or a confused client writes it: ambiguous framing, oversized parts, slow
@@ -55,11 +55,7 @@ class HttpFramingIT {
                     header: 1s
                     bodyIdle: 1s
                     keepAlive: 1s
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   sre:
                     allow:
@@ -171,20 +167,23 @@ class HttpFramingIT {
         String big = "x".repeat(70 * 1024);
         return Stream.of(
                 Arguments.of("request line over 8 KiB", "GET /public/" + "a".repeat(9000) + " HTTP/1.1\r\nHost: 127.0.0.1"
-                        + "\r\n\r\n", 414),
+                        + "\r\n\r\n", 414, "uri-too-long"),
                 Arguments.of("one header over 16 KiB", "GET /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
-                        + "b".repeat(17000) + "\r\n\r\n", 431),
+                        + "b".repeat(17000) + "\r\n\r\n", 431, "headers-too-large"),
                 Arguments.of("many headers over 16 KiB", "GET /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "X-Many: 0123456789\r\n".repeat(1000) + "\r\n", 431),
-                Arguments.of("Content-Length over the limit", POST + "Content-Length: 70000\r\n\r\n", 413),
-                Arguments.of("Content-Length far over the limit", POST + "Content-Length: 99999999999\r\n\r\n", 413),
+                        + "X-Many: 0123456789\r\n".repeat(1000) + "\r\n", 431,
+                        "headers-too-large"),
+                Arguments.of("Content-Length over the limit", POST + "Content-Length: 70000\r\n\r\n", 413,
+                        "body-too-large"),
+                Arguments.of("Content-Length far over the limit", POST + "Content-Length: 99999999999\r\n\r\n",
+                        413, "body-too-large"),
                 Arguments.of("chunked body over the limit", POST + "Transfer-Encoding: chunked\r\n\r\n"
-                        + Integer.toHexString(big.length()) + "\r\n" + big + "\r\n0\r\n\r\n", 413));
+                        + Integer.toHexString(big.length()) + "\r\n" + big + "\r\n0\r\n\r\n", 413, "body-too-large"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("oversized")
-    void oversizedRequestsGetAClear4xx(String name, String request, int status) {
+    void oversizedRequestsGetAClear4xx(String name, String request, int status, String reason) {
         int before = probe.upstreamCount();
         RawHttp.Response response;
         try (var http = new RawHttp(gateway.port())) {
@@ -198,6 +197,8 @@ class HttpFramingIT {
         assertThat(response.status()).isEqualTo(status);
         var audit = gateway.audit(response.header("X-Request-Id"));
         assertThat(audit.path("status").asInt()).isEqualTo(status);
+        assertThat(audit.path("reason").asText()).isEqualTo(reason);
+        assertThat(audit.path("decision").asText()).isEqualTo("error");
         if (status != 413 || !name.startsWith("chunked")) {
             assertThat(probe.receivedSince(before, response.header("X-Request-Id"))).isEmpty();
         }
@@ -363,26 +364,27 @@ class HttpFramingIT {
 
     static Stream<Arguments> refusedRequestLines() {
         return Stream.of(
-                Arguments.of("TRACE", "TRACE /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 405),
-                Arguments.of("TRACE with a token", "TRACE /app/x HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\n\r\n", 405),
-                Arguments.of("CONNECT", "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n", 405),
-                Arguments.of("HTTP/1.1 without Host", "GET /public/x HTTP/1.1\r\n\r\n", 400),
-                Arguments.of("HTTP/2 prior knowledge", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505),
-                Arguments.of("HTTP/2.0 on an HTTP/1 connection", "GET /public/x HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n", 505),
-                Arguments.of("HTTP/3.0", "GET /public/x HTTP/3.0\r\nHost: 127.0.0.1\r\n\r\n", 505),
-                Arguments.of("HTTP/0.9", "GET /public/x\r\n\r\n", 400),
-                Arguments.of("a version that is no version", "GET /public/x HTTP/1.1x\r\nHost: 127.0.0.1\r\n\r\n", 400),
-                Arguments.of("method with a space", "G ET /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
-                Arguments.of("asterisk target", "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400));
+                Arguments.of("TRACE", "TRACE /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 405, "method-rejected"),
+                Arguments.of("TRACE with a token", "TRACE /app/x HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\n\r\n", 405, "method-rejected"),
+                Arguments.of("CONNECT", "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n", 405, "method-rejected"),
+                Arguments.of("HTTP/1.1 without Host", "GET /public/x HTTP/1.1\r\n\r\n", 400, "bad-request"),
+                Arguments.of("HTTP/2 prior knowledge", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505, "http-version-not-supported"),
+                Arguments.of("HTTP/2.0 on an HTTP/1 connection", "GET /public/x HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n", 505, "http-version-not-supported"),
+                Arguments.of("HTTP/3.0", "GET /public/x HTTP/3.0\r\nHost: 127.0.0.1\r\n\r\n", 505, "http-version-not-supported"),
+                Arguments.of("HTTP/0.9", "GET /public/x\r\n\r\n", 400, "bad-request"),
+                Arguments.of("a version that is no version", "GET /public/x HTTP/1.1x\r\nHost: 127.0.0.1\r\n\r\n", 400, "bad-request"),
+                Arguments.of("method with a space", "G ET /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400, "bad-request"),
+                Arguments.of("asterisk target", "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400, "path-rejected"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusedRequestLines")
-    void forbiddenMethodsAndBrokenVersionsAreRefused(String name, String request, int status) {
+    void forbiddenMethodsAndBrokenVersionsAreRefused(String name, String request, int status, String reason) {
         var outcome = probe.send(request);
         assertThat(outcome.status()).isEqualTo(status);
         assertThat(outcome.upstreamSaw()).isEmpty();
         assertThat(outcome.audit().path("status").asInt()).isEqualTo(status);
+        assertThat(outcome.audit().path("reason").asText()).isEqualTo(reason);
     }
 
     @Test

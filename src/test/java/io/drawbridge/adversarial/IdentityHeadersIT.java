@@ -1,7 +1,5 @@
 package io.drawbridge.adversarial;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.drawbridge.testing.GatewayFixture;
@@ -24,6 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * Identities an issuer (or a catalog) vouches for, chosen to pass as someone else in the headers an upstream
  * trusts: invisible characters, look-alikes, the list separator, white space, controls, invalid Unicode. The
@@ -43,11 +43,7 @@ class IdentityHeadersIT {
     void start(@TempDir Path dir) {
         minter.writeJwks(dir.resolve("jwks.json"));
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   sre:
                     allow:

@@ -1,8 +1,5 @@
 package io.drawbridge.adversarial;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.drawbridge.authn.IssuersCheck;
 import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.InvalidConfiguration;
@@ -34,6 +31,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 /**
  * The management surface (health, metrics, Jolokia, Hawtio) lives on a socket of its own, bound to loopback by
  * default. Through the data port no path, host, absolute-form target or header reaches it: requests for its paths
@@ -62,11 +62,7 @@ class ManagementSurfaceIT {
                   username: ops
                   password: ${DRAWBRIDGE_TEST_MANAGEMENT_PASSWORD:-%s}
                   allowedHosts: [drawbridge-management.ops.svc]
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   open:
                     public: true

@@ -1,7 +1,5 @@
 package io.drawbridge.adversarial;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.TestUpstream;
 import io.drawbridge.testing.TokenMinter;
@@ -16,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Paths and hosts written to make the gateway judge one resource and forward another. The portal route denies
@@ -38,11 +38,7 @@ class PathAttacksIT {
         minter.writeJwks(dir.resolve("jwks.json"));
         alice = minter.token("alice", List.of("sre"));
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   portal:
                     deny:

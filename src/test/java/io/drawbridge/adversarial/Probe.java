@@ -1,12 +1,12 @@
 package io.drawbridge.adversarial;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.RawHttp;
 import io.drawbridge.testing.TestUpstream;
 import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Sends one attack to a gateway and collects the three things every adversarial case asserts: the response, what

@@ -1,7 +1,5 @@
 package io.drawbridge.adversarial;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.RawHttp;
 import io.drawbridge.testing.TestUpstream;
@@ -30,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * TLS server name (SNI) against {@code Host}: one certificate for www.example.com and admin.example.com, a public
@@ -65,11 +65,7 @@ class TlsHostAttacksIT {
                     certificateFile: @DIR@/tls.crt
                     keyFile: @DIR@/tls.key
                 %s
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   admins:
                     allow:

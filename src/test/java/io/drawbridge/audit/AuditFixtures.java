@@ -1,5 +1,6 @@
 package io.drawbridge.audit;
 
+import io.drawbridge.Outcome;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,7 +14,7 @@ final class AuditFixtures {
 
     /** Every field set, the optional ones included. */
     static AuditRecord record(String requestId) {
-        return new AuditRecord(TIME, requestId, AuditRecord.DENY, "group-missing", "allow[0]: needs group admins",
+        return new AuditRecord(TIME, requestId, Outcome.DENY, "group-missing", "allow[0]: needs group admins",
                 "alice", "corp", "grafana-ui", List.of("eng", "ops"), "grafana", "grafana-policy", "GET",
                 "/api/dashboards", "grafana.example.com", 403, "203.0.113.7", "http://grafana:3000", 12, 34, 56,
                 "curl/8.5.0", "stale:42s");
@@ -21,7 +22,7 @@ final class AuditFixtures {
 
     /** The same record with every client-controlled string set to {@code value}. */
     static AuditRecord withClientValue(String value) {
-        return new AuditRecord(TIME, "req-1", AuditRecord.DENY, "path-not-allowed", value, value, "corp", value,
+        return new AuditRecord(TIME, "req-1", Outcome.DENY, "path-not-allowed", value, value, "corp", value,
                 List.of(value, "eng"), "grafana", "grafana-policy", value, value, value, 403, value,
                 "http://grafana:3000", 12, 34, 56, value, null, null, null, null, value);
     }
@@ -37,7 +38,7 @@ final class AuditFixtures {
 
     /** Only what every record has: no detail, issuer, client, policy or user agent. */
     static AuditRecord withoutOptionals() {
-        return new AuditRecord(TIME, "req-2", AuditRecord.ERROR, "no-route", null, null, null, null, List.of(),
+        return new AuditRecord(TIME, "req-2", Outcome.ERROR, "no-route", null, null, null, null, List.of(),
                 null, null, "GET", "/nowhere", "gw.example.com", 404, "203.0.113.7", null, 0, 0, 0, null, null);
     }
 }

@@ -2,6 +2,7 @@ package io.drawbridge.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drawbridge.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ class AuditJsonTest {
 
     @Test
     void writesLargeCountersAsNumbers() throws Exception {
-        var big = new AuditRecord(AuditFixtures.TIME, "r", "allow", "rule-matched", null, "a", null, null, List.of(),
+        var big = new AuditRecord(AuditFixtures.TIME, "r", Outcome.ALLOW, "rule-matched", null, "a", null, null, List.of(),
                 "r", null, "PUT", "/upload", "h", 201, "ip", "http://u:80", Long.MAX_VALUE, 5_000_000_000L,
                 Long.MAX_VALUE, null, null);
 

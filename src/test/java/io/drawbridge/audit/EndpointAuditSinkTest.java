@@ -1,8 +1,5 @@
 package io.drawbridge.audit;
 
-import static io.drawbridge.audit.AuditFixtures.record;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -19,6 +16,9 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import static io.drawbridge.audit.AuditFixtures.record;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Camel-endpoint sink against a real Camel route standing in for the endpoint: records arrive as JSON, in

@@ -1,9 +1,9 @@
 package io.drawbridge.audit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class InstanceNameTest {
 

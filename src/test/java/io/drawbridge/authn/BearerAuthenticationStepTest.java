@@ -1,8 +1,17 @@
 package io.drawbridge.authn;
 
 import io.drawbridge.ExchangeKeys;
-import io.drawbridge.identity.Identity;
 import io.drawbridge.Reason;
+import io.drawbridge.identity.Identity;
+import io.drawbridge.testing.KeyServer;
+import io.drawbridge.testing.TestClock;
+import io.drawbridge.testing.Tokens;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -15,23 +24,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.stream.Stream;
-
-import static io.drawbridge.authn.JwksServer.JWKS_PATH;
-import static io.drawbridge.authn.Tokens.claims;
-import static io.drawbridge.authn.Tokens.sign;
+import static io.drawbridge.testing.KeyServer.JWKS_PATH;
+import static io.drawbridge.testing.Tokens.claims;
+import static io.drawbridge.testing.Tokens.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The route step in a real CamelContext, with the issuer's keys served by a local JWKS server. */
 class BearerAuthenticationStepTest {
 
     final TestClock clock = new TestClock();
-    final JwksServer idp = JwksServer.start().publish(Tokens.rsa("key-1"));
+    final KeyServer idp = KeyServer.start().publish(Tokens.rsa("key-1"));
     final String iss = idp.url("/realms/corp");
     final HeldExecutor workers = new HeldExecutor();
     final IssuerRegistry registry = new IssuerRegistry(

@@ -3,14 +3,13 @@ package io.drawbridge.authn;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.drawbridge.config.IssuerConfig;
 import io.drawbridge.identity.Identity;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -3,12 +3,12 @@ package io.drawbridge.authn;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.RSAKey;
+import io.drawbridge.Reason;
 import io.drawbridge.config.IssuerConfig;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.Reason;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
+import io.drawbridge.testing.KeyServer;
+import io.drawbridge.testing.TestClock;
+import io.drawbridge.testing.Tokens;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,10 +18,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
-import static io.drawbridge.authn.JwksServer.JWKS_PATH;
-import static io.drawbridge.authn.Tokens.claims;
-import static io.drawbridge.authn.Tokens.sign;
+import static io.drawbridge.testing.KeyServer.JWKS_PATH;
+import static io.drawbridge.testing.Tokens.claims;
+import static io.drawbridge.testing.Tokens.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,7 +37,7 @@ class IssuerKeysTest {
     static final Duration REFRESH_RATE = Duration.ofSeconds(30);
 
     final TestClock clock = new TestClock();
-    final JwksServer idp = JwksServer.start();
+    final KeyServer idp = KeyServer.start();
     final RSAKey current = Tokens.rsa("key-1");
     final String iss = idp.url("/realms/corp");
 
@@ -283,7 +285,7 @@ class IssuerKeysTest {
         idp.publish(current);
         IssuerRegistry registry = registryOnJwksUri();
         RSAKey attacker = Tokens.rsa("attacker");
-        try (JwksServer attackers = JwksServer.start().publish(attacker)) {
+        try (KeyServer attackers = KeyServer.start().publish(attacker)) {
             JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("attacker")
                     .jwkURL(URI.create(attackers.url(JWKS_PATH)))
                     .x509CertURL(URI.create(attackers.url("/cert.pem"))).build();

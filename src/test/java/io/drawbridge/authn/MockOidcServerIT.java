@@ -1,16 +1,16 @@
 package io.drawbridge.authn;
 
-import io.drawbridge.identity.Identity;
 import io.drawbridge.Reason;
+import io.drawbridge.identity.Identity;
+import io.drawbridge.testing.Tokens;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,5 @@
 package io.drawbridge.authn;
 
-import static io.drawbridge.authn.Tokens.claims;
-import static io.drawbridge.authn.Tokens.sign;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -16,9 +12,11 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import io.drawbridge.Reason;
 import io.drawbridge.config.IssuerConfig;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.Reason;
+import io.drawbridge.testing.TestClock;
+import io.drawbridge.testing.Tokens;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +27,10 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static io.drawbridge.testing.Tokens.claims;
+import static io.drawbridge.testing.Tokens.sign;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What careful validators refuse beyond signature and the registered claims: an empty {@code crit} or

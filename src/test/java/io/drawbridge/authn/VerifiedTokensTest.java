@@ -1,10 +1,10 @@
 package io.drawbridge.authn;
 
 import io.drawbridge.identity.Identity;
-import org.junit.jupiter.api.Test;
-
+import io.drawbridge.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

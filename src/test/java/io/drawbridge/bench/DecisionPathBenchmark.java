@@ -2,6 +2,7 @@ package io.drawbridge.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.drawbridge.Outcome;
 import io.drawbridge.audit.AuditJson;
 import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.authn.IssuerRegistry;
@@ -108,7 +109,7 @@ public class DecisionPathBenchmark {
                 .add("X-Forwarded-User", "mallory")
                 .add("Upgrade-Insecure-Requests", "1");
 
-        record = new AuditRecord(Instant.now(), "abcd1234-1f", AuditRecord.ALLOW, "rule-matched", "rule allow[0]",
+        record = new AuditRecord(Instant.now(), "abcd1234-1f", Outcome.ALLOW, "rule-matched", "rule allow[0]",
                 "alice", "bench", "grafana-ui", List.of("sre", "platform"), "grafana", "grafana", "GET",
                 "/grafana/d/abc/overview", "grafana.example.com", 200, "10.1.2.3", "http://grafana:3000", 3, 0,
                 1234, "Mozilla/5.0 (X11; Linux x86_64)", "cached");

@@ -1,9 +1,8 @@
 package io.drawbridge.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drawbridge.Outcome;
 import io.drawbridge.audit.AuditJson;
 import io.drawbridge.audit.AuditRecord;
 import java.io.ByteArrayOutputStream;
@@ -16,10 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code drawbridge diff} on a generated audit log (records written by the gateway's own serializer) where a
@@ -62,7 +64,7 @@ class DiffCommandTest {
                 "/.well-known/drawbridge/jwks.json")); // the gateway's own route: no route file has it
         records.add(record(now.minus(Duration.ofDays(30)), "old-bob", "deny", "group-missing", "bob",
                 List.of("sales"), "app", "GET", "/app/x"));
-        records.add(new AuditRecord(now, "anonymous", "deny", "token-missing", null, null, null, null, List.of(),
+        records.add(new AuditRecord(now, "anonymous", Outcome.DENY, "token-missing", null, null, null, null, List.of(),
                 "app", null, "GET", "/app/x", "gw.example.com", 401, "127.0.0.1", null, 1, 0, 0, "test", null,
                 null)); // refused before its policy: nothing to replay
         var out = new ByteArrayOutputStream();
@@ -74,7 +76,7 @@ class DiffCommandTest {
     private static AuditRecord record(Instant time, String id, String decision, String reason, String subject,
                                       List<String> groups, String route, String method, String path) {
         String email = subject == null || subject.equals("carol") ? null : subject + "@example.com";
-        return new AuditRecord(time, id, decision, reason, null, subject, subject == null ? null : "corp", null,
+        return new AuditRecord(time, id, Outcome.valueOf(decision.toUpperCase(Locale.ROOT)), reason, null, subject, subject == null ? null : "corp", null,
                 groups, route, route, method, path, "gw.example.com", decision.equals("allow") ? 200 : 403,
                 "127.0.0.1", null, 1, 0, 0, "test", null, null, null, null, email);
     }

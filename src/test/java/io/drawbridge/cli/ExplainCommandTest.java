@@ -1,7 +1,5 @@
 package io.drawbridge.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drawbridge.testing.TokenMinter;
@@ -14,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code drawbridge explain}: the route, each rule with why, the catalog groups, the decision and its code. */
 class ExplainCommandTest {

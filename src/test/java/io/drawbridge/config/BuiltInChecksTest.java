@@ -1,15 +1,15 @@
 package io.drawbridge.config;
 
-import static io.drawbridge.config.Fixtures.loadYaml;
-import static io.drawbridge.config.Fixtures.problemsInYaml;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
-
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static io.drawbridge.config.Fixtures.loadYaml;
+import static io.drawbridge.config.Fixtures.problemsInYaml;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The rows each built-in check accepts and refuses; the fixture files cover where the problems land. */
 class BuiltInChecksTest {

@@ -1,14 +1,14 @@
 package io.drawbridge.config;
 
-import static io.drawbridge.config.Fixtures.loadYaml;
-import static io.drawbridge.config.Fixtures.problemsInYaml;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static io.drawbridge.config.Fixtures.loadYaml;
+import static io.drawbridge.config.Fixtures.problemsInYaml;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Problems a stage's check reports by field path land on the line of that field in the file. */
 class ConfigCheckLinesTest {

@@ -1,13 +1,5 @@
 package io.drawbridge.config;
 
-import static io.drawbridge.config.Fixtures.loadResource;
-import static io.drawbridge.config.Fixtures.loadYaml;
-import static io.drawbridge.config.Fixtures.problemsInResource;
-import static io.drawbridge.config.Fixtures.problemsInYaml;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.assertj.core.api.Assertions.tuple;
-
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -17,6 +9,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static io.drawbridge.config.Fixtures.loadResource;
+import static io.drawbridge.config.Fixtures.loadYaml;
+import static io.drawbridge.config.Fixtures.problemsInResource;
+import static io.drawbridge.config.Fixtures.problemsInYaml;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 class ConfigLoaderTest {
 

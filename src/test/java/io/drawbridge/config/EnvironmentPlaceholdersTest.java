@@ -1,15 +1,15 @@
 package io.drawbridge.config;
 
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
 import static io.drawbridge.config.Fixtures.loadYaml;
 import static io.drawbridge.config.Fixtures.problemsInResource;
 import static io.drawbridge.config.Fixtures.problemsInYaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
-
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 class EnvironmentPlaceholdersTest {
 

@@ -1,12 +1,10 @@
 package io.drawbridge.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.drawbridge.authn.IssuersCheck;
-import io.drawbridge.policy.PolicyCheck;
+import io.drawbridge.ConfigChecks;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The example the README points users to must load, with every stage's checks, as it is shipped. */
 class ExampleConfigurationTest {
@@ -17,8 +15,7 @@ class ExampleConfigurationTest {
         java.util.Map<String, String> secrets = java.util.Map.of("BACKSTAGE_TOKEN", "backstage-token-1234",
                 "DRAWBRIDGE_CLIENT_SECRET", "client-secret-1234",
                 "DRAWBRIDGE_SESSION_KEY", "Y2hlY2stc3RhbmQtaW4tdmFsdWUtMzItYnl0ZXMtISE=");
-        var loader = new ConfigLoader(secrets::get, List.of(new IssuersCheck(), new PolicyCheck(),
-                new CatalogCheck()));
+        var loader = ConfigChecks.loader(secrets::get);
         GatewayConfig config = loader.load(Path.of("drawbridge.example.yaml"));
         assertThat(config.issuers()).extracting(IssuerConfig::name).containsExactly("corp");
         assertThat(config.policies()).containsKeys("sre-only", "grafana", "status-page", "platform", "public");

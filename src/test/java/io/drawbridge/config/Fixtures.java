@@ -1,7 +1,5 @@
 package io.drawbridge.config;
 
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Loading from test resources and inline YAML, with a fixed environment instead of the process's. */
 final class Fixtures {

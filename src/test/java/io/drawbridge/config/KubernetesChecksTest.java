@@ -1,15 +1,15 @@
 package io.drawbridge.config;
 
-import static io.drawbridge.config.Fixtures.loadYaml;
-import static io.drawbridge.config.Fixtures.problemsInYaml;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
-
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static io.drawbridge.config.Fixtures.loadYaml;
+import static io.drawbridge.config.Fixtures.problemsInYaml;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Route ConfigMaps ({@code configmap:[NAMESPACE/]NAME}) and the kubernetes section: what is accepted, what is not. */
 class KubernetesChecksTest {

@@ -1,14 +1,14 @@
 package io.drawbridge.config;
 
-import static io.drawbridge.config.Fixtures.loadYaml;
-import static io.drawbridge.config.Fixtures.problemsInYaml;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static io.drawbridge.config.Fixtures.loadYaml;
+import static io.drawbridge.config.Fixtures.problemsInYaml;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The login section: what it refuses, each problem on its field, and that secrets come only from the environment. */
 class LoginCheckTest {

@@ -1,15 +1,10 @@
 package io.drawbridge.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drawbridge.authn.IssuersCheck;
-import io.drawbridge.config.CatalogCheck;
-import io.drawbridge.config.ConfigLoader;
+import io.drawbridge.ConfigChecks;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.ManagementConfig;
-import io.drawbridge.policy.PolicyCheck;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -25,6 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * deploy/camel-k, offline: the Integration (and any Pipe) against Camel K 2.4.0's CRDs, strictly, so it uses only
@@ -124,8 +121,7 @@ class CamelKResourcesTest {
             needed.add(m.group(1));
         }
         assertThat(env.keySet()).containsAll(needed);
-        GatewayConfig config = new ConfigLoader(env::get, List.of(new IssuersCheck(), new PolicyCheck(),
-                new CatalogCheck())).load(file);
+        GatewayConfig config = ConfigChecks.loader(env::get).load(file);
         assertThat(config.audit().endpoint()).startsWith("kamelet:drawbridge-audit-sink?");
         assertThat(config.routes()).hasSize(1);
     }

@@ -1,14 +1,9 @@
 package io.drawbridge.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.drawbridge.ConfigChecks;
 import io.drawbridge.Gateway;
-import io.drawbridge.authn.IssuersCheck;
-import io.drawbridge.config.CatalogCheck;
-import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.dev.EchoUpstream;
-import io.drawbridge.policy.PolicyCheck;
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.GatewayProcess;
 import io.drawbridge.testing.TokenMinter;
@@ -37,6 +32,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real load: every YAML route a user may copy, and every Kamelet, built in a running gateway with its
@@ -193,7 +190,7 @@ class DeployedRoutesIT {
         text = text.replace("host: 0.0.0.0", "host: 127.0.0.1").replace("port: 8080", "port: 0")
                 .replace("port: 8081", "port: 0");
         Files.writeString(file, text);
-        return new ConfigLoader(env::get, List.of(new IssuersCheck(), new PolicyCheck(), new CatalogCheck()))
+        return ConfigChecks.loader(env::get)
                 .load(file);
     }
 

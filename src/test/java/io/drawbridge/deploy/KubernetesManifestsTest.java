@@ -1,14 +1,9 @@
 package io.drawbridge.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import io.drawbridge.authn.IssuersCheck;
-import io.drawbridge.config.CatalogCheck;
-import io.drawbridge.config.ConfigLoader;
+import io.drawbridge.ConfigChecks;
 import io.drawbridge.config.GatewayConfig;
 import io.drawbridge.config.ManagementConfig;
-import io.drawbridge.policy.PolicyCheck;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -37,6 +32,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * deploy/kubernetes, offline: each manifest parses into fabric8's typed models with no field they do not know,
@@ -258,7 +255,7 @@ class KubernetesManifestsTest {
             throw new java.io.UncheckedIOException(e);
         }
         Map<String, String> env = environment(Map.of());
-        return new ConfigLoader(env::get, List.of(new IssuersCheck(), new PolicyCheck(), new CatalogCheck()))
+        return ConfigChecks.loader(env::get)
                 .load(file);
     }
 

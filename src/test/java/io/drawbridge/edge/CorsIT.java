@@ -1,7 +1,5 @@
 package io.drawbridge.edge;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.drawbridge.testing.Chromium;
@@ -23,6 +21,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Cross-origin calls to protected routes, over raw sockets and through headless Chromium's own CORS checks: the
@@ -55,11 +55,7 @@ class CorsIT {
         minter.writeJwks(dir.resolve("jwks.json"));
         alice = minter.token("alice", List.of("sre"));
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   sre:
                     allow: [{groups: [sre]}]

@@ -1,7 +1,5 @@
 package io.drawbridge.edge;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.RawHttp;
@@ -21,6 +19,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The decision endpoint over real sockets, asked the way fronts ask it: the original request in
@@ -45,11 +45,7 @@ class DecideIT {
         gateway = GatewayFixture.start(dir, """
                 server:
                   trustedProxies: [127.0.0.1]
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   sre:
                     allow:

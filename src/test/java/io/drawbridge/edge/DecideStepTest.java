@@ -1,14 +1,14 @@
 package io.drawbridge.edge;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** How the decision endpoint reads the request a front asks about, from each front's shape of asking. */
 class DecideStepTest {
@@ -54,13 +54,13 @@ class DecideStepTest {
     void refusesTwoOriginalUris() {
         assertThatThrownBy(() -> DecideStep.asked(asking("GET", "/.drawbridge/auth", "/.drawbridge/auth",
                 "X-Forwarded-Uri", "/public/", "X-Forwarded-Uri", "/app/")))
-                .isInstanceOfSatisfying(BadRequest.class, e -> assertThat(e.status()).isEqualTo(400));
+                .isInstanceOfSatisfying(BadRequest.class, e -> assertThat(ErrorResponses.statusFor(e.reason())).isEqualTo(400));
     }
 
     @org.junit.jupiter.api.Test
     void refusesAnEnvoyShapedRequestThatNamesNothing() {
         assertThatThrownBy(() -> DecideStep.asked(asking("GET", "/.drawbridge/auth", "/.drawbridge/auth")))
-                .isInstanceOfSatisfying(BadRequest.class, e -> assertThat(e.status()).isEqualTo(400));
+                .isInstanceOfSatisfying(BadRequest.class, e -> assertThat(ErrorResponses.statusFor(e.reason())).isEqualTo(400));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -80,6 +80,6 @@ class DecideStepTest {
                 : asking("GET", "/.drawbridge/auth", "/.drawbridge/auth", "X-Forwarded-Uri", "/app/", header, value);
 
         assertThatThrownBy(() -> DecideStep.asked(request))
-                .isInstanceOfSatisfying(BadRequest.class, e -> assertThat(e.status()).isEqualTo(400));
+                .isInstanceOfSatisfying(BadRequest.class, e -> assertThat(ErrorResponses.statusFor(e.reason())).isEqualTo(400));
     }
 }

@@ -2,6 +2,7 @@ package io.drawbridge.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drawbridge.Outcome;
 import io.drawbridge.Reason;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -50,6 +51,9 @@ class ErrorResponsesTest {
         STATUS.put(Reason.NO_ROUTE, 404);
         STATUS.put(Reason.METHOD_REJECTED, 405);
         STATUS.put(Reason.BODY_TOO_LARGE, 413);
+        STATUS.put(Reason.URI_TOO_LONG, 414);
+        STATUS.put(Reason.HEADERS_TOO_LARGE, 431);
+        STATUS.put(Reason.HTTP_VERSION_NOT_SUPPORTED, 505);
         STATUS.put(Reason.CLIENT_TIMEOUT, 408);
         STATUS.put(Reason.MISDIRECTED_REQUEST, 421);
         STATUS.put(Reason.UNTRUSTED_FRONT, 403);
@@ -83,6 +87,14 @@ class ErrorResponsesTest {
     @EnumSource(Reason.class)
     void mapsEachReasonToItsStatus(Reason reason) {
         assertThat(ErrorResponses.statusFor(reason)).isEqualTo(STATUS.get(reason));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Reason.class)
+    void aRefusalAboutTheCallerIsADenialAndAnyOtherAnError(Reason reason) {
+        int status = STATUS.get(reason);
+        assertThat(ErrorResponses.outcomeFor(reason))
+                .isEqualTo(status == 401 || status == 403 || status == 429 ? Outcome.DENY : Outcome.ERROR);
     }
 
     @ParameterizedTest(name = "{0}")

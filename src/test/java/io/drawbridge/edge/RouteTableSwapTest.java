@@ -1,7 +1,5 @@
 package io.drawbridge.edge;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.config.IdentityHeadersConfig;
 import io.drawbridge.config.ServerConfig;
 import java.util.List;
@@ -9,6 +7,8 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * While a route is replaced (hot reload), its requests wait for the new route instead of being answered 404 or

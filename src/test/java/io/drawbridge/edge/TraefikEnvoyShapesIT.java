@@ -1,7 +1,5 @@
 package io.drawbridge.edge;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.RawHttp;
 import io.drawbridge.testing.TestUpstream;
@@ -20,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Traefik and Envoy are not packaged by Debian, so their documented request and response shapes are played

@@ -1,7 +1,5 @@
 package io.drawbridge.explain;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drawbridge.testing.GatewayFixture;
@@ -20,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** {@code POST /explain} on the management port, behind its credentials, about the running gateway's routes. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExplainEndpointIT {
@@ -34,11 +34,7 @@ class ExplainEndpointIT {
     void start(@TempDir Path dir) {
         new TokenMinter().writeJwks(dir.resolve("jwks.json"));
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   sre:
                     allow:

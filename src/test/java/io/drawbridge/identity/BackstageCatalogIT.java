@@ -1,18 +1,12 @@
 package io.drawbridge.identity;
 
-import static io.drawbridge.identity.CatalogFixtures.caller;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.drawbridge.identity.CatalogRoleSource.Match;
-import io.drawbridge.identity.CatalogRoleSource.UnknownUser;
 import io.drawbridge.Reason;
 import io.drawbridge.Reasoned;
+import io.drawbridge.identity.CatalogRoleSource.Match;
+import io.drawbridge.identity.CatalogRoleSource.UnknownUser;
+import io.drawbridge.testing.BackstageProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,13 +17,15 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.drawbridge.testing.BackstageProcess;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static io.drawbridge.identity.CatalogFixtures.caller;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The Backstage catalog client and the role source against a real Backstage backend (the project's fixture in

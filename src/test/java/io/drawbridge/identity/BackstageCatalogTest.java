@@ -1,13 +1,5 @@
 package io.drawbridge.identity;
 
-import static io.drawbridge.identity.Recorded.ALICE;
-import static io.drawbridge.identity.Recorded.ALICE_BY_EMAIL;
-import static io.drawbridge.identity.Recorded.BY_NAME_ALICE;
-import static io.drawbridge.identity.Recorded.BY_QUERY;
-import static io.drawbridge.identity.Recorded.BY_REFS;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.drawbridge.identity.StandInBackstage.Reply;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static io.drawbridge.identity.Recorded.ALICE;
+import static io.drawbridge.identity.Recorded.ALICE_BY_EMAIL;
+import static io.drawbridge.identity.Recorded.BY_NAME_ALICE;
+import static io.drawbridge.identity.Recorded.BY_QUERY;
+import static io.drawbridge.identity.Recorded.BY_REFS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The Backstage catalog client against a stand-in server: what it asks, what it reads, what it refuses. */
 class BackstageCatalogTest {

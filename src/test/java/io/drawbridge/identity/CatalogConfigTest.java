@@ -1,9 +1,5 @@
 package io.drawbridge.identity;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.assertj.core.api.Assertions.tuple;
-
 import io.drawbridge.config.CatalogCheck;
 import io.drawbridge.config.CatalogConfig;
 import io.drawbridge.config.ConfigLoader;
@@ -18,6 +14,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The catalog section of drawbridge.yaml: bound with its defaults, checked field by field, with lines. */
 class CatalogConfigTest {

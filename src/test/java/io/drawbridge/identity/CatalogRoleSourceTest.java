@@ -1,22 +1,14 @@
 package io.drawbridge.identity;
 
-import static io.drawbridge.identity.CatalogFixtures.MAX_STALENESS;
-import static io.drawbridge.identity.CatalogFixtures.TTL;
-import static io.drawbridge.identity.CatalogFixtures.caller;
-import static io.drawbridge.identity.Recorded.ALICE;
-import static io.drawbridge.identity.Recorded.ALICE_BY_EMAIL;
-import static io.drawbridge.identity.Recorded.BY_QUERY;
-import static io.drawbridge.identity.Recorded.BY_REFS;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import io.drawbridge.Reason;
+import io.drawbridge.Reasoned;
 import io.drawbridge.identity.CatalogRoleSource.Match;
 import io.drawbridge.identity.CatalogRoleSource.Options;
 import io.drawbridge.identity.CatalogRoleSource.UnknownUser;
 import io.drawbridge.identity.StandInBackstage.Reply;
-import io.drawbridge.Reason;
-import io.drawbridge.Reasoned;
+import io.drawbridge.testing.TestClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +30,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import static io.drawbridge.identity.CatalogFixtures.MAX_STALENESS;
+import static io.drawbridge.identity.CatalogFixtures.TTL;
+import static io.drawbridge.identity.CatalogFixtures.caller;
+import static io.drawbridge.identity.Recorded.ALICE;
+import static io.drawbridge.identity.Recorded.ALICE_BY_EMAIL;
+import static io.drawbridge.identity.Recorded.BY_QUERY;
+import static io.drawbridge.identity.Recorded.BY_REFS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 /** Cache, single flight, staleness and failing closed, against a stand-in Backstage whose calls are counted. */
 class CatalogRoleSourceTest {
 
     static final Identity ALICE_CALLER = caller("alice", "alice@example.com", "token-group");
     static final Set<String> ALICE_GROUPS = Set.of("token-group", "user:default/alice", "group:default/sre", "group:default/platform");
 
-    final TestClock clock = new TestClock();
+    final TestClock clock = new TestClock(Instant.parse("2026-11-23T14:00:00Z"));
     final StandInBackstage backstage = StandInBackstage.start();
     /** What the stand-in answers to by-query, switchable mid-test. */
     final AtomicReference<StandInBackstage.Answer> byQuery = new AtomicReference<>(

@@ -1,12 +1,11 @@
 package io.drawbridge.identity;
 
-import static io.drawbridge.identity.CatalogFixtures.caller;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.identity.CatalogRoleSource.Match;
 import io.drawbridge.identity.CatalogRoleSource.UnknownUser;
-import io.drawbridge.Reason;
+import io.drawbridge.testing.TestClock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +23,9 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import static io.drawbridge.identity.CatalogFixtures.caller;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The route step in a real CamelContext: from memory on the calling thread, else completed from the lookup. */
 class EnrichStepTest {
@@ -146,7 +148,7 @@ class EnrichStepTest {
     void enrichesInARouteAcrossTheLookupHop() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor(task -> new Thread(task, "catalog-lookup"));
         CatalogRoleSource catalog = new CatalogRoleSource(FileCatalog.at(CatalogFixtures.glob()),
-                CatalogFixtures.options(Match.EMAIL, UnknownUser.DENY), pool, new TestClock());
+                CatalogFixtures.options(Match.EMAIL, UnknownUser.DENY), pool, new TestClock(Instant.parse("2026-11-23T14:00:00Z")));
         List<Object> seen = new CopyOnWriteArrayList<>();
         camel.addRoutes(new RouteBuilder() {
             @Override

@@ -1,15 +1,12 @@
 package io.drawbridge.identity;
 
-import static io.drawbridge.identity.CatalogFixtures.caller;
-import static io.drawbridge.identity.CatalogFixtures.options;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.drawbridge.identity.CatalogRoleSource.Match;
 import io.drawbridge.identity.CatalogRoleSource.UnknownUser;
+import io.drawbridge.testing.TestClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -17,10 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import static io.drawbridge.identity.CatalogFixtures.caller;
+import static io.drawbridge.identity.CatalogFixtures.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 /** Catalog files read as Backstage reads them: short refs completed, relations derived, changes picked up. */
 class FileCatalogTest {
 
-    final TestClock clock = new TestClock();
+    final TestClock clock = new TestClock(Instant.parse("2026-11-23T14:00:00Z"));
     final FileCatalog fixtures = FileCatalog.at(CatalogFixtures.glob(), clock);
 
     @TempDir

@@ -1,7 +1,5 @@
 package io.drawbridge.ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.dev.EchoUpstream;
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.RawHttp;
@@ -21,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * Route discovery only when {@code catalog.routes: true}, and readiness that waits for the catalog only while a
  * route needs it: a Backstage that is unreachable at start keeps down only a gateway whose routes enrich from it.
@@ -28,11 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CatalogReadinessIT {
 
     private static final String ISSUERS = """
-            issuers:
-              - name: test
-                issuer: https://issuer.test
-                jwksFile: @DIR@/jwks.json
-                audiences: [drawbridge]
+            @TEST_ISSUER@
             policies:
               anyone:
                 allow:

@@ -1,7 +1,5 @@
 package io.drawbridge.ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.testing.Chromium;
 import io.drawbridge.testing.GatewayProcess;
 import java.awt.image.BufferedImage;
@@ -18,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The documented command ({@code java -jar drawbridge.jar --dev --hawtio}) serves Hawtio on the management port,

@@ -1,7 +1,5 @@
 package io.drawbridge.ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.TokenMinter;
@@ -24,6 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * Route files and policies changed on disk while the gateway runs: valid changes apply without a restart and
  * without failing a request in flight; invalid ones are refused, logged and audited, and the running
@@ -32,11 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HotReloadIT {
 
     private static final String CONFIG = """
-            issuers:
-              - name: test
-                issuer: https://issuer.test
-                jwksFile: @DIR@/jwks.json
-                audiences: [drawbridge]
+            @TEST_ISSUER@
             policies:
               open:
                 public: true

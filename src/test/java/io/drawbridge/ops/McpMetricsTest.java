@@ -1,18 +1,20 @@
 package io.drawbridge.ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.drawbridge.Outcome;
 import io.drawbridge.audit.AuditRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** MCP calls are counted by route, method, tool and decision, with the tools a client may name kept bounded. */
 class McpMetricsTest {
 
     private static AuditRecord call(String method, String tool, String decision) {
-        return new AuditRecord(Instant.now(), "r", decision, "rule-matched", null, "ci-bot", "dev", null, List.of(),
+        return new AuditRecord(Instant.now(), "r", Outcome.valueOf(decision.toUpperCase(Locale.ROOT)), "rule-matched", null, "ci-bot", "dev", null, List.of(),
                 "mcp", "tools", "POST", "/mcp", "127.0.0.1", 200, "127.0.0.1", null, 1, 0, 0, null, null, null)
                 .withMcp(method, tool, null);
     }

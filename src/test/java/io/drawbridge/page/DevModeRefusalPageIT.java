@@ -1,7 +1,5 @@
 package io.drawbridge.page;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.testing.GatewayProcess;
 import java.io.File;
 import java.nio.file.Files;
@@ -23,6 +21,8 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The issue's "done when", in dev mode and a real browser: bob signs in, opens {@code /echo/} and gets a page

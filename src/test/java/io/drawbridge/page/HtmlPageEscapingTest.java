@@ -1,19 +1,19 @@
 package io.drawbridge.page;
 
-import static io.drawbridge.page.PageFixtures.caller;
-import static io.drawbridge.page.PageFixtures.explain;
-import static io.drawbridge.page.PageFixtures.policy;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.drawbridge.Reason;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Explanation;
-import io.drawbridge.Reason;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static io.drawbridge.page.PageFixtures.caller;
+import static io.drawbridge.page.PageFixtures.explain;
+import static io.drawbridge.page.PageFixtures.policy;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Hostile group names, user names, route ids, paths and owners on every page: each stays text. The only tags in

@@ -1,7 +1,5 @@
 package io.drawbridge.page;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drawbridge.testing.GatewayFixture;
@@ -31,6 +29,8 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The pages people get, in a real browser (Debian's headless Chromium through chromedriver): 401, 403 at each
@@ -77,11 +77,7 @@ class RefusalPagesIT {
                         groups: ["group:default/sre", "group:default/platform"]
                 """;
         String config = """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 catalog:
                   files: @DIR@/catalog.yaml
                   pollInterval: 1s

@@ -1,17 +1,17 @@
 package io.drawbridge.page;
 
-import static io.drawbridge.page.PageFixtures.caller;
-import static io.drawbridge.page.PageFixtures.explain;
-import static io.drawbridge.page.PageFixtures.policy;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.drawbridge.Reason;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Explanation;
-import io.drawbridge.Reason;
 import io.drawbridge.policy.RoutePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static io.drawbridge.page.PageFixtures.caller;
+import static io.drawbridge.page.PageFixtures.explain;
+import static io.drawbridge.page.PageFixtures.policy;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** What a refused person is told, at each explain level, and what they are never told. */
 class RefusalPagesTest {

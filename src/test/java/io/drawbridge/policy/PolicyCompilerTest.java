@@ -2,14 +2,13 @@ package io.drawbridge.policy;
 
 import io.drawbridge.config.ConfigProblem;
 import io.drawbridge.config.GatewayConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 
 import static io.drawbridge.policy.PolicyFixtures.config;
 import static io.drawbridge.policy.PolicyFixtures.policies;

@@ -2,13 +2,12 @@ package io.drawbridge.policy;
 
 import io.drawbridge.Reason;
 import io.drawbridge.identity.Identity;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.Map;
-import java.util.stream.Stream;
 
 import static io.drawbridge.policy.PolicyEvaluator.evaluate;
 import static io.drawbridge.policy.PolicyFixtures.POLICY;

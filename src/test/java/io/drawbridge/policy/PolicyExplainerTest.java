@@ -1,6 +1,14 @@
 package io.drawbridge.policy;
 
 import io.drawbridge.Reason;
+import io.drawbridge.identity.Identity;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import static io.drawbridge.policy.PolicyFixtures.alice;
 import static io.drawbridge.policy.PolicyFixtures.get;
 import static io.drawbridge.policy.PolicyFixtures.inGroups;
@@ -12,14 +20,6 @@ import static io.drawbridge.policy.PolicyFixtures.withClaims;
 import static io.drawbridge.policy.PolicyFixtures.withEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
-
-import io.drawbridge.identity.Identity;
-import java.util.Map;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** Explanations: the evaluator's decision, with every criterion of every rule tested and put in words. */
 class PolicyExplainerTest {

@@ -1,12 +1,11 @@
 package io.drawbridge.policy;
 
-import io.drawbridge.Reason;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.drawbridge.Reason;
 import io.drawbridge.config.PolicyConfig;
 import io.drawbridge.identity.Identity;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

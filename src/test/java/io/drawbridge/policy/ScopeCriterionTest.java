@@ -1,15 +1,14 @@
 package io.drawbridge.policy;
 
 import io.drawbridge.Reason;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static io.drawbridge.policy.PolicyEvaluator.evaluate;
 import static io.drawbridge.policy.PolicyFixtures.allowedBy;

@@ -3,17 +3,16 @@ package io.drawbridge.policy;
 import io.drawbridge.Reason;
 import io.drawbridge.config.PolicyConfig;
 import io.drawbridge.identity.Identity;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static io.drawbridge.policy.PolicyFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,7 +1,5 @@
 package io.drawbridge.proxy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.sun.net.httpserver.HttpServer;
 import io.drawbridge.testing.GatewayFixture;
 import io.drawbridge.testing.RawHttp;
@@ -25,6 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A route's asset cache against a real upstream that counts the requests it receives: public assets served

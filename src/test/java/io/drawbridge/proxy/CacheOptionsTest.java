@@ -1,7 +1,5 @@
 package io.drawbridge.proxy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.cli.CheckCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The proxy step's cache options: a wrong one refuses to start, naming the route file, line and option. */
 class CacheOptionsTest {

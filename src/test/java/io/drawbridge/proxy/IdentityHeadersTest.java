@@ -1,7 +1,10 @@
 package io.drawbridge.proxy;
 
+import io.drawbridge.Reason;
+import io.drawbridge.config.IdentityEncodingConfig;
 import io.drawbridge.config.IdentityHeadersConfig;
 import io.drawbridge.identity.Identity;
+import io.drawbridge.policy.AccessDenied;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -10,9 +13,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpVersion;
-import io.drawbridge.config.IdentityEncodingConfig;
-import io.drawbridge.policy.AccessDenied;
-import io.drawbridge.Reason;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package io.drawbridge.proxy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Which coding a response gets for an Accept-Encoding, with brotli available or not. */
 class ResponseCompressionTest {

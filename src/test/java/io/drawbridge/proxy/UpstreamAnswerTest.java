@@ -1,13 +1,13 @@
 package io.drawbridge.proxy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the gateway will not pass on from an upstream's response head. */
 class UpstreamAnswerTest {

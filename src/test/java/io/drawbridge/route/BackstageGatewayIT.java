@@ -1,7 +1,5 @@
 package io.drawbridge.route;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drawbridge.dev.EchoUpstream;
@@ -22,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Backstage issue's "done when", against a real Backstage backend: alice (in sre, a child of platform) owns a
@@ -101,11 +101,7 @@ class BackstageGatewayIT {
                         - to: drawbridge:proxy?upstream={{%s}}&stripPrefix=true
                 """;
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   platform:
                     allow:

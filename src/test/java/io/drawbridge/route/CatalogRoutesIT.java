@@ -1,7 +1,5 @@
 package io.drawbridge.route;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drawbridge.dev.EchoUpstream;
 import io.drawbridge.testing.GatewayFixture;
@@ -16,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Routes that appear and disappear with catalog entities (catalog files, polled every 300 ms), and the
@@ -63,11 +63,7 @@ class CatalogRoutesIT {
         Files.writeString(dir.resolve("catalog/org.yaml"), ORG);
         component("alpha", "/alpha", echo.url(), "owners", "sre");
         gateway = GatewayFixture.start(dir, """
-                issuers:
-                  - name: test
-                    issuer: https://issuer.test
-                    jwksFile: @DIR@/jwks.json
-                    audiences: [drawbridge]
+                @TEST_ISSUER@
                 policies:
                   sre:
                     allow:

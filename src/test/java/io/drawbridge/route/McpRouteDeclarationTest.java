@@ -1,8 +1,5 @@
 package io.drawbridge.route;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.drawbridge.identity.Identity;
 import io.drawbridge.identity.RoutedEntity;
 import io.drawbridge.policy.McpCall;
@@ -16,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Catalog-owned MCP servers: spec.type mcp-server and the drawbridge.io/mcp-tools annotation. */
 class McpRouteDeclarationTest {

@@ -1,12 +1,9 @@
 package io.drawbridge.route;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import io.drawbridge.Reason;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.identity.RoutedEntity;
 import io.drawbridge.policy.PolicyEvaluator;
-import io.drawbridge.Reason;
 import io.drawbridge.policy.RequestFacts;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,6 +11,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What a catalog entity's drawbridge.io annotations may declare, and the policy they make. */
 class RouteDeclarationTest {

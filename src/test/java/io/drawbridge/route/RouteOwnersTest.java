@@ -1,13 +1,13 @@
 package io.drawbridge.route;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.drawbridge.identity.RoutedEntity;
 import io.drawbridge.page.RouteOwner;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Who owns a route: a declaring entity owns its own route; drawbridge.io/routes claims hand-written ones. */
 class RouteOwnersTest {

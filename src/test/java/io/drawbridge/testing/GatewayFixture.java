@@ -2,11 +2,8 @@ package io.drawbridge.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drawbridge.ConfigChecks;
 import io.drawbridge.Gateway;
-import io.drawbridge.authn.IssuersCheck;
-import io.drawbridge.config.CatalogCheck;
-import io.drawbridge.config.ConfigLoader;
-import io.drawbridge.policy.PolicyCheck;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,12 +15,28 @@ import java.util.Map;
 /**
  * A real gateway in the test JVM, on a free loopback port: configuration and route files written to a temporary
  * folder, loaded the way {@code java -jar} loads them, and an audit file the test can read back.
- * In the configuration and routes, {@code @DIR@} stands for that folder. A configuration without a
+ * In the configuration and routes, {@code @DIR@} stands for that folder; in the configuration, a line
+ * {@code @TEST_ISSUER@} stands for {@link #TEST_ISSUER}. A configuration without a
  * {@code routes} section of its own loads the route files from {@code @DIR@/routes}.
  */
 public final class GatewayFixture implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A configuration line that stands for {@link #TEST_ISSUER}. */
+    public static final String TEST_ISSUER_MARKER = "@TEST_ISSUER@\n";
+
+    /**
+     * The issuer most tests use: {@link TokenMinter}'s, its JWKS in {@code @DIR@/jwks.json}
+     * ({@code new TokenMinter().writeJwks(dir.resolve("jwks.json"))}).
+     */
+    public static final String TEST_ISSUER = """
+            issuers:
+              - name: test
+                issuer: https://issuer.test
+                jwksFile: @DIR@/jwks.json
+                audiences: [drawbridge]
+            """;
 
     private final Gateway gateway;
     private final Path dir;
@@ -48,12 +61,13 @@ public final class GatewayFixture implements AutoCloseable {
             for (var route : routes.entrySet()) {
                 Files.writeString(routesDir.resolve(route.getKey()), route.getValue().replace("@DIR@", dir.toString()));
             }
-            String full = withLoopbackServer(config.replace("@DIR@", dir.toString()), port)
+            String full = withLoopbackServer(config.replace(TEST_ISSUER_MARKER, TEST_ISSUER)
+                    .replace("@DIR@", dir.toString()), port)
                     + (config.contains("management:") ? "" : "management:\n  port: 0\n")
                     + "audit:\n  file: " + dir.resolve("audit.jsonl") + "\n"
                     + (declaresRoutes(config) ? "" : "routes:\n  - file:" + routesDir + "/*.yaml\n");
             Path file = Files.writeString(dir.resolve("drawbridge.yaml"), full);
-            var loader = new ConfigLoader(System::getenv, List.of(new IssuersCheck(), new PolicyCheck(), new CatalogCheck()));
+            var loader = ConfigChecks.loader(System::getenv);
             return new GatewayFixture(Gateway.start(loader.load(file), properties, List.of(), List.of()), dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

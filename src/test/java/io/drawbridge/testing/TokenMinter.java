@@ -6,11 +6,8 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,12 +27,7 @@ public final class TokenMinter {
     private final RSAKey key;
 
     public TokenMinter() {
-        try {
-            key = new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
-                    .keyID("test-" + UUID.randomUUID().toString().substring(0, 8)).generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+        key = Tokens.rsa("test-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
     /** Writes the public JWKS to {@code file} and returns it. */
@@ -81,13 +73,7 @@ public final class TokenMinter {
     }
 
     public String sign(JWTClaimsSet claims) {
-        try {
-            var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
-                    .type(JOSEObjectType.JWT).build(), claims);
-            jwt.sign(new RSASSASigner(key));
-            return jwt.serialize();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+        return Tokens.sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT)
+                .build(), key, claims);
     }
 }

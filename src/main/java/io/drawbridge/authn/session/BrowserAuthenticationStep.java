@@ -2,11 +2,12 @@ package io.drawbridge.authn.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.authn.TokenVerifier;
+import io.drawbridge.edge.ClientRequest;
 import io.drawbridge.edge.Redirect;
 import io.drawbridge.identity.Identity;
-import io.drawbridge.Reason;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -220,7 +222,7 @@ public final class BrowserAuthenticationStep extends AsyncProcessorSupport {
      * another host that shares the session cookie's domain (the callback then sends it back there).
      */
     private String onOtherHost(Exchange exchange, String path) {
-        var request = exchange.getProperty(ExchangeKeys.CLIENT_REQUEST, io.drawbridge.edge.ClientRequest.class);
+        var request = exchange.getProperty(ExchangeKeys.CLIENT_REQUEST, ClientRequest.class);
         String domain = sessions.config().cookieDomain();
         if (request == null || domain == null || request.hostHeader() == null
                 || request.hostHeader().equalsIgnoreCase(flow.callbackAuthority())) {
@@ -237,7 +239,7 @@ public final class BrowserAuthenticationStep extends AsyncProcessorSupport {
         }
         Object accept = message.getHeader("Accept");
         String mode = message.getHeader("Sec-Fetch-Mode", String.class);
-        return accept != null && accept.toString().toLowerCase(java.util.Locale.ROOT).contains("text/html")
+        return accept != null && accept.toString().toLowerCase(Locale.ROOT).contains("text/html")
                 && (mode == null || mode.equalsIgnoreCase("navigate"));
     }
 

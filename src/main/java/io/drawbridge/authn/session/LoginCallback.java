@@ -1,14 +1,15 @@
 package io.drawbridge.authn.session;
 
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.authn.TokenVerifier;
 import io.drawbridge.edge.Redirect;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Decision;
-import io.drawbridge.Reason;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ final class LoginCallback extends AsyncProcessorSupport {
 
     /** Marks a sign-in the callback started again, so a browser that keeps losing its cookies gets a page. */
     static final String RETRY = "_retry";
-    static final java.time.Duration RETRY_WINDOW = java.time.Duration.ofMinutes(2);
+    static final Duration RETRY_WINDOW = Duration.ofMinutes(2);
     /** The page a person sees when a sign-in cannot be completed; static text only, nothing from the request. */
     static final String PROBLEM_QUERY = "problem=sign-in";
     static final String PROBLEM_PAGE = """
@@ -106,7 +107,7 @@ final class LoginCallback extends AsyncProcessorSupport {
             cookies.add(flow.clearLoginCookie(done.loginCookieName()));
             if (sent.containsKey(sessions.cookies().name() + RETRY)) {
                 cookies.add(sessions.cookies().cookie(sessions.cookies().name() + RETRY, "", flow.callbackPath(),
-                        java.time.Duration.ZERO));
+                        Duration.ZERO));
             }
             exchange.setProperty(ExchangeKeys.IDENTITY, identity);
             exchange.setProperty(ExchangeKeys.DECISION,
@@ -173,7 +174,7 @@ final class LoginCallback extends AsyncProcessorSupport {
         message.setHeader("Cache-Control", "no-store");
         message.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
         BrowserAuthenticationStep.addCookies(exchange, List.of(sessions.cookies().cookie(
-                sessions.cookies().name() + RETRY, "", flow.callbackPath(), java.time.Duration.ZERO)));
+                sessions.cookies().name() + RETRY, "", flow.callbackPath(), Duration.ZERO)));
         message.setBody(PROBLEM_PAGE);
     }
 

@@ -4,8 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
-import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.Reason;
+import io.drawbridge.authn.AuthenticationFailed;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The two halves of a sign-in. {@link #begin}: a fresh {@code state}, {@code nonce} and PKCE verifier, sealed into
@@ -146,15 +147,15 @@ public final class LoginFlow {
     }
 
     /** Where the attempt named by {@code state} meant to return, if this browser still holds its login cookie. */
-    java.util.Optional<String> returnPathOf(String state, Map<String, String> cookies) {
+    Optional<String> returnPathOf(String state, Map<String, String> cookies) {
         if (state == null || state.length() < 16 || state.length() > 128) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return sessions.keys().open(PURPOSE, cookies.get(sessions.cookies().loginName(state))).flatMap(login -> {
             try {
                 return ReturnPath.check(login.getStringClaim("return"), cookieDomain());
             } catch (ParseException e) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
         });
     }

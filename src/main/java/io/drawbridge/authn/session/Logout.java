@@ -1,13 +1,15 @@
 package io.drawbridge.authn.session;
 
-import io.drawbridge.ExchangeKeys;
 import com.nimbusds.jwt.JWTParser;
+import io.drawbridge.ExchangeKeys;
+import io.drawbridge.Reason;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.authn.IdentityMapper;
 import io.drawbridge.config.LoginConfig;
+import io.drawbridge.edge.BadRequest;
+import io.drawbridge.edge.ClientRequest;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Decision;
-import io.drawbridge.Reason;
 import java.net.URI;
 import java.text.ParseException;
 import java.util.Map;
@@ -77,11 +79,11 @@ final class Logout extends AsyncProcessorSupport {
             return true;
         }
         if (!"POST".equals(method)) {
-            exchange.setException(new io.drawbridge.edge.BadRequest(405, Reason.METHOD_REJECTED, "logout is POST"));
+            exchange.setException(new BadRequest(Reason.METHOD_REJECTED, "logout is POST"));
             callback.done(true);
             return true;
         }
-        var request = exchange.getProperty(ExchangeKeys.CLIENT_REQUEST, io.drawbridge.edge.ClientRequest.class);
+        var request = exchange.getProperty(ExchangeKeys.CLIENT_REQUEST, ClientRequest.class);
         if (!sameOrigin(message, request == null ? null : request.hostHeader())) {
             exchange.setProperty(ExchangeKeys.FAILURE_REASON, Reason.CSRF_REJECTED);
             exchange.setException(new AuthenticationFailed(Reason.CSRF_REJECTED,

@@ -32,6 +32,7 @@ import com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.id.State;
@@ -46,10 +47,10 @@ import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
+import io.drawbridge.Reason;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.config.IssuerConfig;
 import io.drawbridge.config.LoginConfig;
-import io.drawbridge.Reason;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -257,7 +258,7 @@ public final class OidcClient {
         try {
             JWT jwt = JWTParser.parse(idToken);
             IDTokenClaimsSet claims = provider().validator().validate(jwt, nonce);
-            List<com.nimbusds.oauth2.sdk.id.Audience> audiences = claims.getAudience();
+            List<Audience> audiences = claims.getAudience();
             var azp = claims.getAuthorizedParty();
             if ((audiences.size() > 1 || azp != null) && (azp == null || !clientId.getValue().equals(azp.getValue()))) {
                 throw new BadJOSEException("azp is not this client");

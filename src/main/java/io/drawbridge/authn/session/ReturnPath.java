@@ -1,5 +1,8 @@
 package io.drawbridge.authn.session;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -23,7 +26,7 @@ public final class ReturnPath {
             return check(candidate);
         }
         try {
-            java.net.URI uri = new java.net.URI(candidate);
+            URI uri = new URI(candidate);
             String host = uri.getHost();
             if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || host == null
                     || uri.getRawUserInfo() != null || uri.getRawFragment() != null || uri.getPort() > 65535
@@ -32,17 +35,17 @@ public final class ReturnPath {
             }
             String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                     + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-            return check(path).map(p -> uri.getScheme() + "://" + host.toLowerCase(java.util.Locale.ROOT)
+            return check(path).map(p -> uri.getScheme() + "://" + host.toLowerCase(Locale.ROOT)
                     + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + p);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return Optional.empty();
         }
     }
 
     /** Whether a host is the domain or one of its sub-domains (never a look-alike such as evilexample.com). */
     static boolean within(String host, String domain) {
-        String h = host.toLowerCase(java.util.Locale.ROOT);
-        String d = domain.toLowerCase(java.util.Locale.ROOT);
+        String h = host.toLowerCase(Locale.ROOT);
+        String d = domain.toLowerCase(Locale.ROOT);
         d = d.startsWith(".") ? d.substring(1) : d;
         return h.matches("[a-z0-9.-]+") && (h.equals(d) || h.endsWith("." + d));
     }

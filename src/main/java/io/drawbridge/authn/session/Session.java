@@ -1,8 +1,10 @@
 package io.drawbridge.authn.session;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
 
@@ -21,13 +23,13 @@ public record Session(String id, String accessToken, String refreshToken, String
                       Instant started, Instant lastSeen) {
 
     static final String PURPOSE = "drawbridge-session";
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A fresh session id: 128 random bits. */
     static String newId() {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     JWTClaimsSet toClaims() {

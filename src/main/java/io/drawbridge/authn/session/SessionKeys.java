@@ -2,10 +2,10 @@ package io.drawbridge.authn.session;
 
 import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWEAlgorithm;
 import com.nimbusds.jose.JWEHeader;
 import com.nimbusds.jose.JWEObject;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.DirectDecrypter;
 import com.nimbusds.jose.crypto.DirectEncrypter;
@@ -14,6 +14,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +104,7 @@ public final class SessionKeys {
     private static String keyId(byte[] key) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(key);
-            return Base64URL.encode(java.util.Arrays.copyOf(hash, 6)).toString();
+            return Base64URL.encode(Arrays.copyOf(hash, 6)).toString();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -2,13 +2,13 @@ package io.drawbridge.authn.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.drawbridge.Reason;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.config.SessionConfig;
-import io.drawbridge.Reason;
+import io.drawbridge.edge.StreamPermit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import io.drawbridge.edge.StreamPermit;
 import java.util.List;
 import java.util.Map;
 

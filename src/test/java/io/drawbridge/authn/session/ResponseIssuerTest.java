@@ -1,8 +1,8 @@
 package io.drawbridge.authn.session;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** RFC 9207: the authorization response's {@code iss}, required when advertised, always the issuer's. */
 class ResponseIssuerTest {

@@ -1,12 +1,11 @@
 package io.drawbridge.authn.session;
 
+import io.drawbridge.Reason;
 import io.drawbridge.authn.AuthenticationFailed;
 import io.drawbridge.config.SessionConfig;
-import io.drawbridge.Reason;
-import java.time.Clock;
+import io.drawbridge.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,27 +15,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class SessionStoreTest {
 
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        Instant now = Instant.parse("2026-11-23T10:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final TestClock clock = new TestClock();
+    final TestClock clock = new TestClock(Instant.parse("2026-11-23T10:00:00Z"));
     final SessionStore store = new SessionStore(new SessionKeys(List.of(SessionKeysTest.newKey())),
             new SessionCookies("s", null, true), new SessionConfig(List.of("unused"), "s", null, null,
             Duration.ofMinutes(30), Duration.ofHours(8), null), clock);
@@ -51,17 +30,17 @@ class SessionStoreTest {
     }
 
     Session session(String accessToken) {
-        return new Session(Session.newId(), accessToken, "rt", "id", clock.now.plusSeconds(300), clock.now,
-                clock.now);
+        return new Session(Session.newId(), accessToken, "rt", "id", clock.instant().plusSeconds(300), clock.instant(),
+                clock.instant());
     }
 
     @Test
     void aSignedOutSessionNoLongerOpensInAnyOfItsCopies() {
         Session signedIn = session("at");
         var copy = browserAfter(store.store(signedIn, Map.of()));
-        clock.now = clock.now.plus(Duration.ofMinutes(2));
-        var later = browserAfter(store.store(signedIn.seenAt(clock.now).refreshed("at2", null, null,
-                clock.now.plusSeconds(300), clock.now), Map.of()));
+        clock.advance(Duration.ofMinutes(2));
+        var later = browserAfter(store.store(signedIn.seenAt(clock.instant()).refreshed("at2", null, null,
+                clock.instant().plusSeconds(300), clock.instant()), Map.of()));
         var other = browserAfter(store.store(session("at"), Map.of()));
 
         store.end(store.open(later));
@@ -86,7 +65,7 @@ class SessionStoreTest {
     @Test
     void aSessionOpensWithinItsLifetimes() {
         var sent = browserAfter(store.store(session("at"), Map.of()));
-        clock.now = clock.now.plus(Duration.ofMinutes(29));
+        clock.advance(Duration.ofMinutes(29));
 
         assertThat(store.open(sent).accessToken()).isEqualTo("at");
     }
@@ -94,7 +73,7 @@ class SessionStoreTest {
     @Test
     void anIdleSessionEnds() {
         var sent = browserAfter(store.store(session("at"), Map.of()));
-        clock.now = clock.now.plus(Duration.ofMinutes(30));
+        clock.advance(Duration.ofMinutes(30));
 
         assertThat(catchThrowableOfType(AuthenticationFailed.class, () -> store.open(sent)).reason())
                 .isEqualTo(Reason.SESSION_EXPIRED);
@@ -105,11 +84,11 @@ class SessionStoreTest {
         Session session = session("at");
         var sent = browserAfter(store.store(session, Map.of()));
         for (int i = 0; i < 19; i++) { // used every 25 minutes for almost 8 hours
-            clock.now = clock.now.plus(Duration.ofMinutes(25));
+            clock.advance(Duration.ofMinutes(25));
             Session opened = store.open(sent);
-            sent = browserAfter(store.store(opened.seenAt(clock.now), sent));
+            sent = browserAfter(store.store(opened.seenAt(clock.instant()), sent));
         }
-        clock.now = clock.now.plus(Duration.ofMinutes(10));
+        clock.advance(Duration.ofMinutes(10));
 
         var finalSent = sent;
         assertThat(catchThrowableOfType(AuthenticationFailed.class, () -> store.open(finalSent)).reason())
@@ -120,8 +99,8 @@ class SessionStoreTest {
     void theCookieLivesNoLongerThanTheSession() {
         Session session = session("at");
         List<String> set = store.store(session, Map.of());
-        clock.now = clock.now.plus(Duration.ofHours(2));
-        List<String> later = store.store(session.seenAt(clock.now), Map.of());
+        clock.advance(Duration.ofHours(2));
+        List<String> later = store.store(session.seenAt(clock.instant()), Map.of());
 
         assertThat(set).singleElement().asString().contains("Max-Age=28800", "Secure", "HttpOnly", "SameSite=Lax");
         assertThat(later.get(0)).contains("Max-Age=21600");

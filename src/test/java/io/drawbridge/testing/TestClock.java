@@ -1,4 +1,4 @@
-package io.drawbridge.authn;
+package io.drawbridge.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,20 +6,21 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand, so expiry and rate limits are tested without sleeping. */
-final class TestClock extends Clock {
+/** A clock the test moves by hand, so expiry, TTLs, staleness and rate limits are tested without sleeping. */
+public final class TestClock extends Clock {
 
     private volatile Instant now;
 
-    TestClock() {
+    /** Starting now. */
+    public TestClock() {
         this(Instant.now());
     }
 
-    TestClock(Instant start) {
+    public TestClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
