@@ -74,6 +74,7 @@ public final class Gateway implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private boolean closed;
     private ManagementServer management;
+    private io.drawbridge.access.AccessRequests access;
 
     private Gateway(GatewayConfig config, EventLoops loops, AuditSink audit, HttpListener listener,
                     List<ThreadPoolExecutor> executors, Main main, List<AutoCloseable> resources) {
@@ -179,9 +180,13 @@ public final class Gateway implements AutoCloseable {
         BrowserLogin login = config.login() == null ? null : new BrowserLogin(config, issuers, authExecutor,
                 config.server().tls() != null, java.time.Clock.systemUTC());
         var services = new ServiceDiscovery(kubernetes::client, kubernetes::namespace, Duration.ofSeconds(10));
+        AtomicReference<Main> mainRef = new AtomicReference<>();
+        io.drawbridge.access.AccessRequests access = accessRequests(config, catalog, roles, audit, context,
+                currentPolicies::get, mainRef::get, kubernetes, loops);
         var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, currentPolicies::get,
                 upstreamClient(config, loops), new IdentityHeaders(config.identityHeaders()),
-                assertions, roles, login, services);
+                assertions, roles, login, services, new io.drawbridge.limit.RateLimiter(),
+                access == null ? null : access.grants());
 
         Main main = new Main();
         var conf = main.configure();
@@ -203,12 +208,23 @@ public final class Gateway implements AutoCloseable {
             conf.addRoutesBuilder(login.routes());
             login.prefetch();
         }
+        if (access != null) {
+            if (config.issuers().isEmpty()) {
+                LOG.warn("access requests: no issuer is configured, so {} is not served", io.drawbridge.access.AccessApi.PATH);
+            } else {
+                conf.addRoutesBuilder(access.routes());
+            }
+        }
         builders.forEach(conf::addRoutesBuilder);
         config.properties().forEach(main::addInitialProperty);
         properties.forEach(main::addInitialProperty);
         main.bind("gateway", new GatewayComponent(listener));
         main.bind("drawbridge", new DrawbridgeComponent(stages));
+        mainRef.set(main);
         List<AutoCloseable> owned = new ArrayList<>(resources);
+        if (access != null) {
+            owned.add(access.start());
+        }
         if (owners != null) {
             owned.add(owners);
         }
@@ -217,6 +233,7 @@ public final class Gateway implements AutoCloseable {
         owned.add(kubernetes);
         var gateway = new Gateway(config, loops, audit, listener, List.of(authExecutor, catalogExecutor), main,
                 owned);
+        gateway.access = access;
         gateway.resources.add(tracing); // after the audit: spans end as their records are written
         try {
             main.start();
@@ -279,6 +296,63 @@ public final class Gateway implements AutoCloseable {
             throw new StartupFailure(null, e);
         }
         return gateway;
+    }
+
+    /**
+     * Access requests, when a policy takes them or the file has an access section: the store is opened (and its
+     * schema migrated) before anything starts, so a store that cannot be opened refuses the start.
+     */
+    private static io.drawbridge.access.AccessRequests accessRequests(
+            GatewayConfig config, Catalog catalog, RoleSource roles, AuditSink audit,
+            AtomicReference<CamelContext> context, java.util.function.Supplier<Policies> policies,
+            java.util.function.Supplier<Main> main, KubernetesConnection kubernetes, EventLoops loops) {
+        if (!config.takesAccessRequests()) {
+            return null;
+        }
+        io.drawbridge.access.AccessStore store;
+        try {
+            store = io.drawbridge.access.AccessRequests.openStore(config.accessOrDefaults());
+        } catch (RuntimeException e) {
+            kubernetes.close();
+            loops.close();
+            audit.close();
+            throw new StartupFailure("the access store cannot be opened: " + e.getMessage(), e);
+        }
+        java.util.function.Function<String, io.drawbridge.policy.RoutePolicy> policyOf = route -> {
+            CamelContext camel = main.get() == null ? null : main.get().getCamelContext();
+            if (camel == null || route == null) {
+                return io.drawbridge.policy.RoutePolicy.NONE;
+            }
+            var definition = ((org.apache.camel.model.ModelCamelContext) camel).getRouteDefinition(route);
+            var served = definition == null ? null
+                    : io.drawbridge.explain.ServedRoute.of(definition, camel::resolvePropertyPlaceholders);
+            return served == null || served.policy() == null ? io.drawbridge.policy.RoutePolicy.NONE
+                    : policies.get().get(served.policy());
+        };
+        var approvers = roles instanceof CatalogRoleSource catalogRoles ? catalogRoles : null;
+        java.util.function.Function<io.drawbridge.identity.Identity, List<String>> reachable = who -> {
+            CamelContext camel = main.get() == null ? null : main.get().getCamelContext();
+            List<String> routes = new ArrayList<>();
+            if (camel == null) {
+                return routes;
+            }
+            var identity = approvers == null ? who : who.withGroups(approvers.currentRefs(who));
+            for (var definition : ((org.apache.camel.model.ModelCamelContext) camel).getRouteDefinitions()) {
+                var served = io.drawbridge.explain.ServedRoute.of(definition, camel::resolvePropertyPlaceholders);
+                if (served == null || served.policy() == null) {
+                    continue;
+                }
+                var facts = new io.drawbridge.policy.RequestFacts("GET", served.prefix().equals("/") ? "/"
+                        : served.prefix() + "/", served.host() == null ? "localhost" : served.host());
+                if (io.drawbridge.policy.PolicyEvaluator.evaluate(policies.get().get(served.policy()), facts,
+                        identity).allowed()) {
+                    routes.add(served.id() + " (" + served.prefix() + ")");
+                }
+            }
+            return routes;
+        };
+        return new io.drawbridge.access.AccessRequests(config, store, catalog, approvers, audit, context::get,
+                policyOf, reachable, duration -> { }, java.time.Clock.systemUTC());
     }
 
     /** For work that waits on the network (key and catalog fetches): bounded, and refusing when full. */
@@ -349,6 +423,9 @@ public final class Gateway implements AutoCloseable {
                 .add("audit", () -> audit instanceof QueuedAuditSink q && q.failing()
                         ? "the audit sink cannot write (failed or stalled for over "
                                 + QueuedAuditSink.STALLED_AFTER_MILLIS + " ms); backlog " + q.backlog() : null);
+        if (access != null) {
+            readiness.add("access", access::problem);
+        }
         if (catalogReady != null) {
             catalogReady.probe();
             readiness.add("catalog", catalogReady::problem);

@@ -61,6 +61,11 @@ final class AuditRecords {
                 null, // the raw target: set just below, cut and without its query
                 identity == null ? null : identity.verifiedEmail())
                 .withTarget(request.head().uri());
+        io.drawbridge.access.Grant grant = exchange == null ? null
+                : exchange.getProperty(ExchangeKeys.GRANT, io.drawbridge.access.Grant.class);
+        if (grant != null) {
+            record = record.withGrant(new AuditRecord.Grant(grant.id(), grant.approvedBy(), grant.endsAt()));
+        }
         McpRequest mcp = exchange == null ? null : exchange.getProperty(ExchangeKeys.MCP_REQUEST, McpRequest.class);
         if (mcp == null) {
             return record;

@@ -34,6 +34,12 @@ public final class ErrorResponses {
                  CORS_REFUSED, IDENTITY_UNREPRESENTABLE -> 403;
             case MCP_TOOL_NOT_ALLOWED, MCP_METHOD_NOT_ALLOWED -> 403;
             case MCP_REQUEST_INVALID -> 400;
+            case ACCESS_NOT_REQUESTABLE, ACCESS_SELF_APPROVAL, ACCESS_NOT_APPROVER, ACCESS_CROSS_SITE -> 403;
+            case ACCESS_REQUEST_CONFLICT -> 409;
+            case ACCESS_TOO_MANY_REQUESTS -> 429;
+            case ACCESS_DURATION_EXCEEDED, ACCESS_REASON_REQUIRED, ACCESS_INVALID -> 400;
+            case ACCESS_NOT_FOUND -> 404;
+            case ACCESS_STORE_UNAVAILABLE -> 503;
             case NO_ROUTE, CATALOG_ROUTE_REJECTED -> 404;
             case METHOD_REJECTED -> 405;
             case BODY_TOO_LARGE -> 413;

@@ -25,6 +25,10 @@ import org.apache.camel.Exchange;
  */
 final class Refusals {
 
+    /** Where the 403 page's "Request access" form posts (the access API, {@code io.drawbridge.access}). */
+    private static final String ACCESS_REQUESTS = "/.drawbridge/access/requests";
+    private static final int MAX_REASON = 1000;
+
     private Refusals() {
     }
 
@@ -46,6 +50,11 @@ final class Refusals {
         RouteOwner owner = route == null ? null : settings.owners().apply(route);
         Page page = RefusalPages.of(status, reason, request.requestId(), identity, route,
                 explanation, owner, settings);
+        if (status == 403 && policy != null && policy.requestable() != null && identity != null && route != null
+                && policy.requestable().offeredFor(reason)) {
+            page = page.withRequestForm(io.drawbridge.page.AccessDurations.form(ACCESS_REQUESTS, route,
+                    policy.requestable(), MAX_REASON));
+        }
         return ErrorResponses.page(status, reason, HtmlPage.render(page, settings.gatewayName()));
     }
 

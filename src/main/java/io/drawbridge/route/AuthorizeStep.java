@@ -15,6 +15,10 @@ import io.drawbridge.policy.RateLimit;
 import io.drawbridge.Reason;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
+import io.drawbridge.access.Grant;
+import io.drawbridge.access.GrantLookup;
+import io.drawbridge.edge.StreamPermit;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -31,12 +35,19 @@ public final class AuthorizeStep implements Processor {
 
     private final RoutePolicy fixed;
     private final RateLimiter limits;
+    private final GrantLookup grants;
 
     public AuthorizeStep(String policyName, Supplier<Policies> policies, RateLimiter limits) {
+        this(policyName, policies, limits, null);
+    }
+
+    /** @param grants the active grants of access requests, or {@code null} when the gateway keeps none */
+    public AuthorizeStep(String policyName, Supplier<Policies> policies, RateLimiter limits, GrantLookup grants) {
         this.policyName = policyName;
         this.policies = policies;
         this.fixed = null;
         this.limits = limits;
+        this.grants = grants;
     }
 
     /** A step with its own policy, for routes the gateway builds itself (catalog-declared routes). */
@@ -45,6 +56,7 @@ public final class AuthorizeStep implements Processor {
         this.policies = null;
         this.fixed = policy;
         this.limits = null;
+        this.grants = null;
     }
 
     @Override
@@ -66,6 +78,10 @@ public final class AuthorizeStep implements Processor {
             decision = mcpDecision(policy, facts, identity, mcp, decision);
             exchange.setProperty(ExchangeKeys.MCP_CALL_REFUSED, !decision.allowed() && admitted(policy, facts, identity));
         }
+        if (!decision.allowed() && grants != null && policy.requestable() != null && identity != null
+                && invalid == null && (mcp == null || mcp.calls().size() == 1)) {
+            decision = withGrant(exchange, policy, facts, identity, decision);
+        }
         exchange.setProperty(ExchangeKeys.DECISION, decision);
         exchange.setProperty(ExchangeKeys.POLICY, policy);
         if (!decision.proceeds()) {
@@ -80,6 +96,40 @@ public final class AuthorizeStep implements Processor {
                 exchange.setException(refused);
             }
         }
+    }
+
+    /**
+     * After the policy's own rules refused the caller: an active grant for this route admits them, for what the
+     * policy's requestable rules name; the grant is kept for the audit record, and a stream opened under it ends
+     * when the grant ends or is revoked.
+     */
+    private Decision withGrant(Exchange exchange, RoutePolicy policy, RequestFacts facts, Identity identity,
+                               Decision refusal) {
+        String route = exchange.getProperty(ExchangeKeys.ROUTE_ID, exchange.getFromRouteId(), String.class);
+        Optional<Grant> found = grants.find(route, identity.issuer(), identity.subject());
+        if (found.isEmpty()) {
+            return refusal;
+        }
+        Decision decision = policy.withGrant(refusal, facts, identity);
+        if (decision == refusal) {
+            return refusal;
+        }
+        Grant grant = found.get();
+        exchange.setProperty(ExchangeKeys.GRANT, grant);
+        StreamPermit credential = exchange.getProperty(ExchangeKeys.STREAM_PERMIT, StreamPermit.class);
+        StreamPermit.Ended over = new StreamPermit.Ended(Reason.GRANT_ENDED, "grant " + grant.id() + " ended");
+        exchange.setProperty(ExchangeKeys.STREAM_PERMIT, (StreamPermit) now -> {
+            StreamPermit.Ended ended = credential == null ? null : credential.ended(now);
+            if (ended != null) {
+                return ended;
+            }
+            if (!now.isBefore(grant.endsAt())) {
+                return over;
+            }
+            Optional<Grant> still = grants.find(route, identity.issuer(), identity.subject());
+            return still.isPresent() && still.get().id().equals(grant.id()) ? null : over;
+        });
+        return decision;
     }
 
     /** Who is counted: the subject per issuer, or for anonymous callers of a public route, their address. */

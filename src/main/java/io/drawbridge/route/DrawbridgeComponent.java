@@ -34,7 +34,16 @@ public final class DrawbridgeComponent extends DefaultComponent {
     public record Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
                          Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
                          AssertionSigner assertions, RoleSource roles, BrowserLogin login, ServiceDiscovery services,
-                         RateLimiter limits) {
+                         RateLimiter limits, io.drawbridge.access.GrantLookup grants) {
+
+        /** Without access grants. */
+        public Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
+                      Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
+                      AssertionSigner assertions, RoleSource roles, BrowserLogin login, ServiceDiscovery services,
+                      RateLimiter limits) {
+            this(issuers, issuerNames, authExecutor, policies, upstreams, identityHeaders, assertions, roles, login,
+                    services, limits, null);
+        }
 
         /** Without rate limits' buckets of their own (a fresh set). */
         public Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,

@@ -140,7 +140,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements io.draw
                             + "'; configured: " + stages.policies().get().names());
                 }
                 yield AsyncProcessorConverterHelper.convert(new AuthorizeStep(policy, stages.policies(),
-                        stages.limits()));
+                        stages.limits(), stages.grants()));
             }
             case "proxy" -> {
                 if (upstream == null || upstream.isBlank()) {
