@@ -10,6 +10,10 @@ import io.drawbridge.Reasoned;
  */
 public final class AccessStoreUnavailable extends RuntimeException implements Reasoned {
 
+    public AccessStoreUnavailable(String detail) {
+        this(detail, null);
+    }
+
     public AccessStoreUnavailable(String detail, Throwable cause) {
         super(detail, cause, false, false); // routine while the database is down: no stack trace to fill
     }

@@ -78,6 +78,20 @@ public final class ActiveGrants implements AutoCloseable {
         return fresh(snapshot, clock.instant());
     }
 
+    /**
+     * What readiness reports while grants admit nobody: {@code null} when {@link #healthy}, else why (never read,
+     * or read too long ago). For {@code Readiness.add("access", grants::problem)}.
+     */
+    public String problem() {
+        Snapshot s = snapshot;
+        if (fresh(s, clock.instant())) {
+            return null;
+        }
+        return s.readAt() == null ? "grants not read from the access store yet"
+                : "grants last read from the access store " + stalenessSeconds() + "s ago (maxStaleness "
+                        + maxStaleness.toSeconds() + "s): grants admit nobody";
+    }
+
     /** Seconds since the last successful read (0 before the first), for the metrics. */
     public long stalenessSeconds() {
         Instant readAt = snapshot.readAt();
@@ -176,9 +190,9 @@ public final class ActiveGrants implements AutoCloseable {
     }
 
     /** Reads once (a failure leaves it unhealthy, not stopped), then every {@code refresh}. */
-    public synchronized void start() {
+    public synchronized ActiveGrants start() {
         if (thread != null) {
-            return;
+            return this;
         }
         refreshNow();
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -188,6 +202,7 @@ public final class ActiveGrants implements AutoCloseable {
         });
         long every = refresh.toMillis();
         thread.scheduleWithFixedDelay(this::refreshNow, every, every, TimeUnit.MILLISECONDS);
+        return this;
     }
 
     @Override

@@ -63,9 +63,9 @@ public final class UnansweredRequests implements AutoCloseable {
         return open;
     }
 
-    public synchronized void start() {
+    public synchronized UnansweredRequests start() {
         if (thread != null) {
-            return;
+            return this;
         }
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "drawbridge-access-expiry");
@@ -73,6 +73,7 @@ public final class UnansweredRequests implements AutoCloseable {
             return t;
         });
         thread.scheduleWithFixedDelay(this::sweepNow, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
     }
 
     @Override

@@ -50,6 +50,7 @@ class ActiveGrantsTest {
         approved("grafana", null);
 
         assertThat(grants.healthy()).isFalse();
+        assertThat(grants.problem()).contains("not read");
         assertThat(grants.find("grafana", BOB.issuer(), BOB.subject())).isEmpty();
     }
 
@@ -136,11 +137,13 @@ class ActiveGrantsTest {
         assertThat(grants.find("grafana", BOB.issuer(), BOB.subject())).isEmpty();
         assertThat(grants.healthy()).isFalse();
         assertThat(grants.stalenessSeconds()).isEqualTo(31);
+        assertThat(grants.problem()).contains("31s ago");
 
         store.down(false);
         grants.refreshNow();
         assertThat(grants.find("grafana", BOB.issuer(), BOB.subject())).contains(g);
         assertThat(grants.healthy()).isTrue();
+        assertThat(grants.problem()).isNull();
         assertThat(told).isEmpty();
     }
 
