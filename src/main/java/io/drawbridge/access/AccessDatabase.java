@@ -2,16 +2,19 @@ package io.drawbridge.access;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store's connection pool, and its schema brought up to date by Flyway from {@code classpath:db/access}. A
  * database that does not answer within {@link #CONNECT_TIMEOUT} is an {@link AccessStoreUnavailable}, never a hang.
  */
-final class AccessDatabase {
+final class AccessDatabase implements AutoCloseable {
 
     /** How long a caller waits for a connection before the store is called unavailable. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -20,11 +23,17 @@ final class AccessDatabase {
     /** Flyway's history table: its own name, so the store can share a schema with other applications. */
     static final String HISTORY_TABLE = "drawbridge_access_schema_history";
 
-    private AccessDatabase() {
+    private static final Logger LOG = LoggerFactory.getLogger(AccessDatabase.class);
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final HikariDataSource pool;
+
+    private AccessDatabase(HikariDataSource pool) {
+        this.pool = pool;
     }
 
     /** A pool on {@code jdbcUrl} with the schema migrated; the pool is closed again if migration fails. */
-    static HikariDataSource open(String jdbcUrl, String user, String password) {
+    static AccessDatabase open(String jdbcUrl, String user, String password) {
         HikariDataSource pool = new HikariDataSource(config(jdbcUrl, user, password));
         try {
             Flyway.configure(AccessDatabase.class.getClassLoader())
@@ -36,7 +45,7 @@ final class AccessDatabase {
                     .baselineVersion("0")
                     .load()
                     .migrate();
-            return pool;
+            return new AccessDatabase(pool);
         } catch (FlywayException e) {
             pool.close();
             throw new AccessStoreUnavailable("access store schema could not be migrated: " + cause(e), e);
@@ -69,6 +78,62 @@ final class AccessDatabase {
             config.addDataSourceProperty("ApplicationName", "drawbridge");
         }
         return config;
+    }
+
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} on a pooled connection; SQL failures become the store's exceptions. */
+    <T> T connection(Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** One transaction: committed if {@code work} returns, rolled back if it throws. */
+    <T> T transaction(Work<T> work) {
+        return connection(c -> {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it, and the original failure is what matters
+        }
+    }
+
+    /** A unique violation is a request raced by another (a conflict); anything else, the store failing. */
+    private static RuntimeException failure(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return new RequestConflict("an access request for this route is already open");
+            }
+        }
+        String cause = cause(e);
+        LOG.debug("access store failed: {}", cause);
+        return new AccessStoreUnavailable("access store unavailable: " + cause, e);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
     }
 
     /** The innermost SQL state or exception type: enough to diagnose, and never a value or a credential. */

@@ -1,6 +1,5 @@
 package io.drawbridge.access;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,14 +32,13 @@ public final class JdbcAccessStore implements AccessStore {
     static final int EXPIRY_BATCH = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAccessStore.class);
-    private static final String UNIQUE_VIOLATION = "23505";
 
-    private final HikariDataSource pool;
+    private final AccessDatabase db;
     /** Overdue requests a {@link #submit} retired to make room: reported by the next {@link #expireUnanswered}. */
     private final Queue<AccessRequest> retired = new ConcurrentLinkedQueue<>();
 
-    private JdbcAccessStore(HikariDataSource pool) {
-        this.pool = pool;
+    private JdbcAccessStore(AccessDatabase db) {
+        this.db = db;
     }
 
     /**
@@ -58,10 +56,10 @@ public final class JdbcAccessStore implements AccessStore {
             Instant expiresAt, int maxOpenPerUser) {
         Instant at = ms(now);
         Instant expires = ms(expiresAt);
-        text("route", route, MAX_ROUTE, false);
-        person(requester);
-        text("reason", reason, MAX_REASON, true);
-        positive(duration);
+        Fields.text("route", route, MAX_ROUTE, false);
+        Fields.person(requester);
+        Fields.text("reason", reason, MAX_REASON, true);
+        Fields.positive(duration);
         if (!expires.isAfter(at)) {
             throw new IllegalArgumentException("a request must expire after it is made");
         }
@@ -71,7 +69,7 @@ public final class JdbcAccessStore implements AccessStore {
         String key = AccessIds.personKey(requester.issuer(), requester.subject());
         AccessRequest made = new AccessRequest(AccessIds.random(), route, requester,
                 Duration.ofSeconds(duration.toSeconds()), reason, RequestState.PENDING, at, expires, null, null);
-        List<AccessRequest> overdue = transaction(c -> {
+        List<AccessRequest> overdue = db.transaction(c -> {
             List<AccessRequest> retiring = retireOverdue(c, key, route, at);
             List<String> open = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT route FROM access_request"
@@ -124,29 +122,29 @@ public final class JdbcAccessStore implements AccessStore {
 
     @Override
     public Optional<AccessRequest> request(String id) {
-        return id == null ? Optional.empty() : connection(c -> Rows.request(c, id));
+        return id == null ? Optional.empty() : db.connection(c -> Rows.request(c, id));
     }
 
     @Override
     public List<AccessRequest> pending(Instant now) {
-        return connection(c -> Rows.requests(c, "WHERE state = 'PENDING' AND expires_at > ?"
+        return db.connection(c -> Rows.requests(c, "WHERE state = 'PENDING' AND expires_at > ?"
                 + " ORDER BY created_at, id", ms(now)));
     }
 
     @Override
     public List<AccessRequest> requestsBy(String issuer, String subject) {
-        return connection(c -> Rows.requests(c, "WHERE requester_key = ? ORDER BY created_at DESC, id",
+        return db.connection(c -> Rows.requests(c, "WHERE requester_key = ? ORDER BY created_at DESC, id",
                 AccessIds.personKey(issuer, subject)));
     }
 
     @Override
     public Grant approve(String requestId, String approvedBy, Duration duration, Instant now) {
         Instant at = ms(now);
-        text("approvedBy", approvedBy, MAX_TEXT, false);
+        Fields.text("approvedBy", approvedBy, MAX_TEXT, false);
         if (duration != null) {
-            positive(duration);
+            Fields.positive(duration);
         }
-        Grant grant = transaction(c -> {
+        Grant grant = db.transaction(c -> {
             decide(c, requestId, RequestState.APPROVED, approvedBy, at);
             AccessRequest r = Rows.request(c, requestId).orElseThrow();
             Instant ends = ms(at.plus(duration == null ? r.duration() : duration));
@@ -161,8 +159,8 @@ public final class JdbcAccessStore implements AccessStore {
 
     @Override
     public AccessRequest reject(String requestId, String rejectedBy, Instant now) {
-        text("rejectedBy", rejectedBy, MAX_TEXT, false);
-        AccessRequest r = transaction(c -> {
+        Fields.text("rejectedBy", rejectedBy, MAX_TEXT, false);
+        AccessRequest r = db.transaction(c -> {
             decide(c, requestId, RequestState.REJECTED, rejectedBy, ms(now));
             return Rows.request(c, requestId).orElseThrow();
         });
@@ -172,9 +170,9 @@ public final class JdbcAccessStore implements AccessStore {
 
     @Override
     public AccessRequest withdraw(String requestId, Requester requester, Instant now) {
-        person(requester);
+        Fields.person(requester);
         String by = requester.name() != null && !requester.name().isBlank() ? requester.name() : requester.subject();
-        AccessRequest r = transaction(c -> {
+        AccessRequest r = db.transaction(c -> {
             Optional<AccessRequest> found = Rows.request(c, requestId);
             if (found.isEmpty() || !found.get().requester().is(requester.issuer(), requester.subject())) {
                 throw new NoSuchAccessRecord("no such access request of this requester");
@@ -212,8 +210,8 @@ public final class JdbcAccessStore implements AccessStore {
     @Override
     public Grant revoke(String grantId, String revokedBy, Instant now) {
         Instant at = ms(now);
-        text("revokedBy", revokedBy, MAX_TEXT, false);
-        Grant g = transaction(c -> {
+        Fields.text("revokedBy", revokedBy, MAX_TEXT, false);
+        Grant g = db.transaction(c -> {
             int changed;
             try (PreparedStatement s = c.prepareStatement("UPDATE access_grant SET revoked_at = ?, revoked_by = ?"
                     + " WHERE id = ? AND revoked_at IS NULL AND ends_at > ?")) {
@@ -236,27 +234,27 @@ public final class JdbcAccessStore implements AccessStore {
 
     @Override
     public Optional<Grant> grant(String id) {
-        return id == null ? Optional.empty() : connection(c -> Rows.grant(c, id));
+        return id == null ? Optional.empty() : db.connection(c -> Rows.grant(c, id));
     }
 
     @Override
     public List<Grant> activeGrants(Instant now) {
         Instant at = ms(now);
-        return connection(c -> Rows.grants(c, "WHERE revoked_at IS NULL AND starts_at <= ? AND ends_at > ?"
+        return db.connection(c -> Rows.grants(c, "WHERE revoked_at IS NULL AND starts_at <= ? AND ends_at > ?"
                 + " ORDER BY ends_at, id", at, at));
     }
 
     @Override
     public List<Grant> grantsOf(String issuer, String subject, Instant now) {
         Instant at = ms(now);
-        return connection(c -> Rows.grants(c, "WHERE holder_key = ? AND revoked_at IS NULL AND starts_at <= ?"
+        return db.connection(c -> Rows.grants(c, "WHERE holder_key = ? AND revoked_at IS NULL AND starts_at <= ?"
                 + " AND ends_at > ? ORDER BY ends_at, id", AccessIds.personKey(issuer, subject), at, at));
     }
 
     @Override
     public List<AccessRequest> expireUnanswered(Instant now) {
         Instant at = ms(now);
-        List<String> overdue = connection(c -> {
+        List<String> overdue = db.connection(c -> {
             List<String> ids = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT id FROM access_request"
                     + " WHERE state = 'PENDING' AND expires_at <= ? ORDER BY expires_at, id")) {
@@ -276,7 +274,7 @@ public final class JdbcAccessStore implements AccessStore {
         }
         for (String id : overdue) {
             // one short transaction each: another replica racing on the same id finds it no longer PENDING
-            transaction(c -> expire(c, id) ? Rows.request(c, id) : Optional.<AccessRequest>empty())
+            db.transaction(c -> expire(c, id) ? Rows.request(c, id) : Optional.<AccessRequest>empty())
                     .ifPresent(expired::add);
         }
         if (!expired.isEmpty()) {
@@ -296,95 +294,9 @@ public final class JdbcAccessStore implements AccessStore {
 
     @Override
     public void close() {
-        pool.close();
-    }
-
-    // ---- plumbing
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T connection(Work<T> work) {
-        try (Connection c = pool.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw failure(e);
-        }
-    }
-
-    private <T> T transaction(Work<T> work) {
-        return connection(c -> {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollback(c);
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
-    }
-
-    private static void rollback(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; the pool discards it, and the original failure is what matters
-        }
-    }
-
-    /** A unique violation is a request raced by another (a conflict); anything else, the store failing. */
-    private static RuntimeException failure(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
-                return new RequestConflict("an access request for this route is already open");
-            }
-        }
-        String cause = AccessDatabase.cause(e);
-        LOG.debug("access store failed: {}", cause);
-        return new AccessStoreUnavailable("access store unavailable: " + cause, e);
+        db.close();
     }
 
     private static Instant ms(Instant t) {
         return t.truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    private static void positive(Duration d) {
-        if (d == null || d.toSeconds() < 1) {
-            throw new IllegalArgumentException("a duration must be at least one second");
-        }
-    }
-
-    private static void person(Requester r) {
-        if (r == null) {
-            throw new IllegalArgumentException("no requester");
-        }
-        text("issuer", r.issuer(), MAX_TEXT, false);
-        text("subject", r.subject(), MAX_TEXT, false);
-        text("name", r.name(), MAX_TEXT, true);
-        text("email", r.email(), MAX_TEXT, true);
-    }
-
-    /** Refuses what the columns cannot keep; the message names the field, never the value (user text). */
-    private static void text(String field, String value, int max, boolean optional) {
-        if (value == null || value.isBlank()) {
-            if (optional && value == null) {
-                return;
-            }
-            if (!optional) {
-                throw new IllegalArgumentException(field + " is required");
-            }
-        }
-        if (value.length() > max) {
-            throw new IllegalArgumentException(field + " is longer than " + max + " characters");
-        }
-        if (value.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException(field + " contains a NUL character");
-        }
-    }
-}
+    }}

@@ -18,7 +18,7 @@ class JdbcAccessStoreTest extends AccessStoreContract {
 
     @Test
     void aFileDatabaseKeepsRequestsAndGrantsAcrossRestarts(@TempDir Path dir) {
-        String url = "jdbc:h2:file:" + dir.resolve("access").toAbsolutePath();
+        String url = "jdbc:h2:file:" + dir.resolve(".drawbridge/access").toAbsolutePath(); // folder made by H2
         String requestId;
         String grantId;
         try (AccessStore first = JdbcAccessStore.open(url, "sa", "")) {
@@ -30,7 +30,7 @@ class JdbcAccessStoreTest extends AccessStoreContract {
             assertThat(again.request(requestId).orElseThrow().state()).isEqualTo(RequestState.APPROVED);
             assertThat(again.activeGrants(T0.plusSeconds(1))).extracting(Grant::id).containsExactly(grantId);
         }
-        assertThat(dir.resolve("access.mv.db")).exists();
+        assertThat(dir.resolve(".drawbridge/access.mv.db")).exists();
     }
 
     @Test
