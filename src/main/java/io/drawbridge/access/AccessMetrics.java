@@ -63,10 +63,22 @@ public final class AccessMetrics {
         record("approved", request.createdAt(), grant.startsAt());
     }
 
-    private void record(String outcome, Instant from, Instant to) {
+    /**
+     * Records how long a request waited for its answer.
+     *
+     * @param outcome {@code approved} or {@code rejected} (anything else is ignored: the tag stays bounded)
+     */
+    public void decided(String outcome, Duration waited) {
+        if (!outcome.equals("approved") && !outcome.equals("rejected")) {
+            return;
+        }
         decisions.computeIfAbsent(outcome, o -> Timer.builder("drawbridge.access.decision")
                 .description("Time from an access request to its approval or rejection")
                 .tags("outcome", o).serviceLevelObjectives(DECISION_BUCKETS).register(registry))
-                .record(Duration.between(from, to).isNegative() ? Duration.ZERO : Duration.between(from, to));
+                .record(waited.isNegative() ? Duration.ZERO : waited);
+    }
+
+    private void record(String outcome, Instant from, Instant to) {
+        decided(outcome, Duration.between(from, to));
     }
 }

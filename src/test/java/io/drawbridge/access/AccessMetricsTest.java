@@ -39,6 +39,15 @@ class AccessMetricsTest {
     }
 
     @Test
+    void aWaitCanBeRecordedByOutcomeAndUnknownOutcomesAreIgnored() {
+        metrics.decided("approved", Duration.ofMinutes(3));
+        metrics.decided("anything-a-caller-made-up", Duration.ofMinutes(3));
+
+        assertThat(registry.scrape()).contains("drawbridge_access_decision_seconds_sum{outcome=\"approved\"} 180.0")
+                .doesNotContain("anything-a-caller-made-up");
+    }
+
+    @Test
     void expiriesAndWithdrawalsAreNotDecisions() {
         metrics.decided(request(RequestState.EXPIRED, T0.plusSeconds(86400)));
         metrics.decided(request(RequestState.WITHDRAWN, T0.plusSeconds(5)));
