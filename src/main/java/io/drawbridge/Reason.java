@@ -105,6 +105,10 @@ public enum Reason {
     RATE_LIMITED("rate-limited"),
     INTERNAL_ERROR("internal-error"),
 
+    // access requests
+    /** The access store (requests and grants) did not answer: new requests and decisions wait for it (503). */
+    ACCESS_STORE_UNAVAILABLE("access-store-unavailable"),
+
     // MCP routes (the Model Context Protocol)
     /** A {@code tools/call} for a tool no rule lets this caller call. */
     MCP_TOOL_NOT_ALLOWED("mcp-tool-not-allowed"),

@@ -60,6 +60,7 @@ class ErrorResponsesTest {
         STATUS.put(Reason.UPSTREAM_INVALID, 502);
         STATUS.put(Reason.UPSTREAM_UNAVAILABLE, 503);
         STATUS.put(Reason.AUDIT_BEHIND, 503);
+        STATUS.put(Reason.ACCESS_STORE_UNAVAILABLE, 503);
         STATUS.put(Reason.UPSTREAM_TIMEOUT, 504);
         STATUS.put(Reason.CORS_REFUSED, 403);
         STATUS.put(Reason.RATE_LIMITED, 429);
