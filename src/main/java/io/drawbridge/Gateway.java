@@ -352,7 +352,7 @@ public final class Gateway implements AutoCloseable {
             return routes;
         };
         return new io.drawbridge.access.AccessRequests(config, store, catalog, approvers, audit, context::get,
-                policyOf, reachable, duration -> { }, java.time.Clock.systemUTC());
+                policyOf, reachable, java.time.Clock.systemUTC());
     }
 
     /** For work that waits on the network (key and catalog fetches): bounded, and refusing when full. */
@@ -403,6 +403,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (discovered != null) {
             metrics.bindRoutes(discovered::serving);
+        }
+        if (access != null) {
+            access.bind(metrics.access());
         }
         for (TrustedIssuer issuer : issuers.issuers()) {
             keyFetchers.execute(issuer::prefetchKeys); // readiness waits for these, requests need not

@@ -145,9 +145,7 @@ public enum Reason {
     ACCESS_REJECTED("access-rejected"),
     ACCESS_EXPIRED("access-expired"),
     ACCESS_REVOKED("access-revoked"),
-    ACCESS_WITHDRAWN("access-withdrawn"),
-    /** The access store (requests and grants) cannot be reached. */
-    ACCESS_STORE_UNAVAILABLE("access-store-unavailable");
+    ACCESS_WITHDRAWN("access-withdrawn");
 
     private final String code;
 

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -37,18 +36,18 @@ public final class AccessDesk {
     private final AccessEvents events;
     private final BiConsumer<AccessRequest, String> announce;
     private final Runnable grantsChanged;
-    private final Consumer<Duration> decided;
+    private final BiConsumer<String, Duration> decided;
     private final Clock clock;
 
     /**
      * @param policyOf      the policy of a route by id, {@link RoutePolicy#NONE} for an unknown route
      * @param announce      tells the approvers of a new request, with the link to the approval page (never blocks)
      * @param grantsChanged reads the active grants again (after an approval or a revocation)
-     * @param decided       the time from request to decision, for the metrics
+     * @param decided       {@code approved} or {@code rejected}, and the time from request to decision (metrics)
      */
     public AccessDesk(AccessStore store, Function<String, RoutePolicy> policyOf, Approvers approvers,
                       AccessConfig config, AccessEvents events, BiConsumer<AccessRequest, String> announce,
-                      Runnable grantsChanged, Consumer<Duration> decided, Clock clock) {
+                      Runnable grantsChanged, BiConsumer<String, Duration> decided, Clock clock) {
         this.store = store;
         this.policyOf = policyOf;
         this.approvers = approvers;
@@ -131,7 +130,7 @@ public final class AccessDesk {
             throw new AccessRefused(Reason.ACCESS_REQUEST_CONFLICT, "request " + requestId + " is not pending");
         }
         grantsChanged.run();
-        decided.accept(Duration.between(request.createdAt(), clock.instant()));
+        decided.accept("approved", Duration.between(request.createdAt(), clock.instant()));
         events.approved(who, request, grant);
         return grant;
     }
@@ -144,7 +143,7 @@ public final class AccessDesk {
         } catch (RequestConflict e) {
             throw new AccessRefused(Reason.ACCESS_REQUEST_CONFLICT, "request " + requestId + " is not pending");
         }
-        decided.accept(Duration.between(request.createdAt(), clock.instant()));
+        decided.accept("rejected", Duration.between(request.createdAt(), clock.instant()));
         events.rejected(who, rejected);
         return rejected;
     }
@@ -228,9 +227,9 @@ public final class AccessDesk {
         return clock.instant();
     }
 
-    /** Audits requests the store expired unanswered (the sweeper's callback). */
-    public void expired(List<AccessRequest> requests) {
-        requests.forEach(events::expired);
+    /** Audits a request the store expired unanswered (the sweeper's callback). */
+    public void expired(AccessRequest request) {
+        events.expired(request);
     }
 
     /** A pending request this caller may decide: never their own, and only as an approver right now. */

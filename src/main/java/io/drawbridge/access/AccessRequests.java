@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
@@ -39,15 +38,16 @@ public final class AccessRequests implements AutoCloseable {
     private final AccessDesk desk;
     private final ThreadPoolExecutor executor;
     private final Supplier<CamelContext> camel;
+    private final UnansweredRequests unanswered;
+    private volatile AccessMetrics metrics;
 
     /**
      * @param policyOf  a route's policy by route id (read at each call: hot reload changes them)
      * @param reachable the routes an identity reaches now, for "My access"
-     * @param decided   the time from request to decision, for the metrics; may do nothing
      */
     public AccessRequests(GatewayConfig config, AccessStore store, Catalog catalog, CatalogRoleSource roles,
                           AuditSink audit, Supplier<CamelContext> camel, Function<String, RoutePolicy> policyOf,
-                          Function<Identity, List<String>> reachable, Consumer<Duration> decided, Clock clock) {
+                          Function<Identity, List<String>> reachable, Clock clock) {
         AccessConfig access = config.accessOrDefaults();
         this.config = config;
         this.store = store;
@@ -55,7 +55,13 @@ public final class AccessRequests implements AutoCloseable {
         this.grants = new ActiveGrants(store, access.refresh(), access.maxStaleness(), clock);
         this.notifier = new AccessNotifier(camel, access.notifyUris());
         this.desk = new AccessDesk(store, policyOf, new Approvers(catalog, roles), access, new AccessEvents(audit),
-                notifier::announce, grants::refreshNow, decided, clock);
+                notifier::announce, grants::refreshNow, (outcome, waited) -> {
+                    AccessMetrics bound = metrics;
+                    if (bound != null) {
+                        bound.decided(outcome, waited);
+                    }
+                }, clock);
+        this.unanswered = new UnansweredRequests(store, UnansweredRequests.DEFAULT_EVERY, clock, desk::expired);
         this.executor = new ThreadPoolExecutor(2, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), r -> {
             Thread t = new Thread(r, "drawbridge-access");
             t.setDaemon(true);
@@ -71,10 +77,18 @@ public final class AccessRequests implements AutoCloseable {
         return JdbcAccessStore.open(access.store().url(), access.store().username(), access.store().password());
     }
 
-    /** Starts reading the active grants. */
+    /** Starts reading the active grants and expiring unanswered requests. */
     public AccessRequests start() {
         grants.start();
+        unanswered.start();
         return this;
+    }
+
+    /** Publishes open requests, active grants and the time to decision on these meters. */
+    public void bind(AccessMetrics meters) {
+        meters.watch(grants);
+        meters.watch(unanswered);
+        this.metrics = meters;
     }
 
     /** What the authorize steps admit by. */
@@ -96,8 +110,7 @@ public final class AccessRequests implements AutoCloseable {
 
     /** Readiness: {@code null} while grants can be read, else why not. */
     public String problem() {
-        return grants.healthy() ? null : "the access store has not answered for longer than access.maxStaleness ("
-                + config.accessOrDefaults().maxStaleness().toSeconds() + "s): grants admit nobody, requests get 503";
+        return grants.problem();
     }
 
     /**
@@ -160,6 +173,7 @@ public final class AccessRequests implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        unanswered.close();
         notifier.close();
         grants.close();
         try {

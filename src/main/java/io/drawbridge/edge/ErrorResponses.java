@@ -40,7 +40,6 @@ public final class ErrorResponses {
             case ACCESS_TOO_MANY_REQUESTS -> 429;
             case ACCESS_DURATION_EXCEEDED, ACCESS_REASON_REQUIRED, ACCESS_INVALID -> 400;
             case ACCESS_NOT_FOUND -> 404;
-            case ACCESS_STORE_UNAVAILABLE -> 503;
             case NO_ROUTE, CATALOG_ROUTE_REJECTED -> 404;
             case METHOD_REJECTED -> 405;
             case BODY_TOO_LARGE -> 413;

@@ -141,17 +141,18 @@ public final class PolicyCompiler {
                 scope.add(rule);
             }
         } else {
-            for (RuleConfig rule : allow) {
+            for (int i = 0; i < allow.size(); i++) {
+                RuleConfig rule = allow.get(i);
                 if (rule == null) {
                     continue;
                 }
-                var what = new RuleConfig(rule.name(), null, null, null, null, rule.methods(), rule.paths(), null,
+                String name = rule.name() == null ? "allow[" + i + "]" : rule.name();
+                var what = new RuleConfig(name, null, null, null, null, rule.methods(), rule.paths(), null,
                         rule.mcpMethods(), rule.mcpTools());
                 boolean any = what.methods().isEmpty() && what.paths().isEmpty() && what.mcpMethods().isEmpty()
                         && what.mcpTools().isEmpty();
-                Rule compiled = any ? new Rule(what.name() == null ? "allow" : what.name(), List.of(), false, policy,
-                        enforced) : rule(what.name() == null ? "allow" : what.name(), false, what, policy, enforced,
-                        field, (f, m) -> { }); // the allow rule itself reports its problems
+                Rule compiled = any ? new Rule(name, List.of(), false, policy, enforced)
+                        : rule(name, false, what, policy, enforced, field, (f, m) -> { }); // reported by the rule
                 if (compiled != null) {
                     scope.add(compiled);
                 }
