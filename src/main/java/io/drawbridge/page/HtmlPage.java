@@ -108,14 +108,14 @@ public final class HtmlPage {
         html.append("<h2>Request access</h2><form id=\"request-access\" method=\"post\" action=\"")
                 .append(Encode.forHtmlAttribute(form.action())).append("\">")
                 .append("<input type=\"hidden\" name=\"route\" value=\"").append(Encode.forHtmlAttribute(form.route()))
-                .append("\"><label for=\"duration\">For how long</label><select id=\"duration\" name=\"duration\">");
+                .append("\"><label for=\"request-duration\">For how long</label><select id=\"request-duration\" name=\"duration\">");
         for (Page.Choice choice : form.durations()) {
             html.append("<option value=\"").append(Encode.forHtmlAttribute(choice.value())).append('"')
                     .append(choice.selected() ? " selected" : "").append('>').append(text(choice.label()))
                     .append("</option>");
         }
-        html.append("</select><label for=\"reason\">Why").append(form.reasonRequired() ? "" : " (optional)")
-                .append("</label><textarea id=\"reason\" name=\"reason\" rows=\"3\" maxlength=\"")
+        html.append("</select><label for=\"request-reason\">Why").append(form.reasonRequired() ? "" : " (optional)")
+                .append("</label><textarea id=\"request-reason\" name=\"reason\" rows=\"3\" maxlength=\"")
                 .append(form.maxReason()).append('"').append(form.reasonRequired() ? " required" : "")
                 .append("></textarea><p><button id=\"request-submit\" type=\"submit\">Request access</button></p>")
                 .append("</form>");
