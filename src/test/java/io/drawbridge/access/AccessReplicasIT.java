@@ -176,7 +176,7 @@ class AccessReplicasIT {
     }
 
     @Test
-    void bothReplicasReportTheirGrantsFreshInReadiness() throws IOException, InterruptedException {
+    void bothReplicasReportTheirGrantsFreshInReadinessAndMetrics() throws IOException, InterruptedException {
         for (GatewayFixture replica : List.of(replicaA, replicaB)) {
             replica.awaitReady();
             HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
@@ -184,6 +184,11 @@ class AccessReplicasIT {
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(JSON.readTree(ready.body()).path("checks").path("access").asText()).isEqualTo("UP");
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + replica.gateway().managementPort() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("drawbridge_access_grants_healthy 1.0")
+                    .contains("drawbridge_access_requests_open").contains("drawbridge_access_grants_active");
         }
     }
 }
