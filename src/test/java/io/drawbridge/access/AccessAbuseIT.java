@@ -83,7 +83,7 @@ class AccessAbuseIT {
             metadata:
               name: grafana
               annotations:
-                drawbridge.io/routes: grafana, left, flood, evil, replay
+                drawbridge.io/routes: grafana, left, flood, evil, replay, stream
             spec: { type: service, lifecycle: production, owner: sre }
             """;
 
@@ -127,12 +127,13 @@ class AccessAbuseIT {
                 %s  flood:
                 %s  evil:
                 %s  replay:
+                %s  stream:
                 %s  plain:
                     allow: [{groups: ["group:default/sre"]}]
                 """.formatted(receiver.getAddress().getPort(), requestable, requestable, requestable, requestable,
-                requestable);
+                requestable, requestable);
         Map<String, String> routes = new java.util.HashMap<>();
-        for (String id : List.of("grafana", "left", "flood", "evil", "replay", "plain")) {
+        for (String id : List.of("grafana", "left", "flood", "evil", "replay", "plain", "stream")) {
             routes.put(id + ".yaml", """
                     - route:
                         id: %s
@@ -142,7 +143,7 @@ class AccessAbuseIT {
                             - to: drawbridge:authenticate
                             - to: drawbridge:enrich
                             - to: drawbridge:authorize
-                            - to: "drawbridge:proxy?upstream={{upstream}}"
+                            - to: "drawbridge:proxy?upstream={{upstream}}&stripPrefix=true"
                     """.formatted(id, id));
         }
         gateway = GatewayFixture.start(dir, config, routes, Map.of("upstream", upstream.url())).awaitReady();
@@ -185,6 +186,37 @@ class AccessAbuseIT {
         json(post("/grants/" + grant.path("id").asText() + "/revoke", bob, "{}"), 200);
         assertThat(get("/grafana/dashboards", bob).statusCode()).isEqualTo(403);
         assertThat(events()).contains("access-requested", "access-approved", "access-revoked");
+    }
+
+    @Test
+    void anEventStreamOpenedUnderAGrantEndsWhenTheGrantIsRevoked() throws Exception {
+        String frank = minter.token("frank", List.of());
+        String id = json(ask(frank, "stream", "1h", "watching a deploy"), 201).path("id").asText();
+        String grant = json(post("/requests/" + id + "/approve", alice, "{}"), 200).path("id").asText();
+
+        var events = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (var raw = new io.drawbridge.testing.RawHttp(gateway.port())) {
+                raw.send("GET /stream/sse?events=60&ms=250 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + frank + "\r\n\r\n");
+                return raw.read().text().split("data:").length - 1;
+            } catch (java.io.UncheckedIOException e) {
+                return -1; // a chunked body cut short: the connection closed before the last chunk
+            }
+        });
+        Thread.sleep(1500);
+        json(post("/grants/" + grant + "/revoke", alice, "{}"), 200);
+
+        assertThat(events.get(15, java.util.concurrent.TimeUnit.SECONDS)).as("events before the cut").isLessThan(40);
+        long deadline = System.currentTimeMillis() + 5000;
+        while (gateway.auditRecords().stream().noneMatch(r -> "grant-ended".equals(r.path("reason").asText()))
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        JsonNode cut = gateway.auditRecords().stream().filter(r -> "grant-ended".equals(r.path("reason").asText()))
+                .findFirst().orElseThrow(() -> new AssertionError("no grant-ended record"));
+        assertThat(cut.path("subject").asText()).isEqualTo("frank");
+        assertThat(cut.path("path").asText()).isEqualTo("/stream/sse");
+        assertThat(cut.path("grant").path("id").asText()).isEqualTo(grant);
     }
 
     // --- abuse ---
