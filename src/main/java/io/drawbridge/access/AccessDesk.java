@@ -123,6 +123,10 @@ public final class AccessDesk {
             throw new AccessRefused(Reason.ACCESS_DURATION_EXCEEDED, "granted " + granted + ", asked "
                     + request.duration());
         }
+        Duration max = requestable(request.route()).maxDuration(); // the policy may have changed since
+        if (granted.compareTo(max) > 0) {
+            throw new AccessRefused(Reason.ACCESS_DURATION_EXCEEDED, "granted " + granted + ", at most " + max);
+        }
         Grant grant;
         try {
             grant = store.approve(requestId, who.user(), granted, clock.instant());

@@ -39,6 +39,7 @@ public final class AccessRequests implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final Supplier<CamelContext> camel;
     private final UnansweredRequests unanswered;
+    private final Function<Identity, List<String>> reachable;
     private volatile AccessMetrics metrics;
 
     /**
@@ -69,8 +70,6 @@ public final class AccessRequests implements AutoCloseable {
         }, new ThreadPoolExecutor.AbortPolicy());
         this.reachable = reachable;
     }
-
-    private final Function<Identity, List<String>> reachable;
 
     /** Opens the configured store (Flyway brings its schema up to date). */
     public static AccessStore openStore(AccessConfig access) {
