@@ -210,7 +210,8 @@ public final class Gateway implements AutoCloseable {
         }
         if (access != null) {
             if (config.issuers().isEmpty()) {
-                LOG.warn("access requests: no issuer is configured, so {} is not served", io.drawbridge.access.AccessApi.PATH);
+                LOG.warn("access requests: no issuer is configured, so {} is not served",
+                        io.drawbridge.access.AccessApi.PATH);
             } else {
                 conf.addRoutesBuilder(access.routes());
             }

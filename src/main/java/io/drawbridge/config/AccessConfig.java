@@ -19,7 +19,8 @@ import java.util.List;
  *                       the address the request was made to
  */
 public record AccessConfig(StoreConfig store,
-                           @com.fasterxml.jackson.annotation.JsonProperty("notify") List<String> notifyUris, Duration requestExpiry, Integer maxOpenPerUser,
+                           @com.fasterxml.jackson.annotation.JsonProperty("notify") List<String> notifyUris,
+                           Duration requestExpiry, Integer maxOpenPerUser,
                            Duration refresh, Duration maxStaleness, String baseUrl) {
 
     /** Where the embedded default store lives, relative to the working directory. */

@@ -202,7 +202,8 @@ public final class DevMode {
         out.println("   Access requests: bob is denied /echo/, asks, alice approves, bob gets in (and the audit log"
                 + " tells it):");
         if (config.login() != null) {
-            out.println("   open " + base + "/echo/ as bob/bob        # 403 with a \"Request access\" form: give a reason");
+            out.println("   open " + base + "/echo/ as bob/bob        # 403 with a \"Request access\" form:"
+                    + " give a reason");
             out.println("   open " + base + "/.drawbridge/access as alice/alice (another browser)   # approve, one"
                     + " click");
         }

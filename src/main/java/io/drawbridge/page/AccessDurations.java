@@ -33,7 +33,7 @@ public final class AccessDurations {
         return ms + "ms";
     }
 
-    /** The usual durations up to {@code max}, with {@code max} and {@code chosen} among them, {@code chosen} selected. */
+    /** The usual durations up to {@code max}, {@code max} and {@code chosen} among them, {@code chosen} selected. */
     public static List<Page.Choice> choices(Duration max, Duration chosen) {
         TreeSet<Duration> all = new TreeSet<>();
         OFFERED.stream().filter(d -> d.compareTo(max) <= 0).forEach(all::add);

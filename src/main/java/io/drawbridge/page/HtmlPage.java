@@ -35,7 +35,12 @@ public final class HtmlPage {
             form{margin:0 0 1rem}\
             button{font:inherit;padding:.55rem 1.1rem;border-radius:8px;border:1px solid #1a56c4;background:#1a56c4;\
             color:#fff;cursor:pointer;min-height:44px}\
-            .item{border-top:1px solid #dde0e7;padding:.6rem 0}.item form{display:inline-block;margin:.25rem .5rem 0 0}            label{display:block;margin:.5rem 0 .2rem;font-weight:600}            textarea,select{font:inherit;width:100%;padding:.4rem;border:1px solid #b9bfcc;border-radius:6px}            .item select{width:auto}button.secondary{background:#fff;color:#1a56c4}            .muted{color:#6a7285;font-size:.9rem}            @media (max-width:30rem){main{padding:.75rem}h1{font-size:1.35rem}dl{grid-template-columns:1fr}\
+            .item{border-top:1px solid #dde0e7;padding:.6rem 0}.item form{display:inline-block;margin:.25rem .5rem 0 0}\
+            label{display:block;margin:.5rem 0 .2rem;font-weight:600}\
+            textarea,select{font:inherit;width:100%;padding:.4rem;border:1px solid #b9bfcc;border-radius:6px}\
+            .item select{width:auto}button.secondary{background:#fff;color:#1a56c4}\
+            .muted{color:#6a7285;font-size:.9rem}\
+            @media (max-width:30rem){main{padding:.75rem}h1{font-size:1.35rem}dl{grid-template-columns:1fr}\
             dd{margin-bottom:.4rem}}""";
 
     /**
@@ -108,7 +113,8 @@ public final class HtmlPage {
         html.append("<h2>Request access</h2><form id=\"request-access\" method=\"post\" action=\"")
                 .append(Encode.forHtmlAttribute(form.action())).append("\">")
                 .append("<input type=\"hidden\" name=\"route\" value=\"").append(Encode.forHtmlAttribute(form.route()))
-                .append("\"><label for=\"request-duration\">For how long</label><select id=\"request-duration\" name=\"duration\">");
+                .append("\"><label for=\"request-duration\">For how long</label>")
+                .append("<select id=\"request-duration\" name=\"duration\">");
         for (Page.Choice choice : form.durations()) {
             html.append("<option value=\"").append(Encode.forHtmlAttribute(choice.value())).append('"')
                     .append(choice.selected() ? " selected" : "").append('>').append(text(choice.label()))
