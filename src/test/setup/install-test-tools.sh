@@ -8,6 +8,8 @@
 #   curl, unzip                the Keycloak fixture's start script
 #   nginx, caddy, haproxy      the fronts the forward-authentication tests put before the gateway (NginxFrontIT,
 #                              CaddyFrontIT, HaproxyFrontIT) and bench/run.sh's nginx auth_request row
+#   postgresql                 the access store's tests on a real PostgreSQL (JdbcAccessStorePostgresIT,
+#                              AccessReplicasIT), a throwaway cluster per test (src/test/fixtures/postgres)
 # As root it runs apt-get; otherwise through `sudo -n` when that needs no password. When it can do neither, it
 # names what to install and fails: a test that cannot run must never pass in silence.
 set -euo pipefail
@@ -18,6 +20,8 @@ missing=()
 for tool in chromium chromedriver g++ make python3 curl unzip nginx caddy haproxy; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${package_of[$tool]}")
 done
+# Debian keeps PostgreSQL's server programs off PATH, under /usr/lib/postgresql/<major>/bin
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 [ ${#missing[@]} -eq 0 ] && { echo "test tools: all present"; exit 0; }
 
 if [ "$(id -u)" = 0 ]; then

@@ -77,4 +77,6 @@ public final class ExchangeKeys {
 
     private ExchangeKeys() {
     }
+    /** {@code io.drawbridge.access.Grant}: the grant that admitted the caller ({@code grant-active}), for the audit. */
+    public static final String GRANT = "drawbridge.grant";
 }

@@ -1,5 +1,8 @@
 package io.drawbridge;
 
+import io.drawbridge.access.AccessApi;
+import io.drawbridge.access.AccessRequests;
+import io.drawbridge.access.AccessStore;
 import io.drawbridge.audit.AuditSink;
 import io.drawbridge.audit.EndpointAuditSink;
 import io.drawbridge.audit.FileAuditSink;
@@ -21,7 +24,9 @@ import io.drawbridge.explain.ServedRoute;
 import io.drawbridge.identity.Catalog;
 import io.drawbridge.identity.CatalogRoleSource;
 import io.drawbridge.identity.CatalogUnavailable;
+import io.drawbridge.identity.Identity;
 import io.drawbridge.identity.RoleSource;
+import io.drawbridge.limit.RateLimiter;
 import io.drawbridge.ops.CatalogReadiness;
 import io.drawbridge.ops.ConfigMapRoutes;
 import io.drawbridge.ops.GatewayLog;
@@ -33,6 +38,9 @@ import io.drawbridge.ops.Readiness;
 import io.drawbridge.ops.RouteFileReloader;
 import io.drawbridge.page.PageSettings;
 import io.drawbridge.policy.Policies;
+import io.drawbridge.policy.PolicyEvaluator;
+import io.drawbridge.policy.RequestFacts;
+import io.drawbridge.policy.RoutePolicy;
 import io.drawbridge.proxy.AssertionSigner;
 import io.drawbridge.proxy.IdentityHeaders;
 import io.drawbridge.proxy.ServiceDiscovery;
@@ -52,6 +60,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.camel.CamelContext;
@@ -82,6 +91,7 @@ public final class Gateway implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private boolean closed;
     private ManagementServer management;
+    private AccessRequests access;
 
     private Gateway(GatewayConfig config, EventLoops loops, AuditSink audit, HttpListener listener,
                     List<ThreadPoolExecutor> executors, Main main, List<AutoCloseable> resources) {
@@ -187,9 +197,13 @@ public final class Gateway implements AutoCloseable {
         BrowserLogin login = config.login() == null ? null : new BrowserLogin(config, issuers, authExecutor,
                 config.server().tls() != null, Clock.systemUTC());
         var services = new ServiceDiscovery(kubernetes::client, kubernetes::namespace, Duration.ofSeconds(10));
+        AtomicReference<Main> mainRef = new AtomicReference<>();
+        AccessRequests access = accessRequests(config, catalog, roles, audit, context,
+                currentPolicies::get, mainRef::get, kubernetes, loops);
         var stages = new DrawbridgeComponent.Stages(issuers, issuers.names(), authExecutor, currentPolicies::get,
                 upstreamClient(config, loops), new IdentityHeaders(config.identityHeaders()),
-                assertions, roles, login, services);
+                assertions, roles, login, services, new RateLimiter(),
+                access == null ? null : access.grants());
 
         Main main = new Main();
         var conf = main.configure();
@@ -211,12 +225,24 @@ public final class Gateway implements AutoCloseable {
             conf.addRoutesBuilder(login.routes());
             login.prefetch();
         }
+        if (access != null) {
+            if (config.issuers().isEmpty()) {
+                LOG.warn("access requests: no issuer is configured, so {} is not served",
+                        AccessApi.PATH);
+            } else {
+                conf.addRoutesBuilder(access.routes());
+            }
+        }
         builders.forEach(conf::addRoutesBuilder);
         config.properties().forEach(main::addInitialProperty);
         properties.forEach(main::addInitialProperty);
         main.bind("gateway", new GatewayComponent(listener));
         main.bind("drawbridge", new DrawbridgeComponent(stages));
+        mainRef.set(main);
         List<AutoCloseable> owned = new ArrayList<>(resources);
+        if (access != null) {
+            owned.add(access.start());
+        }
         if (owners != null) {
             owned.add(owners);
         }
@@ -225,6 +251,7 @@ public final class Gateway implements AutoCloseable {
         owned.add(kubernetes);
         var gateway = new Gateway(config, loops, audit, listener, List.of(authExecutor, catalogExecutor), main,
                 owned);
+        gateway.access = access;
         gateway.resources.add(tracing); // after the audit: spans end as their records are written
         try {
             main.start();
@@ -288,6 +315,63 @@ public final class Gateway implements AutoCloseable {
         return gateway;
     }
 
+    /**
+     * Access requests, when a policy takes them or the file has an access section: the store is opened (and its
+     * schema migrated) before anything starts, so a store that cannot be opened refuses the start.
+     */
+    private static AccessRequests accessRequests(
+            GatewayConfig config, Catalog catalog, RoleSource roles, AuditSink audit,
+            AtomicReference<CamelContext> context, Supplier<Policies> policies,
+            Supplier<Main> main, KubernetesConnection kubernetes, EventLoops loops) {
+        if (!config.takesAccessRequests()) {
+            return null;
+        }
+        AccessStore store;
+        try {
+            store = AccessRequests.openStore(config.accessOrDefaults());
+        } catch (RuntimeException e) {
+            kubernetes.close();
+            loops.close();
+            audit.close();
+            throw new StartupFailure("the access store cannot be opened: " + e.getMessage(), e);
+        }
+        Function<String, RoutePolicy> policyOf = route -> {
+            CamelContext camel = main.get() == null ? null : main.get().getCamelContext();
+            if (camel == null || route == null) {
+                return RoutePolicy.NONE;
+            }
+            var definition = ((ModelCamelContext) camel).getRouteDefinition(route);
+            var served = definition == null ? null
+                    : ServedRoute.of(definition, camel::resolvePropertyPlaceholders);
+            return served == null || served.policy() == null ? RoutePolicy.NONE
+                    : policies.get().get(served.policy());
+        };
+        var approvers = roles instanceof CatalogRoleSource catalogRoles ? catalogRoles : null;
+        Function<Identity, List<String>> reachable = who -> {
+            CamelContext camel = main.get() == null ? null : main.get().getCamelContext();
+            List<String> routes = new ArrayList<>();
+            if (camel == null) {
+                return routes;
+            }
+            var identity = approvers == null ? who : who.withGroups(approvers.currentRefs(who));
+            for (var definition : ((ModelCamelContext) camel).getRouteDefinitions()) {
+                var served = ServedRoute.of(definition, camel::resolvePropertyPlaceholders);
+                if (served == null || served.policy() == null) {
+                    continue;
+                }
+                var facts = new RequestFacts("GET", served.prefix().equals("/") ? "/"
+                        : served.prefix() + "/", served.host() == null ? "localhost" : served.host());
+                if (PolicyEvaluator.evaluate(policies.get().get(served.policy()), facts,
+                        identity).allowed()) {
+                    routes.add(served.id() + " (" + served.prefix() + ")");
+                }
+            }
+            return routes;
+        };
+        return new AccessRequests(config, store, catalog, approvers, audit, context::get,
+                policyOf, reachable, Clock.systemUTC());
+    }
+
     /** For work that waits on the network (key and catalog fetches): bounded, and refusing when full. */
     private static ThreadPoolExecutor boundedExecutor(String name) {
         return new ThreadPoolExecutor(2, 8, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), r -> {
@@ -341,6 +425,9 @@ public final class Gateway implements AutoCloseable {
         if (discovered != null) {
             metrics.bindRoutes(discovered::serving);
         }
+        if (access != null) {
+            access.bind(metrics.access());
+        }
         for (TrustedIssuer issuer : issuers.issuers()) {
             keyFetchers.execute(issuer::prefetchKeys); // readiness waits for these, requests need not
         }
@@ -360,6 +447,9 @@ public final class Gateway implements AutoCloseable {
                 .add("audit", () -> audit instanceof QueuedAuditSink q && q.failing()
                         ? "the audit sink cannot write (failed or stalled for over "
                                 + QueuedAuditSink.STALLED_AFTER_MILLIS + " ms); backlog " + q.backlog() : null);
+        if (access != null) {
+            readiness.add("access", access::problem);
+        }
         if (catalogReady != null) {
             catalogReady.probe();
             readiness.add("catalog", catalogReady::problem);

@@ -10,6 +10,8 @@ public enum Reason {
     PUBLIC_ROUTE("public-route"),
     AUDIT_ONLY("audit-only"),
     CORS_PREFLIGHT("cors-preflight"),
+    /** The policy's rules refused the caller, and an active grant from an approved access request admitted them. */
+    GRANT_ACTIVE("grant-active"),
 
     // authentication
     TOKEN_MISSING("token-missing"),
@@ -111,13 +113,47 @@ public enum Reason {
     RATE_LIMITED("rate-limited"),
     INTERNAL_ERROR("internal-error"),
 
+    // access requests
+    /** The access store (requests and grants) did not answer: new requests and decisions wait for it (503). */
+    ACCESS_STORE_UNAVAILABLE("access-store-unavailable"),
+
     // MCP routes (the Model Context Protocol)
     /** A {@code tools/call} for a tool no rule lets this caller call. */
     MCP_TOOL_NOT_ALLOWED("mcp-tool-not-allowed"),
     /** A JSON-RPC method no rule lets this caller use. */
     MCP_METHOD_NOT_ALLOWED("mcp-method-not-allowed"),
     /** The body of a request to an MCP route is not JSON-RPC the gateway can judge (or a batch too long). */
-    MCP_REQUEST_INVALID("mcp-request-invalid");
+    MCP_REQUEST_INVALID("mcp-request-invalid"),
+
+    // access requests (io.drawbridge.access): refusals of the API, then the events the audit log records
+    /** The route's policy has no {@code request} section, or there is no such route. */
+    ACCESS_NOT_REQUESTABLE("access-not-requestable"),
+    /** The requester tried to approve their own request. */
+    ACCESS_SELF_APPROVAL("access-self-approval"),
+    /** The caller is not an approver of the request's route at this moment (fresh catalog look-up). */
+    ACCESS_NOT_APPROVER("access-not-approver"),
+    /** An open request for this route exists already, or the request is no longer pending (a replayed decision). */
+    ACCESS_REQUEST_CONFLICT("access-request-conflict"),
+    /** The caller has {@code access.maxOpenPerUser} open requests already. */
+    ACCESS_TOO_MANY_REQUESTS("access-too-many-requests"),
+    /** The duration asked for or granted is longer than the policy's {@code request.maxDuration}. */
+    ACCESS_DURATION_EXCEEDED("access-duration-exceeded"),
+    /** The policy's {@code request.reason} is required and the request gives none. */
+    ACCESS_REASON_REQUIRED("access-reason-required"),
+    /** A state-changing call came from another site: neither a bearer token nor a same-origin browser request. */
+    ACCESS_CROSS_SITE("access-cross-site"),
+    /** No such request or grant, or not one the caller may see. */
+    ACCESS_NOT_FOUND("access-not-found"),
+    /** The call is malformed: not JSON, a duration that is no duration, an unknown action. */
+    ACCESS_INVALID("access-invalid"),
+    /** A stream opened under a grant was cut: the grant ended or was revoked. */
+    GRANT_ENDED("grant-ended"),
+    ACCESS_REQUESTED("access-requested"),
+    ACCESS_APPROVED("access-approved"),
+    ACCESS_REJECTED("access-rejected"),
+    ACCESS_EXPIRED("access-expired"),
+    ACCESS_REVOKED("access-revoked"),
+    ACCESS_WITHDRAWN("access-withdrawn");
 
     private final String code;
 

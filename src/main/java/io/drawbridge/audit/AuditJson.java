@@ -91,6 +91,24 @@ public final class AuditJson {
             optional(g, "mcpTool", r.mcpTool());
             optional(g, "mcpArguments", r.mcpArguments());
             optional(g, "cache", r.cache());
+            if (r.grant() != null) {
+                g.writeObjectFieldStart("grant");
+                g.writeStringField("id", r.grant().id());
+                g.writeStringField("approvedBy", r.grant().approvedBy());
+                g.writeStringField("endsAt", r.grant().endsAt() == null ? null
+                        : DateTimeFormatter.ISO_INSTANT.format(r.grant().endsAt()));
+                g.writeEndObject();
+            }
+            if (r.access() != null) {
+                g.writeObjectFieldStart("access");
+                g.writeStringField("request", r.access().request());
+                g.writeStringField("requester", r.access().requester());
+                optional(g, "duration", r.access().duration());
+                optional(g, "reason", r.access().reason());
+                optional(g, "approver", r.access().approver());
+                optional(g, "grant", r.access().grant());
+                g.writeEndObject();
+            }
             g.writeEndObject();
         }
     }

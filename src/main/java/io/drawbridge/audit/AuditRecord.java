@@ -49,6 +49,9 @@ import java.util.List;
  *                   anything the agent sends); {@code null} otherwise
  * @param cache      on a route with a cache ({@code drawbridge:proxy?cache=true}), what it did: {@code hit},
  *                   {@code miss}, {@code stale} or {@code bypass}; {@code null} elsewhere
+ * @param grant      for a request admitted by an access grant ({@code grant-active}), that grant; else {@code null}
+ * @param access     for an access-request event ({@code access-requested}, {@code access-approved}, ...), what
+ *                   happened to which request; else {@code null}
  */
 public record AuditRecord(
         Instant time,
@@ -80,7 +83,45 @@ public record AuditRecord(
         String mcpMethod,
         String mcpTool,
         String mcpArguments,
-        String cache) {
+        String cache,
+        Grant grant,
+        Access access) {
+
+    /**
+     * The grant that admitted a request.
+     *
+     * @param id         the grant's id
+     * @param approvedBy who approved it (their user name)
+     * @param endsAt     when it stops admitting
+     */
+    public record Grant(String id, String approvedBy, Instant endsAt) {
+    }
+
+    /**
+     * An access-request event. The record's {@code subject} is who acted, its {@code route} the route asked for.
+     *
+     * @param request   the request's id
+     * @param requester who asked (user name)
+     * @param duration  the duration asked for, or granted on approval (ISO-8601, {@code PT1H})
+     * @param reason    the requester's reason, as data (escaped by the serializer)
+     * @param approver  who approved, rejected or revoked, or {@code null}
+     * @param grant     the grant's id, on approval and revocation; else {@code null}
+     */
+    public record Access(String request, String requester, String duration, String reason, String approver,
+                         String grant) {
+    }
+
+    /** A record without a cache, a grant or access-request facts. */
+    public AuditRecord(Instant time, String requestId, Outcome decision, String reason, String detail, String subject,
+                       String issuer, String clientId, List<String> groups, String route, String policy,
+                       String method, String path, String host, int status, String clientIp, String upstream,
+                       long durationMs, long bytesIn, long bytesOut, String userAgent, String catalog,
+                       String traceId, String instance, String target, String email, String mcpMethod,
+                       String mcpTool, String mcpArguments) {
+        this(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route, policy, method, path,
+                host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent, catalog, traceId, instance,
+                target, email, mcpMethod, mcpTool, mcpArguments, null, null, null);
+    }
 
     /** A record of a request to a route that is not an MCP route. */
     public AuditRecord(Instant time, String requestId, Outcome decision, String reason, String detail, String subject,
@@ -90,7 +131,7 @@ public record AuditRecord(
                        String traceId, String instance, String target, String email) {
         this(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route, policy, method, path,
                 host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent, catalog, traceId, instance,
-                target, email, null, null, null, null);
+                target, email, null, null, null);
     }
 
     /** The longest raw target kept, in characters; longer ones are cut and end in {@code ...}. */
@@ -141,21 +182,21 @@ public record AuditRecord(
     public AuditRecord withInstance(String instance) {
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments, cache);
+                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments, cache, grant, access);
     }
 
     /** This record with the MCP call it was about. */
     public AuditRecord withMcp(String mcpMethod, String mcpTool, String mcpArguments) {
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments, cache);
+                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments, cache, grant, access);
     }
 
     /** This record with what the route's cache did. */
     public AuditRecord withCache(String cache) {
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments, cache);
+                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments, cache, grant, access);
     }
 
     /** This record with the raw request target: its query removed and cut to {@link #MAX_TARGET} characters. */
@@ -168,7 +209,21 @@ public record AuditRecord(
         }
         return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
                 policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
-                catalog, traceId, instance, kept, email, mcpMethod, mcpTool, mcpArguments, cache);
+                catalog, traceId, instance, kept, email, mcpMethod, mcpTool, mcpArguments, cache, grant, access);
+    }
+
+    /** This record with the grant that admitted the request. */
+    public AuditRecord withGrant(Grant admittedBy) {
+        return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
+                policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
+                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments, cache, admittedBy, access);
+    }
+
+    /** This record as an access-request event. */
+    public AuditRecord withAccess(Access event) {
+        return new AuditRecord(time, requestId, decision, reason, detail, subject, issuer, clientId, groups, route,
+                policy, method, path, host, status, clientIp, upstream, durationMs, bytesIn, bytesOut, userAgent,
+                catalog, traceId, instance, target, email, mcpMethod, mcpTool, mcpArguments, cache, grant, event);
     }
 
     /** The longest {@code User-Agent} kept, in characters. */
@@ -191,7 +246,7 @@ public record AuditRecord(
                 null, // the instance: stamped by the sink
                 null, // the raw target: set just below, cut and without its query
                 identity == null ? null : identity.verifiedEmail(),
-                o.mcpMethod(), o.mcpTool(), o.mcpArguments(), o.cache())
+                o.mcpMethod(), o.mcpTool(), o.mcpArguments(), o.cache(), o.grant(), null)
                 .withTarget(o.target());
     }
 }

@@ -35,6 +35,7 @@ import java.time.Instant;
  * @param mcpArguments the call's arguments as JSON when the listener audits them, else {@code null}
  * @param cache      what the route's asset cache did ({@code hit}, {@code miss}, {@code stale}, {@code bypass}), or
  *                   {@code null} on routes without one
+ * @param grant      the access grant that admitted the request ({@code grant-active}), or {@code null}
  */
 public record RequestOutcome(
         Instant time,
@@ -61,5 +62,6 @@ public record RequestOutcome(
         String mcpMethod,
         String mcpTool,
         String mcpArguments,
-        String cache) {
+        String cache,
+        AuditRecord.Grant grant) {
 }

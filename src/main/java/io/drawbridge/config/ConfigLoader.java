@@ -31,7 +31,7 @@ public final class ConfigLoader {
     static final List<ConfigCheck> BUILT_IN = List.of(
             new ServerCheck(), new UpstreamsCheck(), new IdentityHeadersCheck(), new AuditCheck(), new RoutesCheck(),
             new PropertiesCheck(), new AssertionCheck(), new ManagementCheck(), new LoginCheck(),
-            new KubernetesCheck(), new LoggingCheck());
+            new KubernetesCheck(), new LoggingCheck(), new AccessCheck());
 
     private final Function<String, String> environment;
     private final List<ConfigCheck> checks;

@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
  * @param login           browser sign-in and sessions; default none ({@code null}: bearer tokens only)
  * @param kubernetes      the Kubernetes API server, for routes from ConfigMaps and upstreams from Services
  * @param logging         the gateway's own log: text or one JSON object a line
+ * @param access          access requests and grants: their store and notifications; {@code null} when the file has
+ *                        no such section ({@link #accessOrDefaults()} then gives the defaults)
  */
 public record GatewayConfig(
         ServerConfig server,
@@ -41,7 +43,8 @@ public record GatewayConfig(
         ManagementConfig management,
         LoginConfig login,
         KubernetesConfig kubernetes,
-        LoggingConfig logging) {
+        LoggingConfig logging,
+        AccessConfig access) {
 
     public GatewayConfig {
         server = server == null ? ServerConfig.defaults() : server;
@@ -63,7 +66,7 @@ public record GatewayConfig(
                          Map<String, PolicyConfig> policies, IdentityHeadersConfig identityHeaders, AuditConfig audit,
                          List<String> routes, Map<String, String> properties, Path source) {
         this(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, source, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** Property values are left out: they are often secrets from the environment. */
@@ -74,36 +77,61 @@ public record GatewayConfig(
                 + ", routes=" + routes + ", properties=" + properties.keySet().stream().sorted()
                 .map(k -> k + "=***").collect(Collectors.joining(", ", "{", "}")) + ", source=" + source
                 + ", catalog=" + catalog + ", assertion=" + assertion + ", management=" + management
-                + ", login=" + login + ", kubernetes=" + kubernetes + ", logging=" + logging + "]";
+                + ", login=" + login + ", kubernetes=" + kubernetes + ", logging=" + logging + ", access=" + access + "]";
+    }
+
+    /** Without access requests' settings, as before the access section existed. */
+    public GatewayConfig(ServerConfig server, UpstreamDefaults upstreams, List<IssuerConfig> issuers,
+                         Map<String, PolicyConfig> policies, IdentityHeadersConfig identityHeaders, AuditConfig audit,
+                         List<String> routes, Map<String, String> properties, Path source, CatalogConfig catalog,
+                         AssertionConfig assertion, ManagementConfig management, LoginConfig login,
+                         KubernetesConfig kubernetes, LoggingConfig logging) {
+        this(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, source, catalog,
+                assertion, management, login, kubernetes, logging, null);
+    }
+
+    /** The access section, or its defaults when the file has none. */
+    public AccessConfig accessOrDefaults() {
+        return access == null ? AccessConfig.defaults() : access;
+    }
+
+    /** Whether the gateway keeps access requests: the file has an access section, or a policy takes requests. */
+    public boolean takesAccessRequests() {
+        return access != null || policies.values().stream().anyMatch(p -> p != null && p.request() != null);
+    }
+
+    public GatewayConfig withAccess(AccessConfig accessConfig) {
+        return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
+                source, catalog, assertion, management, login, kubernetes, logging, accessConfig);
     }
 
     public GatewayConfig withSource(Path file) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties, file,
-                catalog, assertion, management, login, kubernetes, logging);
+                catalog, assertion, management, login, kubernetes, logging, access);
     }
 
     public GatewayConfig withRoutes(List<String> locations) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, locations, properties,
-                source, catalog, assertion, management, login, kubernetes, logging);
+                source, catalog, assertion, management, login, kubernetes, logging, access);
     }
 
     public GatewayConfig withCatalog(CatalogConfig catalogConfig) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
-                source, catalogConfig, assertion, management, login, kubernetes, logging);
+                source, catalogConfig, assertion, management, login, kubernetes, logging, access);
     }
 
     public GatewayConfig withPolicies(Map<String, PolicyConfig> newPolicies) {
         return new GatewayConfig(server, upstreams, issuers, newPolicies, identityHeaders, audit, routes, properties,
-                source, catalog, assertion, management, login, kubernetes, logging);
+                source, catalog, assertion, management, login, kubernetes, logging, access);
     }
 
     public GatewayConfig withManagement(ManagementConfig managementConfig) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
-                source, catalog, assertion, managementConfig, login, kubernetes, logging);
+                source, catalog, assertion, managementConfig, login, kubernetes, logging, access);
     }
 
     public GatewayConfig withLogin(LoginConfig loginConfig) {
         return new GatewayConfig(server, upstreams, issuers, policies, identityHeaders, audit, routes, properties,
-                source, catalog, assertion, management, loginConfig, kubernetes, logging);
+                source, catalog, assertion, management, loginConfig, kubernetes, logging, access);
     }
 }

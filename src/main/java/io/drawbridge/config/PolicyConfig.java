@@ -1,6 +1,9 @@
 package io.drawbridge.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +19,7 @@ import java.util.Map;
  *                 (default: what the policy asks for, and what the caller has of it) or {@code full} (also the
  *                 rule and the missing claim). Never shown: other users' values, deny rules' internals, upstreams
  * @param limits   how often each caller may use a route under this policy; default unlimited
+ * @param request  whether and how a refused caller may ask for a time-boxed grant; default none (no request)
  */
 public record PolicyConfig(
         @JsonProperty("public") Boolean isPublic,
@@ -23,7 +27,8 @@ public record PolicyConfig(
         List<RuleConfig> allow,
         List<RuleConfig> deny,
         String explain,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        RequestConfig request) {
 
     public PolicyConfig {
         isPublic = isPublic != null && isPublic;
@@ -33,15 +38,50 @@ public record PolicyConfig(
         deny = deny == null ? List.of() : List.copyOf(deny);
     }
 
+    /** A policy without access requests. */
+    public PolicyConfig(Boolean isPublic, String mode, List<RuleConfig> allow, List<RuleConfig> deny, String explain,
+                        LimitsConfig limits) {
+        this(isPublic, mode, allow, deny, explain, limits, null);
+    }
+
     /** A policy that explains refusals at the default level ({@code requirement}), without a rate limit. */
     public PolicyConfig(Boolean isPublic, String mode, List<RuleConfig> allow, List<RuleConfig> deny) {
-        this(isPublic, mode, allow, deny, null, null);
+        this(isPublic, mode, allow, deny, null, null, null);
     }
 
     /** A policy without a rate limit. */
     public PolicyConfig(Boolean isPublic, String mode, List<RuleConfig> allow, List<RuleConfig> deny,
                         String explain) {
-        this(isPublic, mode, allow, deny, explain, null);
+        this(isPublic, mode, allow, deny, explain, null, null);
+    }
+
+    /**
+     * Access requests: a caller the policy's rules refuse may ask for a time-boxed grant, which approvers decide.
+     *
+     * @param approvers       who may approve: {@code owners} (the catalog owner of the route's entity: the owning
+     *                        user, or the members of the owning group), {@code group:<ns>/<name>} (its members, at the
+     *                        moment of approval) or {@code user:<ns>/<name>}; at least one
+     * @param maxDuration     the longest grant an approver may give; default 8h
+     * @param defaultDuration what a request asks for when it names no duration; default 1h, at most maxDuration
+     * @param reason          {@code required} (default) or {@code optional}: whether a request must say why
+     * @param methods         the methods a grant admits; default those the allow rules would give a member
+     * @param paths           the paths a grant admits ({@code /api/**}); default those the allow rules would give
+     * @param catalog         the catalog entity of the routes under this policy ({@code component:default/grafana}),
+     *                        whose owner {@code owners} means; default the entity that declares or claims the route
+     */
+    public record RequestConfig(List<String> approvers, Duration maxDuration,
+                                Duration defaultDuration, String reason, List<String> methods,
+                                List<String> paths, String catalog) {
+
+        public RequestConfig {
+            approvers = approvers == null ? List.of() : Collections.unmodifiableList(
+                    new ArrayList<>(approvers));
+            maxDuration = maxDuration == null ? Duration.ofHours(8) : maxDuration;
+            defaultDuration = defaultDuration == null ? Duration.ofHours(1) : defaultDuration;
+            reason = reason == null ? "required" : reason;
+            methods = methods == null ? List.of() : List.copyOf(methods);
+            paths = paths == null ? List.of() : List.copyOf(paths);
+        }
     }
 
     /**

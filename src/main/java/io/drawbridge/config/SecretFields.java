@@ -20,12 +20,14 @@ final class SecretFields {
         for (int i = 0; i < keys.size(); i++) {
             placeholder(keys.get(i), "login.session.keys[" + i + "]", problems);
         }
+        placeholder(root.path("access").path("store").path("password"), "access.store.password", problems);
     }
 
     private static void placeholder(JsonNode value, String field, Problems problems) {
         if (value.isTextual() && !value.textValue().contains("${")) {
             problems.add(field, "is a secret: give it as an environment placeholder such as ${DRAWBRIDGE_"
-                    + (field.contains("keys") ? "SESSION_KEY" : "CLIENT_SECRET") + "}, never as a literal");
+                    + (field.contains("keys") ? "SESSION_KEY" : field.startsWith("access") ? "ACCESS_DB_PASSWORD"
+                    : "CLIENT_SECRET") + "}, never as a literal");
         } else if (!value.isMissingNode() && !value.isNull() && !value.isTextual()) {
             problems.add(field, "must be an environment placeholder such as ${NAME}");
         }

@@ -1,6 +1,7 @@
 package io.drawbridge.dev;
 
 import io.drawbridge.Gateway;
+import io.drawbridge.config.AccessConfig;
 import io.drawbridge.config.CatalogConfig;
 import io.drawbridge.config.ConfigLoader;
 import io.drawbridge.config.GatewayConfig;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -88,6 +90,15 @@ public final class DevMode {
             };
             config = config.withCatalog(demo);
         }
+        // Access requests in an H2 store of this run only: the walk starts afresh each time.
+        var store = new AccessConfig.StoreConfig("jdbc:h2:file:" + temporaryStore()
+                .resolve("access"), null, null);
+        UnaryOperator<GatewayConfig> withDemoCatalog = withDemo;
+        withDemo = c -> {
+            GatewayConfig changed = withDemoCatalog.apply(c);
+            return changed.withAccess(changed.accessOrDefaults().withStore(store));
+        };
+        config = config.withAccess(config.accessOrDefaults().withStore(store));
         List<AutoCloseable> resources = new ArrayList<>(List.of(echo, tools));
         RouteBuilder devIdp = new RouteBuilder() {
             @Override
@@ -135,6 +146,23 @@ public final class DevMode {
         }
     }
 
+    /** A folder for dev mode's access store, removed when the JVM exits. */
+    private static Path temporaryStore() {
+        try {
+            Path dir = Files.createTempDirectory("drawbridge-dev-access-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException e) {
+                    // a temporary folder: the system cleans it up eventually
+                }
+            }, "drawbridge-dev-access-cleanup"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create dev mode's access store", e);
+        }
+    }
+
     private static void requireLoopback(String host) {
         try {
             if (!InetAddress.getByName(host).isLoopbackAddress()) {
@@ -175,6 +203,25 @@ public final class DevMode {
         out.println("   curl -i -H \"Authorization: Bearer $CI\" " + base + "/echo/      # ci-bot (automation): 403");
         out.println("   curl -i -H \"Authorization: Bearer $ALICE\" " + base + "/platform/   # group:default/platform,"
                 + " via sre's parent: 200");
+        out.println();
+        out.println("   Access requests: bob is denied /echo/, asks, alice approves, bob gets in (and the audit log"
+                + " tells it):");
+        if (config.login() != null) {
+            out.println("   open " + base + "/echo/ as bob/bob        # 403 with a \"Request access\" form:"
+                    + " give a reason");
+            out.println("   open " + base + "/.drawbridge/access as alice/alice (another browser)   # approve, one"
+                    + " click");
+        }
+        String access = base + "/.drawbridge/access";
+        out.println("   curl -s -H \"Authorization: Bearer $BOB\" -H 'Content-Type: application/json' " + access
+                + "/requests -d '{\"route\":\"echo\",\"duration\":\"1h\",\"reason\":\"on call\"}'   # 201, an id");
+        out.println("   ID=$(curl -s -H \"Authorization: Bearer $ALICE\" '" + access + "/requests?role=approver'"
+                + " | sed -E 's/.*\"id\":\"([^\"]+)\".*/\\1/')");
+        out.println("   curl -s -X POST -H \"Authorization: Bearer $ALICE\" " + access + "/requests/$ID/approve"
+                + "   # the grant");
+        out.println("   curl -i -H \"Authorization: Bearer $BOB\" " + base + "/echo/     # bob, by the grant: 200");
+        out.println("   grep access- " + config.audit().file() + "   # access-requested, access-approved;"
+                + " grep grant-active for bob's requests");
         out.println("   curl -i -H \"Authorization: Bearer $ALICE\" " + base + "/catalog-echo/   # a catalog-declared"
                 + " route for its owners (sre): 200");
         String mcp = base + "/mcp";

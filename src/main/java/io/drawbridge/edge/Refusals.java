@@ -3,6 +3,7 @@ package io.drawbridge.edge;
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.Reason;
 import io.drawbridge.identity.Identity;
+import io.drawbridge.page.AccessDurations;
 import io.drawbridge.page.HtmlPage;
 import io.drawbridge.page.Page;
 import io.drawbridge.page.PageSettings;
@@ -25,6 +26,10 @@ import org.apache.camel.Exchange;
  */
 final class Refusals {
 
+    /** Where the 403 page's "Request access" form posts (the access API, {@code io.drawbridge.access}). */
+    private static final String ACCESS_REQUESTS = "/.drawbridge/access/requests";
+    private static final int MAX_REASON = 1000;
+
     private Refusals() {
     }
 
@@ -46,6 +51,11 @@ final class Refusals {
         RouteOwner owner = route == null ? null : settings.owners().apply(route);
         Page page = RefusalPages.of(status, reason, request.requestId(), identity, route,
                 explanation, owner, settings);
+        if (status == 403 && policy != null && policy.requestable() != null && identity != null && route != null
+                && policy.requestable().offeredFor(reason)) {
+            page = page.withRequestForm(AccessDurations.form(ACCESS_REQUESTS, route,
+                    policy.requestable(), MAX_REASON));
+        }
         return ErrorResponses.page(status, reason, HtmlPage.render(page, settings.gatewayName()));
     }
 

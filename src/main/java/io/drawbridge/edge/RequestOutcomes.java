@@ -1,6 +1,7 @@
 package io.drawbridge.edge;
 
 import io.drawbridge.ExchangeKeys;
+import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.audit.RequestOutcome;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.policy.Decision;
@@ -25,6 +26,8 @@ final class RequestOutcomes {
         Identity identity = exchange == null ? null : exchange.getProperty(ExchangeKeys.IDENTITY, Identity.class);
         Decision decision = exchange == null ? null : exchange.getProperty(ExchangeKeys.DECISION, Decision.class);
         McpRequest mcp = exchange == null ? null : exchange.getProperty(ExchangeKeys.MCP_REQUEST, McpRequest.class);
+        AuditRecord.Grant grant = exchange == null ? null
+                : exchange.getProperty(ExchangeKeys.GRANT, AuditRecord.Grant.class);
         boolean withArguments = mcp != null && request.connection() != null
                 && request.connection().listener().auditsMcpArguments();
         return new RequestOutcome(
@@ -52,6 +55,7 @@ final class RequestOutcomes {
                 mcp == null ? null : mcp.first().method(),
                 mcp == null ? null : mcp.first().tool(),
                 withArguments ? mcp.arguments() : null,
-                exchange == null ? null : exchange.getProperty(ExchangeKeys.CACHE, String.class));
+                exchange == null ? null : exchange.getProperty(ExchangeKeys.CACHE, String.class),
+                grant);
     }
 }

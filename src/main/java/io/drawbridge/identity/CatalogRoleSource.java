@@ -170,6 +170,22 @@ public final class CatalogRoleSource implements RoleSource {
         return mine.orTimeout(options.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Blocking, and never from the cache: the caller's catalog refs right now (their User ref, their groups and
+     * every ancestor group), for decisions that must not rest on an answer minutes old (approving an access
+     * request). Empty when the caller is not in the catalog.
+     *
+     * @throws CatalogUnavailable when the catalog cannot answer
+     */
+    public Set<String> currentRefs(Identity identity) {
+        Optional<String> key = key(identity);
+        if (key.isEmpty()) {
+            return Set.of();
+        }
+        Answer answer = fetch(key.get());
+        return answer.groups() == null ? Set.of() : answer.groups();
+    }
+
     /** Blocking: the user's groups and all their ancestors, from the catalog. */
     private Answer fetch(String key) {
         Instant started = clock.instant(); // the answer is as old as the moment it was asked for

@@ -47,4 +47,12 @@ public record RoutedEntity(String ref, Map<String, String> annotations, String o
         annotations = Map.copyOf(annotations);
         ownerMembers = Set.copyOf(ownerMembers);
     }
+
+    /**
+     * The Camel route id of the route an entity declares: {@code catalog-component-default-echo}. Here, beside the
+     * entity, so that every stage that names catalog routes (route declarations, access approvers) agrees on it.
+     */
+    public static String routeIdOf(String entityRef) {
+        return "catalog-" + entityRef.replaceAll("[^a-z0-9-]+", "-");
+    }
 }

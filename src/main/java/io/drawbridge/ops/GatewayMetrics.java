@@ -1,5 +1,6 @@
 package io.drawbridge.ops;
 
+import io.drawbridge.access.AccessMetrics;
 import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.audit.QueuedAuditSink;
 import io.drawbridge.authn.IssuerRegistry;
@@ -50,6 +51,7 @@ public final class GatewayMetrics {
     private final Map<String, Counter> mcpCalls = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> mcpTools = new ConcurrentHashMap<>();
     private final AtomicLong catalogStaleness = new AtomicLong();
+    private AccessMetrics access;
 
     public GatewayMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -177,6 +179,14 @@ public final class GatewayMetrics {
         FunctionCounter.builder("drawbridge.configmap.updates", routes, ConfigMapRoutes::updates)
                 .description("Changes of a route ConfigMap applied since startup").tags("configmap", routes.name())
                 .register(registry);
+    }
+
+    /** The access requests' meters, on this registry (created on first use). */
+    public synchronized AccessMetrics access() {
+        if (access == null) {
+            access = new AccessMetrics(registry);
+        }
+        return access;
     }
 
     /** The Prometheus text exposition. */

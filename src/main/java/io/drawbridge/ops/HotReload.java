@@ -245,6 +245,7 @@ public final class HotReload implements AutoCloseable {
         compare(needRestart, "management", running.management(), next.management());
         compare(needRestart, "kubernetes", running.kubernetes(), next.kubernetes());
         compare(needRestart, "logging", running.logging(), next.logging());
+        compare(needRestart, "access", running.access(), next.access());
         if (!needRestart.isEmpty()) {
             LOG.warn("{} changed {}: these take effect at the next restart", configFile, needRestart);
         }

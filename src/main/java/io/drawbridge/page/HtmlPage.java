@@ -15,7 +15,7 @@ import org.owasp.encoder.Encode;
  */
 public final class HtmlPage {
 
-    private static final String STYLE = """
+    static final String STYLE = """
             *{box-sizing:border-box}\
             body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;\
             background:#f3f4f7}\
@@ -36,6 +36,11 @@ public final class HtmlPage {
             form{margin:0 0 1rem}\
             button{font:inherit;padding:.55rem 1.1rem;border-radius:8px;border:1px solid #1a56c4;background:#1a56c4;\
             color:#fff;cursor:pointer;min-height:44px}\
+            .item{border-top:1px solid #dde0e7;padding:.6rem 0}.item form{display:inline-block;margin:.25rem .5rem 0 0}\
+            label{display:block;margin:.5rem 0 .2rem;font-weight:600}\
+            textarea,select{font:inherit;width:100%;padding:.4rem;border:1px solid #b9bfcc;border-radius:6px}\
+            .item select{width:auto}button.secondary{background:#fff;color:#1a56c4}\
+            .muted{color:#6a7285;font-size:.9rem}\
             @media (max-width:30rem){main{padding:.75rem}h1{font-size:1.35rem}dl{grid-template-columns:1fr}\
             dd{margin-bottom:.4rem}}""";
 
@@ -80,6 +85,9 @@ public final class HtmlPage {
             }
             html.append("</ul>");
         }
+        if (page.requestForm() != null) {
+            requestForm(html, page.requestForm());
+        }
         if (!page.nextSteps().isEmpty()) {
             html.append("<h2>What you can do</h2>");
             list(html, "ol", "next", page.nextSteps());
@@ -101,6 +109,42 @@ public final class HtmlPage {
         return html.toString();
     }
 
+    /** The "Request access" form of a 403 page: it posts to the access API, same origin. */
+    private static void requestForm(StringBuilder html, Page.RequestForm form) {
+        html.append("<h2>Request access</h2><form id=\"request-access\" method=\"post\" action=\"")
+                .append(Encode.forHtmlAttribute(form.action())).append("\">")
+                .append("<input type=\"hidden\" name=\"route\" value=\"").append(Encode.forHtmlAttribute(form.route()))
+                .append("\"><label for=\"request-duration\">For how long</label>")
+                .append("<select id=\"request-duration\" name=\"duration\">");
+        for (Page.Choice choice : form.durations()) {
+            html.append("<option value=\"").append(Encode.forHtmlAttribute(choice.value())).append('"')
+                    .append(choice.selected() ? " selected" : "").append('>').append(text(choice.label()))
+                    .append("</option>");
+        }
+        html.append("</select><label for=\"request-reason\">Why").append(form.reasonRequired() ? "" : " (optional)")
+                .append("</label><textarea id=\"request-reason\" name=\"reason\" rows=\"3\" maxlength=\"")
+                .append(form.maxReason()).append('"').append(form.reasonRequired() ? " required" : "")
+                .append("></textarea><p><button id=\"request-submit\" type=\"submit\">Request access</button></p>")
+                .append("</form>");
+    }
+
+    /** The document's head and the page's frame, up to the card's content; close with {@link #end}. */
+    static StringBuilder start(String title, String gatewayName) {
+        StringBuilder html = new StringBuilder(4096);
+        html.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                .append("<meta name=\"referrer\" content=\"no-referrer\">")
+                .append("<meta name=\"robots\" content=\"noindex\">")
+                .append("<title>").append(text(title)).append(" · ").append(text(gatewayName))
+                .append("</title><style>").append(STYLE).append("</style></head>\n<body><main>")
+                .append("<p class=\"brand\">").append(text(gatewayName)).append("</p>");
+        return html;
+    }
+
+    static String end(StringBuilder html) {
+        return html.append("</main></body></html>\n").toString();
+    }
+
     private static void list(StringBuilder html, String tag, String id, List<String> items) {
         if (items.isEmpty()) {
             return;
@@ -117,7 +161,7 @@ public final class HtmlPage {
                 .append("</code></dd>");
     }
 
-    private static String text(String value) {
+    static String text(String value) {
         return value == null ? "" : Encode.forHtml(value);
     }
 

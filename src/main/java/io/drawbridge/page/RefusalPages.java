@@ -36,6 +36,11 @@ public final class RefusalPages {
         List<String> details = new ArrayList<>();
         List<String> next = new ArrayList<>();
         String text;
+        String access = access(reason);
+        if (access != null) {
+            next.add("Go back to the access page and try again: " + "/.drawbridge/access");
+            return new Page(status, title(status), user, signOut, route, requestId, access, details, List.of(), next);
+        }
         if (status == 403) {
             text = denied(reason, explanation, level, details);
             next.add(owner != null && owner.owner() != null
@@ -58,10 +63,30 @@ public final class RefusalPages {
         return new Page(status, title(status), user, signOut, route, requestId, text, details, owners, next);
     }
 
+    /** What an access-request call's refusal tells its person, or {@code null} for other reasons. */
+    private static String access(Reason reason) {
+        return switch (reason) {
+            case ACCESS_NOT_REQUESTABLE -> "This application does not take access requests.";
+            case ACCESS_SELF_APPROVAL -> "You cannot approve your own request: someone else must.";
+            case ACCESS_NOT_APPROVER -> "You are not one of the approvers of this application right now.";
+            case ACCESS_REQUEST_CONFLICT -> "This was decided already, or you have an open request for it already.";
+            case ACCESS_TOO_MANY_REQUESTS -> "You have too many open requests; wait for answers, or withdraw some.";
+            case ACCESS_DURATION_EXCEEDED -> "That is longer than may be granted for this application.";
+            case ACCESS_REASON_REQUIRED -> "Please say why you need access.";
+            case ACCESS_CROSS_SITE -> "The request came from another site, so it was refused.";
+            case ACCESS_NOT_FOUND -> "There is no such request or grant.";
+            case ACCESS_INVALID -> "The request was malformed.";
+            case ACCESS_STORE_UNAVAILABLE -> "Access requests cannot be read or changed right now.";
+            default -> null;
+        };
+    }
+
     private static String title(int status) {
         return switch (status) {
             case 401 -> "Sign-in needed";
             case 403 -> "Access denied";
+            case 400 -> "Request refused";
+            case 409 -> "Already decided";
             case 404 -> "Nothing here";
             case 405 -> "Method not allowed";
             case 408 -> "Request took too long";

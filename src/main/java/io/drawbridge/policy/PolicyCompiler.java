@@ -3,10 +3,10 @@ package io.drawbridge.policy;
 import io.drawbridge.config.PolicyConfig;
 import io.drawbridge.config.PolicyConfig.RuleConfig;
 import io.drawbridge.config.Problems;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -76,12 +76,94 @@ public final class PolicyCompiler {
                         e.getMessage());
             }
         }
+        Requestable request = null;
+        if (config.request() != null) {
+            if (isPublic) {
+                counted.add(field + ".request", "a public policy lets everyone in already; remove request");
+            } else {
+                request = request(config.request(), config.allow(), name, enforced, field + ".request", counted);
+            }
+        }
         if (found[0] > 0) {
             return RoutePolicy.NONE;
         }
         RoutePolicy policy = isPublic ? RoutePolicy.open(name, enforced)
                 : RoutePolicy.of(name, enforced, allow, deny, explain);
+        policy = request == null ? policy : policy.requestableAs(request);
         return limit == null ? policy : policy.limitedTo(limit);
+    }
+
+    private static final Pattern APPROVER = Pattern.compile("(group|user):[a-z0-9._-]+/[a-z0-9._-]+");
+    private static final Pattern ENTITY = Pattern.compile("[a-z0-9._-]+:[a-z0-9._-]+/[a-z0-9._-]+");
+
+    /**
+     * The {@code request} section: approvers, durations, and what a grant admits: the requestable rule it names
+     * ({@code methods}, {@code paths}), or else what each allow rule would give a member (its methods, paths and
+     * MCP criteria, without the identity criteria a grant stands in for).
+     */
+    private static Requestable request(PolicyConfig.RequestConfig config, List<RuleConfig> allow, String policy,
+                                       boolean enforced, String field, Problems problems) {
+        List<String> approvers = new ArrayList<>();
+        if (config.approvers().isEmpty()) {
+            problems.add(field + ".approvers", "lists nobody; name owners, group:default/<name> or"
+                    + " user:default/<name>");
+        }
+        for (int i = 0; i < config.approvers().size(); i++) {
+            String value = config.approvers().get(i);
+            String lower = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+            if (!lower.equals(Requestable.OWNERS) && !APPROVER.matcher(lower).matches()) {
+                problems.add(field + ".approvers[" + i + "]", "'" + value + "' is not owners, group:<namespace>/<name>"
+                        + " or user:<namespace>/<name>");
+            } else {
+                approvers.add(lower);
+            }
+        }
+        if (config.maxDuration().isNegative() || config.maxDuration().isZero()) {
+            problems.add(field + ".maxDuration", "must be longer than zero");
+        }
+        if (config.defaultDuration().isNegative() || config.defaultDuration().isZero()) {
+            problems.add(field + ".defaultDuration", "must be longer than zero");
+        } else if (config.defaultDuration().compareTo(config.maxDuration()) > 0) {
+            problems.add(field + ".defaultDuration", "is longer than maxDuration (" + config.maxDuration() + ")");
+        }
+        if (!config.reason().equals("required") && !config.reason().equals("optional")) {
+            problems.add(field + ".reason", "must be required or optional, not '" + config.reason() + "'");
+        }
+        if (config.catalog() != null && !ENTITY.matcher(config.catalog()).matches()) {
+            problems.add(field + ".catalog", "'" + config.catalog() + "' is not an entity ref such as"
+                    + " component:default/grafana (lower case)");
+        }
+        List<Rule> scope = new ArrayList<>();
+        if (!config.methods().isEmpty() || !config.paths().isEmpty()) {
+            Rule rule = rule("request", false, new RuleConfig("request", null, null, null, null, config.methods(),
+                    config.paths()), policy, enforced, field, problems);
+            if (rule != null) {
+                scope.add(rule);
+            }
+        } else {
+            for (int i = 0; i < allow.size(); i++) {
+                RuleConfig rule = allow.get(i);
+                if (rule == null) {
+                    continue;
+                }
+                String name = rule.name() == null ? "allow[" + i + "]" : rule.name();
+                var what = new RuleConfig(name, null, null, null, null, rule.methods(), rule.paths(), null,
+                        rule.mcpMethods(), rule.mcpTools());
+                boolean any = what.methods().isEmpty() && what.paths().isEmpty() && what.mcpMethods().isEmpty()
+                        && what.mcpTools().isEmpty();
+                Rule compiled = any ? new Rule(name, List.of(), false, policy, enforced)
+                        : rule(name, false, what, policy, enforced, field, (f, m) -> { }); // reported by the rule
+                if (compiled != null) {
+                    scope.add(compiled);
+                }
+            }
+            if (allow.isEmpty()) {
+                problems.add(field, "the policy has no allow rule to take what a grant admits from; name methods"
+                        + " or paths here");
+            }
+        }
+        return new Requestable(approvers, config.maxDuration(), config.defaultDuration(),
+                config.reason().equals("required"), config.catalog(), scope);
     }
 
     private static List<Rule> rules(String kind, List<RuleConfig> configs, String policy, boolean enforced,

@@ -1,6 +1,7 @@
 package io.drawbridge.policy;
 
 import io.drawbridge.Reason;
+import io.drawbridge.identity.Identity;
 import java.util.List;
 
 /**
@@ -12,7 +13,7 @@ public final class RoutePolicy {
 
     /** No policy: every request is denied, enforced. */
     public static final RoutePolicy NONE = new RoutePolicy(null, false, true, List.of(), List.of(),
-            Decision.deny(Reason.NO_POLICY, null, null, "no policy for this route"), Explain.REQUIREMENT, null);
+            Decision.deny(Reason.NO_POLICY, null, null, "no policy for this route"), Explain.REQUIREMENT, null, null);
 
     private final String name;
     private final boolean isPublic;
@@ -24,10 +25,14 @@ public final class RoutePolicy {
     final Decision noRuleMatched;
     private final Explain explain;
     private final RateLimit limit;
+    private final Requestable requestable;
+    final Decision grantActive;
 
     private RoutePolicy(String name, boolean isPublic, boolean enforced, List<Rule> allow, List<Rule> deny,
-                        Decision fixed, Explain explain, RateLimit limit) {
+                        Decision fixed, Explain explain, RateLimit limit, Requestable requestable) {
         this.name = name;
+        this.requestable = requestable;
+        this.grantActive = new Decision(true, Reason.GRANT_ACTIVE, name, "grant", null, enforced);
         this.explain = explain;
         this.limit = limit;
         this.isPublic = isPublic;
@@ -45,7 +50,7 @@ public final class RoutePolicy {
 
     static RoutePolicy open(String name, boolean enforced) {
         return new RoutePolicy(name, true, enforced, List.of(), List.of(),
-                new Decision(true, Reason.PUBLIC_ROUTE, name, null, null, enforced), Explain.REQUIREMENT, null);
+                new Decision(true, Reason.PUBLIC_ROUTE, name, null, null, enforced), Explain.REQUIREMENT, null, null);
     }
 
     static RoutePolicy of(String name, boolean enforced, List<Rule> allow, List<Rule> deny) {
@@ -53,12 +58,33 @@ public final class RoutePolicy {
     }
 
     static RoutePolicy of(String name, boolean enforced, List<Rule> allow, List<Rule> deny, Explain explain) {
-        return new RoutePolicy(name, false, enforced, allow, deny, null, explain, null);
+        return new RoutePolicy(name, false, enforced, allow, deny, null, explain, null, null);
     }
 
     /** The same policy with a rate limit per caller. */
     RoutePolicy limitedTo(RateLimit rateLimit) {
-        return new RoutePolicy(name, isPublic, enforced, List.of(allow), List.of(deny), fixed, explain, rateLimit);
+        return new RoutePolicy(name, isPublic, enforced, List.of(allow), List.of(deny), fixed, explain, rateLimit,
+                requestable);
+    }
+
+    /** The same policy with access requests. */
+    RoutePolicy requestableAs(Requestable request) {
+        return new RoutePolicy(name, isPublic, enforced, List.of(allow), List.of(deny), fixed, explain, limit,
+                request);
+    }
+
+    /** Whether and how a refused caller may ask for a grant ({@code request}), or {@code null}: no requests. */
+    public Requestable requestable() {
+        return requestable;
+    }
+
+    /**
+     * The decision for a caller the policy's rules refused with {@code refusal} and who holds an active grant
+     * for this route: {@link Reason#GRANT_ACTIVE} when the grant may stand in for the failed allow rules here
+     * (see {@link Requestable#admits}), else {@code refusal} unchanged. Allocates nothing.
+     */
+    public Decision withGrant(Decision refusal, RequestFacts request, Identity identity) {
+        return requestable != null && requestable.admits(refusal, request, identity) ? grantActive : refusal;
     }
 
     /** How often one caller may pass, or {@code null} for no limit. */

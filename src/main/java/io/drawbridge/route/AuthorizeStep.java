@@ -2,8 +2,12 @@ package io.drawbridge.route;
 
 import io.drawbridge.ExchangeKeys;
 import io.drawbridge.Reason;
+import io.drawbridge.access.Grant;
+import io.drawbridge.access.GrantLookup;
+import io.drawbridge.audit.AuditRecord;
 import io.drawbridge.edge.ClientRequest;
 import io.drawbridge.edge.McpRequest;
+import io.drawbridge.edge.StreamPermit;
 import io.drawbridge.identity.Identity;
 import io.drawbridge.limit.RateLimited;
 import io.drawbridge.limit.RateLimiter;
@@ -15,6 +19,7 @@ import io.drawbridge.policy.PolicyEvaluator;
 import io.drawbridge.policy.RateLimit;
 import io.drawbridge.policy.RequestFacts;
 import io.drawbridge.policy.RoutePolicy;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -31,12 +36,19 @@ public final class AuthorizeStep implements Processor {
 
     private final RoutePolicy fixed;
     private final RateLimiter limits;
+    private final GrantLookup grants;
 
     public AuthorizeStep(String policyName, Supplier<Policies> policies, RateLimiter limits) {
+        this(policyName, policies, limits, null);
+    }
+
+    /** @param grants the active grants of access requests, or {@code null} when the gateway keeps none */
+    public AuthorizeStep(String policyName, Supplier<Policies> policies, RateLimiter limits, GrantLookup grants) {
         this.policyName = policyName;
         this.policies = policies;
         this.fixed = null;
         this.limits = limits;
+        this.grants = grants;
     }
 
     /** A step with its own policy, for routes the gateway builds itself (catalog-declared routes). */
@@ -45,6 +57,7 @@ public final class AuthorizeStep implements Processor {
         this.policies = null;
         this.fixed = policy;
         this.limits = null;
+        this.grants = null;
     }
 
     @Override
@@ -66,6 +79,10 @@ public final class AuthorizeStep implements Processor {
             decision = mcpDecision(policy, facts, identity, mcp, decision);
             exchange.setProperty(ExchangeKeys.MCP_CALL_REFUSED, !decision.allowed() && admitted(policy, facts, identity));
         }
+        if (!decision.allowed() && grants != null && policy.requestable() != null && identity != null
+                && invalid == null && (mcp == null || mcp.calls().size() == 1)) {
+            decision = withGrant(exchange, policy, facts, identity, decision);
+        }
         exchange.setProperty(ExchangeKeys.DECISION, decision);
         exchange.setProperty(ExchangeKeys.POLICY, policy);
         if (!decision.proceeds()) {
@@ -80,6 +97,41 @@ public final class AuthorizeStep implements Processor {
                 exchange.setException(refused);
             }
         }
+    }
+
+    /**
+     * After the policy's own rules refused the caller: an active grant for this route admits them, for what the
+     * policy's requestable rules name; the grant is kept for the audit record, and a stream opened under it ends
+     * when the grant ends or is revoked.
+     */
+    private Decision withGrant(Exchange exchange, RoutePolicy policy, RequestFacts facts, Identity identity,
+                               Decision refusal) {
+        String route = exchange.getProperty(ExchangeKeys.ROUTE_ID, exchange.getFromRouteId(), String.class);
+        Optional<Grant> found = grants.find(route, identity.issuer(), identity.subject());
+        if (found.isEmpty()) {
+            return refusal;
+        }
+        Decision decision = policy.withGrant(refusal, facts, identity);
+        if (decision == refusal) {
+            return refusal;
+        }
+        Grant grant = found.get();
+        // the audit stage's own type, so the edge reports the grant without depending on access/
+        exchange.setProperty(ExchangeKeys.GRANT, new AuditRecord.Grant(grant.id(), grant.approvedBy(), grant.endsAt()));
+        StreamPermit credential = exchange.getProperty(ExchangeKeys.STREAM_PERMIT, StreamPermit.class);
+        StreamPermit.Ended over = new StreamPermit.Ended(Reason.GRANT_ENDED, "grant " + grant.id() + " ended");
+        exchange.setProperty(ExchangeKeys.STREAM_PERMIT, (StreamPermit) now -> {
+            StreamPermit.Ended ended = credential == null ? null : credential.ended(now);
+            if (ended != null) {
+                return ended;
+            }
+            if (!now.isBefore(grant.endsAt())) {
+                return over;
+            }
+            Optional<Grant> still = grants.find(route, identity.issuer(), identity.subject());
+            return still.isPresent() && still.get().id().equals(grant.id()) ? null : over;
+        });
+        return decision;
     }
 
     /** Who is counted: the subject per issuer, or for anonymous callers of a public route, their address. */

@@ -1,6 +1,7 @@
 package io.drawbridge.route;
 
 import io.drawbridge.EndpointOption;
+import io.drawbridge.access.GrantLookup;
 import io.drawbridge.authn.TokenVerifier;
 import io.drawbridge.authn.session.BrowserLogin;
 import io.drawbridge.identity.RoleSource;
@@ -37,7 +38,16 @@ public final class DrawbridgeComponent extends DefaultComponent {
     public record Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
                          Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
                          AssertionSigner assertions, RoleSource roles, BrowserLogin login, ServiceDiscovery services,
-                         RateLimiter limits) {
+                         RateLimiter limits, GrantLookup grants) {
+
+        /** Without access grants. */
+        public Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,
+                      Supplier<Policies> policies, UpstreamClient upstreams, IdentityHeaders identityHeaders,
+                      AssertionSigner assertions, RoleSource roles, BrowserLogin login, ServiceDiscovery services,
+                      RateLimiter limits) {
+            this(issuers, issuerNames, authExecutor, policies, upstreams, identityHeaders, assertions, roles, login,
+                    services, limits, null);
+        }
 
         /** Without rate limits' buckets of their own (a fresh set). */
         public Stages(TokenVerifier issuers, Set<String> issuerNames, Executor authExecutor,

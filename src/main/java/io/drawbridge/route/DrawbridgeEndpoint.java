@@ -125,7 +125,7 @@ public final class DrawbridgeEndpoint extends DefaultEndpoint implements TokenAc
                             + "'; configured: " + stages.policies().get().names());
                 }
                 yield AsyncProcessorConverterHelper.convert(new AuthorizeStep(policy, stages.policies(),
-                        stages.limits()));
+                        stages.limits(), stages.grants()));
             }
             case PROXY -> {
                 if (upstream == null || upstream.isBlank()) {

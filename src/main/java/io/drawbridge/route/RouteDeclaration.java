@@ -174,7 +174,7 @@ public record RouteDeclaration(String entity, String routeId, String path, Strin
 
     /** The Camel route id of the route an entity declares: {@code catalog-component-default-echo}. */
     public static String routeIdOf(String entityRef) {
-        return "catalog-" + entityRef.replaceAll("[^a-z0-9-]+", "-");
+        return RoutedEntity.routeIdOf(entityRef);
     }
 
     /** The policy: one allow rule naming the allowed refs, matched against the caller's catalog roles. */

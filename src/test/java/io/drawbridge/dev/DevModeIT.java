@@ -90,6 +90,36 @@ class DevModeIT {
         return JSON.readTree(response.body()).path("access_token").asText();
     }
 
+    /** The walk the banner prints: bob is denied, asks, alice approves, bob gets in; the audit log tells it. */
+    @Test
+    void bobAsksForTheEchoRouteAndAliceApproves() throws Exception {
+        assertThat(gateway.log()).contains("/.drawbridge/access", "Request access");
+        String alice = token("grant_type=password&client_id=drawbridge-cli&username=alice&password=alice");
+        String bob = token("grant_type=password&client_id=drawbridge-cli&username=bob&password=bob");
+        assertThat(get("/echo/", "Authorization: Bearer " + bob).status()).isEqualTo(403);
+
+        var asked = client.send(HttpRequest.newBuilder(URI.create(base() + "/.drawbridge/access/requests"))
+                .header("Authorization", "Bearer " + bob).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"route\":\"echo\",\"duration\":\"1h\","
+                        + "\"reason\":\"on call\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(201);
+        String id = JSON.readTree(asked.body()).path("id").asText();
+        var approved = client.send(HttpRequest.newBuilder(URI.create(base() + "/.drawbridge/access/requests/" + id
+                        + "/approve")).header("Authorization", "Bearer " + alice)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+
+        assertThat(get("/echo/", "Authorization: Bearer " + bob).status()).isEqualTo(200);
+
+        // bob gives the grant up again: the other tests of this class meet the demo as it starts
+        String grant = JSON.readTree(approved.body()).path("id").asText();
+        var revoked = client.send(HttpRequest.newBuilder(URI.create(base() + "/.drawbridge/access/grants/" + grant
+                        + "/revoke")).header("Authorization", "Bearer " + bob)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        assertThat(get("/echo/", "Authorization: Bearer " + bob).status()).isEqualTo(403);
+    }
+
     private RawHttp.Response get(String path, String... headers) {
         var request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + gateway.port() + "\r\n");
         for (String header : headers) {

@@ -64,6 +64,7 @@ class ErrorResponsesTest {
         STATUS.put(Reason.UPSTREAM_INVALID, 502);
         STATUS.put(Reason.UPSTREAM_UNAVAILABLE, 503);
         STATUS.put(Reason.AUDIT_BEHIND, 503);
+        STATUS.put(Reason.ACCESS_STORE_UNAVAILABLE, 503);
         STATUS.put(Reason.UPSTREAM_TIMEOUT, 504);
         STATUS.put(Reason.CORS_REFUSED, 403);
         STATUS.put(Reason.RATE_LIMITED, 429);
@@ -71,9 +72,22 @@ class ErrorResponsesTest {
         STATUS.put(Reason.MCP_TOOL_NOT_ALLOWED, 403);
         STATUS.put(Reason.MCP_METHOD_NOT_ALLOWED, 403);
         STATUS.put(Reason.MCP_REQUEST_INVALID, 400);
-        // Not failures a client caused or an upstream had: the default.
+        // Access requests' API: refusals with their own codes
+        for (Reason r : List.of(Reason.ACCESS_NOT_REQUESTABLE, Reason.ACCESS_SELF_APPROVAL, Reason.ACCESS_NOT_APPROVER,
+                Reason.ACCESS_CROSS_SITE)) {
+            STATUS.put(r, 403);
+        }
+        STATUS.put(Reason.ACCESS_REQUEST_CONFLICT, 409);
+        STATUS.put(Reason.ACCESS_TOO_MANY_REQUESTS, 429);
+        STATUS.put(Reason.ACCESS_DURATION_EXCEEDED, 400);
+        STATUS.put(Reason.ACCESS_REASON_REQUIRED, 400);
+        STATUS.put(Reason.ACCESS_INVALID, 400);
+        STATUS.put(Reason.ACCESS_NOT_FOUND, 404);
+        // Not failures a client caused or an upstream had: the default. Access events are audit codes only.
         for (Reason r : List.of(Reason.RULE_MATCHED, Reason.PUBLIC_ROUTE, Reason.AUDIT_ONLY, Reason.CORS_PREFLIGHT,
-                Reason.CLIENT_ABORTED, Reason.UPGRADE_CLOSED, Reason.INTERNAL_ERROR)) {
+                Reason.CLIENT_ABORTED, Reason.UPGRADE_CLOSED, Reason.INTERNAL_ERROR, Reason.GRANT_ACTIVE,
+                Reason.GRANT_ENDED, Reason.ACCESS_REQUESTED, Reason.ACCESS_APPROVED, Reason.ACCESS_REJECTED,
+                Reason.ACCESS_EXPIRED, Reason.ACCESS_REVOKED, Reason.ACCESS_WITHDRAWN)) {
             STATUS.put(r, 500);
         }
     }

@@ -162,20 +162,7 @@ final class Logout extends AsyncProcessorSupport {
 
     /** Proof that the form was posted by a page of this origin, as browsers send it and other sites cannot. */
     static boolean sameOrigin(Message message, String host) {
-        String site = message.getHeader("Sec-Fetch-Site", String.class);
-        if (site != null) {
-            return site.equalsIgnoreCase("same-origin");
-        }
-        String origin = message.getHeader("Origin", String.class);
-        if (origin == null || host == null || origin.equals("null")) {
-            return false;
-        }
-        try {
-            URI uri = URI.create(origin.strip());
-            return uri.getRawAuthority() != null && uri.getRawAuthority().equalsIgnoreCase(host.strip());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return SameOrigin.proven(message, host);
     }
 
 }
