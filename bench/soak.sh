@@ -85,9 +85,9 @@ refused=$(count "$WORK/soak-denied.txt" "requests in")
 bad=$(awk '/Non-2xx/{print $NF}' "$WORK/soak-allowed.txt"); bad=${bad:-0}
 errors=$(grep -h "Socket errors" "$WORK/soak-allowed.txt" "$WORK/soak-denied.txt" | tr '\n' ' ')
 not401=$(awk '/Non-2xx/{print $NF}' "$WORK/soak-denied.txt")
-records=$(wc -l < "$db/audit.jsonl")
-allow_records=$(grep -c '"decision":"allow"' "$db/audit.jsonl")
-deny_records=$(grep -c '"reason":"token-missing"' "$db/audit.jsonl")
+records=$(wc -l < "$db-audit/audit.jsonl")
+allow_records=$(grep -c '"decision":"allow"' "$db-audit/audit.jsonl")
+deny_records=$(grep -c '"reason":"token-missing"' "$db-audit/audit.jsonl")
 log_errors=$(grep -c " ERROR " "$db/gateway.log")
 
 {
