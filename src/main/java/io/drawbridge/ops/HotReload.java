@@ -132,7 +132,7 @@ public final class HotReload implements AutoCloseable {
         boolean watched = routeFolders.stream().anyMatch(f -> f.dir().equals(folder))
                 || configFile != null && configFile.getParent().equals(folder);
         if (watched) {
-            LOG.warn("the audit file {} is in a folder hot reload watches: each audit write wakes the watcher"
+            LOG.info("the audit file {} is in a folder hot reload watches: each audit write wakes the watcher"
                     + " (and is ignored); put the audit file in another folder", auditFile);
         }
     }

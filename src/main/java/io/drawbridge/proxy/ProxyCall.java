@@ -61,6 +61,8 @@ final class ProxyCall implements BodySink, StreamingResponse {
     private boolean routeResumed;
     private boolean responseKeepAlive;
     private boolean responseComplete;
+    /** Between an upstream read's first message and its end ({@link #onUpstreamReadComplete}). */
+    private boolean inUpstreamRead;
     /** Response bytes held before the edge streams them; beyond this the upstream is paused. */
     private static final long MAX_PENDING_RESPONSE = 256 * 1024;
 
@@ -173,6 +175,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
     // ---- response: upstream -> client ---------------------------------------------------------------------
 
     void onUpstream(HttpObject msg) {
+        inUpstreamRead = true;
         if (msg.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
             // a head that is not HTTP or has bad header syntax is invalid; one cut short or too long, reset
@@ -287,7 +290,14 @@ final class ProxyCall implements BodySink, StreamingResponse {
         if (terminal) {
             return;
         }
-        client.channel().flush();
+        if (responseComplete) {
+            // The whole response is here: its head and body wait in the channel's buffer for the audit commit and
+            // leave together in one write (ClientRequest.writeLastAfterAudit), not the head alone before.
+            return;
+        }
+        if (!inUpstreamRead) {
+            client.channel().flush(); // a streamed body: the head and what has come leave now
+        } // else the end of this upstream read flushes, or the audit commit when the body completes in it
         client.whenWritable(() -> {
             if (upstream != null && !responseComplete) {
                 upstream.config().setAutoRead(true);
@@ -309,8 +319,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
         if (last) {
             responseComplete = true;
             releaseUpstream();
-            client.channel().flush();
-            client.writeLastAfterAudit(content, () -> complete(null));
+            client.writeLastAfterAudit(content, () -> complete(null)); // flushes what is buffered with it
         } else {
             client.channel().write(content);
             backPressure();
@@ -333,7 +342,8 @@ final class ProxyCall implements BodySink, StreamingResponse {
     }
 
     void onUpstreamReadComplete() {
-        if (onComplete != null && !terminal) {
+        inUpstreamRead = false;
+        if (onComplete != null && !terminal && !responseComplete) { // once complete, the audit commit flushes
             client.channel().flush();
         }
     }
