@@ -457,12 +457,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         var record = AuditRecords.of(request);
         RequestTracing.end(request.span(), request, record.route());
-        if (then == null) {
-            listener.audit().accept(record);
-        } else {
-            var loop = ctx.channel().eventLoop();
-            listener.audit().accept(record, () -> loop.execute(then));
-        }
+        // On the loop, the file sink commits the iteration's records together and runs then right after.
+        listener.audit().accept(record, ctx.channel().eventLoop(), then);
     }
 
     /** A further record of a request already audited: the end of its upgraded connection. */
