@@ -53,6 +53,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private Runnable onWritable;
     /** The TLS server name (SNI) the client opened the connection for, normalized; null without TLS or SNI. */
     private String serverName;
+    /** The peer's address, text and trust, worked out at the connection's first request (they cannot change). */
+    private String peerIp;
+    private boolean trustedPeer;
 
     HttpListener listener() {
         return listener;
@@ -235,8 +238,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             throw new BadRequest(400, Reason.BAD_REQUEST, "HTTP/1.1 request without Host");
         }
         String host = hostHeader == null ? "" : hostName(hostHeader);
-        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
-        boolean trustedPeer = listener.trustedProxies().isTrusted(peer.getAddress());
+        if (peerIp == null) {
+            InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+            peerIp = peer.getAddress().getHostAddress();
+            trustedPeer = listener.trustedProxies().isTrusted(peer.getAddress());
+        }
         if (serverName != null && !trustedPeer && !serverName.equals(host)) {
             // The connection was opened for another host: a front that filters by SNI must not be walked around
             // by naming a different host inside the encrypted request (domain fronting). RFC 9110 §15.5.20.
@@ -247,7 +253,6 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (framing == BodyFraming.CONTENT_LENGTH && HttpUtil.getContentLength(head, 0L) > maxBody) {
             throw new BadRequest(413, Reason.BAD_REQUEST, "request body larger than the limit");
         }
-        String peerIp = peer.getAddress().getHostAddress();
         String clientIp = peerIp;
         String forwardedFor = peerIp;
         String scheme = listener.scheme();

@@ -23,8 +23,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -55,7 +53,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
     private boolean bodyStreamed;
     private boolean requestComplete;
     private boolean earlyResponse;
-    private ScheduledFuture<?> responseTimer;
+    private ResponseDeadlines.Deadline responseTimer;
     private boolean headReceived;
     private boolean skipInterimLast;
     private boolean routeResumed;
@@ -159,8 +157,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
     private void requestSent() {
         requestComplete = true;
         if (!headReceived) {
-            responseTimer = loop.schedule(this::responseTimedOut, options.responseTimeout().toMillis(),
-                    TimeUnit.MILLISECONDS);
+            responseTimer = ResponseDeadlines.arm(loop, options.responseTimeout().toNanos(), this::responseTimedOut);
         }
     }
 
@@ -265,6 +262,11 @@ final class ProxyCall implements BodySink, StreamingResponse {
             client.channel().write(bytes);
             backPressure();
         }
+    }
+
+    @Override
+    public boolean arrived() {
+        return responseComplete;
     }
 
     @Override
@@ -517,7 +519,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
 
     private void cancelTimer() {
         if (responseTimer != null) {
-            responseTimer.cancel(false);
+            responseTimer.cancel();
             responseTimer = null;
         }
     }
