@@ -130,42 +130,46 @@ public final class FileAuditSink extends QueuedAuditSink {
         @Override
         public void run() {
             scheduled = false;
+            // Take the batch out first: releasing a response may start the connection's next request, whose record
+            // then joins a new batch (and a new task) instead of this one.
+            List<AuditRecord> batch = java.util.Arrays.asList(records.toArray(new AuditRecord[0]));
+            Runnable[] after = then.toArray(new Runnable[0]);
+            records.clear();
+            then.clear();
             try {
-                commit();
+                commit(batch, after);
             } finally {
-                records.clear();
-                then.clear();
                 if (bytes.capacity() > 1024 * 1024) {
                     bytes.shrink(); // a burst of large records: do not keep its buffer forever
                 }
             }
         }
 
-        private void commit() {
-            stamp(records);
+        private void commit(List<AuditRecord> batch, Runnable[] after) {
+            stamp(batch);
             bytes.reset();
-            AuditJson.writeBatch(records, bytes, (record, e) ->
+            AuditJson.writeBatch(batch, bytes, (record, e) ->
                     LOG.error("audit record {} could not be serialized: {}", record.requestId(), e.toString()));
             long started = System.nanoTime();
             if (!writeOnce(bytes.contents())) {
                 // The writer thread retries, and the responses wait for it. Part of the batch may be in the file
                 // already: a record written twice is better than one lost.
-                for (int i = 0; i < records.size(); i++) {
-                    FileAuditSink.super.accept(records.get(i), loop, then.get(i));
+                for (int i = 0; i < batch.size(); i++) {
+                    FileAuditSink.super.accept(batch.get(i), loop, after[i]);
                 }
                 return;
             }
             long took = System.nanoTime() - started;
             if (took > SLOW_WRITE_NANOS) {
                 loopWritesPausedUntil = Math.max(1, System.nanoTime() + SLOW_PAUSE_NANOS);
-                LOG.warn("writing the audit file {} took {} ms: records go through the writer thread for {} s",
+                LOG.info("writing the audit file {} took {} ms: records go through the writer thread for {} s",
                         file, TimeUnit.NANOSECONDS.toMillis(took), TimeUnit.NANOSECONDS.toSeconds(SLOW_PAUSE_NANOS));
             }
-            observed(records);
-            for (Runnable after : then) {
-                if (after != null) {
+            observed(batch);
+            for (Runnable next : after) {
+                if (next != null) {
                     try {
-                        after.run();
+                        next.run();
                     } catch (RuntimeException e) {
                         LOG.warn("after an audit write: {}", e.toString());
                     }

@@ -56,6 +56,18 @@ class FileAuditSinkLoopTest {
     }
 
     @Test
+    void aRecordAcceptedWhileReleasingTheLastBatchIsWrittenAndReleasedToo() throws Exception {
+        // Releasing a response starts the connection's next (pipelined) request, whose record arrives right here.
+        Path file = dir.resolve("audit.jsonl");
+        var sink = new FileAuditSink(file, 16);
+        var second = new CompletableFuture<Integer>();
+        loop.execute(() -> sink.accept(record("first"), loop,
+                () -> sink.accept(record("second"), loop, () -> second.complete(lines(file).size()))));
+        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(2);
+        sink.close();
+    }
+
+    @Test
     void aRecordFromAnotherThreadGoesThroughTheWriterAndStillWaitsForTheWrite() throws Exception {
         Path file = dir.resolve("audit.jsonl");
         var sink = new FileAuditSink(file, 16);
