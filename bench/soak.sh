@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak: Drawbridge's full path (bearer token, policy, identity headers, assertion, proxy, audit to the file) under
+# Soak: Drawbridge's full path (bearer token, catalog roles, policy, identity headers, assertion, proxy, audit to a file) under
 # steady load for DURATION (10 minutes by default), sampling the process every INTERVAL: resident memory, the live
 # heap (old generation right after a full collection that the sample asks for), threads, file descriptors. Passes when wrk saw no socket errors and no unexpected
 # status, every served request has its audit record, and memory at the end is within the limits below of the
