@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak: Drawbridge's full path (bearer token, policy, identity headers, assertion, proxy, audit to the file) under
+# Soak: Drawbridge's full path (bearer token, catalog roles, policy, identity headers, assertion, proxy, audit to a file) under
 # steady load for DURATION (10 minutes by default), sampling the process every INTERVAL: resident memory, the live
 # heap (old generation right after a full collection that the sample asks for), threads, file descriptors. Passes when wrk saw no socket errors and no unexpected
 # status, every served request has its audit record, and memory at the end is within the limits below of the
@@ -85,9 +85,9 @@ refused=$(count "$WORK/soak-denied.txt" "requests in")
 bad=$(awk '/Non-2xx/{print $NF}' "$WORK/soak-allowed.txt"); bad=${bad:-0}
 errors=$(grep -h "Socket errors" "$WORK/soak-allowed.txt" "$WORK/soak-denied.txt" | tr '\n' ' ')
 not401=$(awk '/Non-2xx/{print $NF}' "$WORK/soak-denied.txt")
-records=$(wc -l < "$db/audit.jsonl")
-allow_records=$(grep -c '"decision":"allow"' "$db/audit.jsonl")
-deny_records=$(grep -c '"reason":"token-missing"' "$db/audit.jsonl")
+records=$(wc -l < "$db-audit/audit.jsonl")
+allow_records=$(grep -c '"decision":"allow"' "$db-audit/audit.jsonl")
+deny_records=$(grep -c '"reason":"token-missing"' "$db-audit/audit.jsonl")
 log_errors=$(grep -c " ERROR " "$db/gateway.log")
 
 {

@@ -1,4 +1,5 @@
 package io.drawbridge.audit;
+import java.util.concurrent.Executor;
 
 /**
  * Where audit records go. Implementations must not lose a record they accepted, must not block the caller (it
@@ -16,6 +17,20 @@ public interface AuditSink extends AutoCloseable {
     default void accept(AuditRecord record, Runnable onWritten) {
         accept(record);
         onWritten.run();
+    }
+
+    /**
+     * Accepts one record on an I/O thread ({@code loop} is that thread's executor) and runs {@code then}, when not
+     * null, on that thread once the record is where the sink keeps it. The default hands the record to
+     * {@link #accept(AuditRecord, Runnable)} and {@code then} back to the loop; the file sink instead writes the
+     * records of one event-loop iteration together, from the loop itself, with no thread hop.
+     */
+    default void accept(AuditRecord record, Executor loop, Runnable then) {
+        if (then == null) {
+            accept(record);
+        } else {
+            accept(record, () -> loop.execute(then));
+        }
     }
 
     /** Whether the sink cannot keep up: new requests should wait, or be refused ({@code audit.whenBehind}). */

@@ -1,5 +1,7 @@
 package io.drawbridge.audit;
 
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,14 +12,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The default sink: appends one JSON line per record to a local file, from a writer thread of its own so that
- * no request waits for the disk. A failing disk is retried, never skipped; {@link #close()} writes everything
- * accepted and syncs the file.
+ * The default sink: appends one JSON line per record to a local file. A failing disk is retried, never skipped;
+ * {@link #close()} writes everything accepted and syncs the file.
+ * <p>
+ * Records of responses that wait for them ({@link #accept(AuditRecord, Executor, Runnable)} on an event loop) are
+ * group-committed by the loop itself: serialized after the loop iteration's I/O into a buffer the loop reuses,
+ * written with one {@code write()}, and the responses released right after it returned, with no thread hop and
+ * no queue. Everything else, and every record while the writer thread has a backlog, is failing, or after a
+ * write from a loop was slow (a slow disk must not stall I/O threads; {@link #SLOW_WRITE_NANOS}), goes through
+ * the writer thread of {@link QueuedAuditSink}, which retries.
  */
 public final class FileAuditSink extends QueuedAuditSink {
 
@@ -25,7 +37,13 @@ public final class FileAuditSink extends QueuedAuditSink {
 
     private final Path file;
     private final FileChannel channel;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
+    private final Bytes buffer = new Bytes(64 * 1024);
+    /** A write from an event loop slower than this sends records to the writer thread for {@link #SLOW_PAUSE_NANOS}. */
+    static final long SLOW_WRITE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long SLOW_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private final boolean regularFile;
+    private volatile long loopWritesPausedUntil;
+    private final FastThreadLocal<LoopBatch> batches = new FastThreadLocal<>();
 
     public FileAuditSink(Path file, int capacity) {
         this(file, capacity, null);
@@ -43,6 +61,7 @@ public final class FileAuditSink extends QueuedAuditSink {
             this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
             endPartialLine();
+            this.regularFile = Files.isRegularFile(file); // a pipe or a device may block: the writer thread's job
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the audit file " + file, e);
         }
@@ -73,11 +92,139 @@ public final class FileAuditSink extends QueuedAuditSink {
     }
 
     @Override
+    public void accept(AuditRecord record, Executor loop, Runnable then) {
+        if (loop instanceof EventExecutor eventLoop && eventLoop.inEventLoop() && regularFile && idle()
+                && (loopWritesPausedUntil == 0 || System.nanoTime() - loopWritesPausedUntil > 0)) {
+            LoopBatch batch = batches.get();
+            if (batch == null || batch.loop != eventLoop) {
+                batch = new LoopBatch(eventLoop);
+                batches.set(batch);
+            }
+            batch.add(record, then);
+            return;
+        }
+        super.accept(record, loop, then);
+    }
+
+    /** The records one event loop gathered in its current iteration; written when the iteration ends. */
+    private final class LoopBatch implements Runnable {
+        private final EventExecutor loop;
+        private final List<AuditRecord> records = new ArrayList<>(64);
+        private final List<Runnable> then = new ArrayList<>(64);
+        private final Bytes bytes = new Bytes(16 * 1024);
+        private boolean scheduled;
+
+        LoopBatch(EventExecutor loop) {
+            this.loop = loop;
+        }
+
+        void add(AuditRecord record, Runnable after) {
+            records.add(record);
+            then.add(after);
+            if (!scheduled) {
+                scheduled = true;
+                // A task queued from the loop runs after the I/O of this iteration, without a wake-up: the batch
+                // holds the records of every connection this iteration served.
+                loop.execute(this);
+            }
+        }
+
+        @Override
+        public void run() {
+            scheduled = false;
+            // Take the batch out first: releasing a response may start the connection's next request, whose record
+            // then joins a new batch (and a new task) instead of this one.
+            List<AuditRecord> batch = Arrays.asList(records.toArray(new AuditRecord[0]));
+            Runnable[] after = then.toArray(new Runnable[0]);
+            records.clear();
+            then.clear();
+            try {
+                commit(batch, after);
+            } finally {
+                if (bytes.capacity() > 1024 * 1024) {
+                    bytes.shrink(); // a burst of large records: do not keep its buffer forever
+                }
+            }
+        }
+
+        private void commit(List<AuditRecord> batch, Runnable[] after) {
+            stamp(batch);
+            bytes.reset();
+            AuditJson.writeBatch(batch, bytes, (record, e) ->
+                    LOG.error("audit record {} could not be serialized: {}", record.requestId(), e.toString()));
+            long started = System.nanoTime();
+            if (!writeOnce(bytes.contents())) {
+                // The writer thread retries, and the responses wait for it. Part of the batch may be in the file
+                // already: a record written twice is better than one lost.
+                for (int i = 0; i < batch.size(); i++) {
+                    FileAuditSink.super.accept(batch.get(i), loop, after[i]);
+                }
+                return;
+            }
+            long took = System.nanoTime() - started;
+            if (took > SLOW_WRITE_NANOS) {
+                loopWritesPausedUntil = Math.max(1, System.nanoTime() + SLOW_PAUSE_NANOS);
+                LOG.info("writing the audit file {} took {} ms: records go through the writer thread for {} s",
+                        file, TimeUnit.NANOSECONDS.toMillis(took), TimeUnit.NANOSECONDS.toSeconds(SLOW_PAUSE_NANOS));
+            }
+            observed(batch);
+            for (Runnable next : after) {
+                if (next != null) {
+                    try {
+                        next.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("after an audit write: {}", e.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    /** One attempt, from an event loop: true when every byte was handed to the operating system. */
+    private boolean writeOnce(ByteBuffer bytes) {
+        try {
+            while (bytes.hasRemaining()) {
+                if (channel.write(bytes) == 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            LOG.warn("audit file {}: a write from an I/O thread failed ({}); the writer thread retries", file,
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    /** A reusable buffer whose contents are written without a copy. */
+    private static final class Bytes extends ByteArrayOutputStream {
+        private final int initial;
+
+        Bytes(int size) {
+            super(size);
+            this.initial = size;
+        }
+
+        ByteBuffer contents() {
+            return ByteBuffer.wrap(buf, 0, count);
+        }
+
+        int capacity() {
+            return buf.length;
+        }
+
+        void shrink() {
+            buf = new byte[initial];
+            count = 0;
+        }
+    }
+
+    @Override
     boolean write(List<AuditRecord> batch) {
         buffer.reset();
         AuditJson.writeBatch(batch, buffer, (record, e) ->
                 LOG.error("audit record {} could not be serialized: {}", record.requestId(), e.toString()));
-        ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
+        ByteBuffer bytes = buffer.contents();
         while (bytes.hasRemaining()) {
             try {
                 channel.write(bytes);

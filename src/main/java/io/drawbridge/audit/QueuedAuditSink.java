@@ -266,7 +266,21 @@ public abstract class QueuedAuditSink implements AuditSink {
     private record Entry(AuditRecord record, Runnable onWritten) {
     }
 
-    private void stamp(List<AuditRecord> batch) {
+    /** Hands a batch written outside the writer thread to the observer (metrics), as the writer does. */
+    final void observed(List<AuditRecord> batch) {
+        try {
+            observer.accept(batch);
+        } catch (RuntimeException e) {
+            LOG.warn("audit observer failed: {}", e.toString());
+        }
+    }
+
+    /** Whether nothing waits for the writer: a record written now by another thread overtakes none. */
+    final boolean idle() {
+        return queued.get() == 0 && !failing() && !closed;
+    }
+
+    final void stamp(List<AuditRecord> batch) {
         if (instance == null) {
             return;
         }

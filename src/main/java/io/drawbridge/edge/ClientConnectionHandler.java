@@ -58,6 +58,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private Runnable onWritable;
     /** The TLS server name (SNI) the client opened the connection for, normalized; null without TLS or SNI. */
     private String serverName;
+    /** The peer's address, text and trust, worked out at the connection's first request (they cannot change). */
+    private String peerIp;
+    private boolean trustedPeer;
 
     HttpListener listener() {
         return listener;
@@ -240,8 +243,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             throw new BadRequest(Reason.BAD_REQUEST, "HTTP/1.1 request without Host");
         }
         String host = hostHeader == null ? "" : hostName(hostHeader);
-        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
-        boolean trustedPeer = listener.trustedProxies().isTrusted(peer.getAddress());
+        if (peerIp == null) {
+            InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+            peerIp = peer.getAddress().getHostAddress();
+            trustedPeer = listener.trustedProxies().isTrusted(peer.getAddress());
+        }
         if (serverName != null && !trustedPeer && !serverName.equals(host)) {
             // The connection was opened for another host: a front that filters by SNI must not be walked around
             // by naming a different host inside the encrypted request (domain fronting). RFC 9110 §15.5.20.
@@ -252,7 +258,6 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (framing == BodyFraming.CONTENT_LENGTH && HttpUtil.getContentLength(head, 0L) > maxBody) {
             throw new BadRequest(Reason.BODY_TOO_LARGE, "request body larger than the limit");
         }
-        String peerIp = peer.getAddress().getHostAddress();
         String clientIp = peerIp;
         String forwardedFor = peerIp;
         String scheme = listener.scheme();
@@ -462,12 +467,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         var record = AuditRecord.of(RequestOutcomes.of(request));
         RequestTracing.end(request.span(), request, record.route());
-        if (then == null) {
-            listener.audit().accept(record);
-        } else {
-            var loop = ctx.channel().eventLoop();
-            listener.audit().accept(record, () -> loop.execute(then));
-        }
+        // On the loop, the file sink commits the iteration's records together and runs then right after.
+        listener.audit().accept(record, ctx.channel().eventLoop(), then);
     }
 
     /** A further record of a request already audited: the end of its upgraded connection. */

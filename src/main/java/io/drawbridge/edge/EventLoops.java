@@ -38,8 +38,10 @@ public final class EventLoops implements AutoCloseable {
     }
 
     /**
-     * One I/O thread per core but one: the audit writer, the garbage collector and the JIT need a core too. On two
-     * cores this measured the same throughput as two I/O threads with half the p99 latency (bench/README.md).
+     * One I/O thread per core but one: the garbage collector, the JIT and the load's other processes (on a
+     * gateway host: the upstream, the sidecars) need a core too. On two cores this measured the same throughput as
+     * two I/O threads with half the p99 latency, and again after the audit moved onto the I/O threads (issue 19,
+     * {@code bench/ab.sh} with {@code -Ddrawbridge.ioThreads=2}: one thread ahead in every round; bench/README.md).
      */
     static int defaultThreads(int cores) {
         return Math.max(1, cores - 1);

@@ -9,6 +9,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -105,6 +106,22 @@ public final class HttpListener implements AutoCloseable {
         return tracing;
     }
 
+    /**
+     * The HTTP handlers of one client connection, after TLS: slow-client deadlines, the strict decoder, the
+     * response encoder and the connection handler. Package-private so that tests can run the data plane on an
+     * {@code EmbeddedChannel}.
+     */
+    void addConnectionHandlers(ChannelPipeline pipeline, HttpDecoderConfig decoder) {
+        var guard = new SlowClientGuard(config.timeouts());
+        var requests = new StrictRequestDecoder(decoder);
+        var connection = new ClientConnectionHandler(HttpListener.this, guard);
+        guard.attach(connection, requests);
+        pipeline.addLast(SLOW_CLIENTS, guard)
+                .addLast(DECODER, requests)
+                .addLast(ENCODER, new HttpResponseEncoder())
+                .addLast(GATEWAY_HANDLER, connection);
+    }
+
     /** Binds the socket; routes may register before or after. */
     public synchronized void start() {
         if (serverChannel != null) {
@@ -131,16 +148,8 @@ public final class HttpListener implements AutoCloseable {
                             ch.pipeline().addLast("tls", new SniHandler(
                                     (Mapping<String, SslContext>) serverName -> tls.current(), TLS_HELLO_TIMEOUT_MS));
                         }
-                        var guard = new SlowClientGuard(config.timeouts());
-                        var requests = new StrictRequestDecoder(decoder);
-                        var connection = new ClientConnectionHandler(HttpListener.this, guard);
                         connections.add(ch);
-                        guard.attach(connection, requests);
-                        ch.pipeline()
-                                .addLast(SLOW_CLIENTS, guard)
-                                .addLast(DECODER, requests)
-                                .addLast(ENCODER, new HttpResponseEncoder())
-                                .addLast(GATEWAY_HANDLER, connection);
+                        addConnectionHandlers(ch.pipeline(), decoder);
                     }
                 });
         serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();

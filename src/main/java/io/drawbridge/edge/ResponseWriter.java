@@ -217,7 +217,7 @@ final class ResponseWriter {
                     finish(request, reuse && !upgrade);
                 }
             });
-            if (!request.finished()) {
+            if (!request.finished() && !streaming.arrived()) { // a body all here waits only for its record
                 StreamWatch.start(request, permit, Clock.systemUTC());
             }
         };

@@ -20,6 +20,11 @@ public interface StreamingResponse {
      */
     void streamTo(ClientRequest client, Consumer<Throwable> onComplete);
 
+    /** Whether the whole body has arrived (it then waits only for the audit record, and needs no stream watch). */
+    default boolean arrived() {
+        return false;
+    }
+
     /** Gives up the body without sending it (the edge is answering with an error instead). */
     void abort();
 }

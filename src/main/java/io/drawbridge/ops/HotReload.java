@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -60,6 +61,8 @@ public final class HotReload implements AutoCloseable {
     private GatewayConfig running;
     private WatchService watcher;
     private Thread thread;
+    /** Bursts of events on watched files that led to a scan (events on other files never count). */
+    private final AtomicInteger scans = new AtomicInteger();
 
     /**
      * @param config  the running configuration: the file's, with {@code changes} made
@@ -115,6 +118,30 @@ public final class HotReload implements AutoCloseable {
         thread.setDaemon(true);
         thread.start();
         LOG.info("Watching {} for changes", describe());
+        warnIfAuditFileIsWatched();
+    }
+
+    /**
+     * The operating system watches folders, not files: an audit file beside the configuration wakes the watcher
+     * on every record it writes (the events are ignored, but each costs a thread wake-up on a busy gateway).
+     */
+    private void warnIfAuditFileIsWatched() {
+        String auditFile = running.audit() == null ? null : running.audit().file();
+        if (auditFile == null) {
+            return;
+        }
+        Path folder = Path.of(auditFile).toAbsolutePath().normalize().getParent();
+        boolean watched = routeFolders.stream().anyMatch(f -> f.dir().equals(folder))
+                || configFile != null && configFile.getParent().equals(folder);
+        if (watched) {
+            LOG.info("the audit file {} is in a folder hot reload watches: each audit write wakes the watcher"
+                    + " (and is ignored); put the audit file in another folder", auditFile);
+        }
+    }
+
+    /** How many times events on watched files led to a scan since {@link #start()}; for tests. */
+    int scansAfterEvents() {
+        return scans.get();
     }
 
     private String describe() {
@@ -141,6 +168,7 @@ public final class HotReload implements AutoCloseable {
                         quietUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS);
                     }
                 }
+                scans.incrementAndGet();
                 scan();
             } catch (InterruptedException e) {
                 return;

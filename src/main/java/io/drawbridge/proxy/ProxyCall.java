@@ -26,8 +26,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -58,12 +56,14 @@ final class ProxyCall implements BodySink, StreamingResponse {
     private boolean bodyStreamed;
     private boolean requestComplete;
     private boolean earlyResponse;
-    private ScheduledFuture<?> responseTimer;
+    private ResponseDeadlines.Deadline responseTimer;
     private boolean headReceived;
     private boolean skipInterimLast;
     private boolean routeResumed;
     private boolean responseKeepAlive;
     private boolean responseComplete;
+    /** Between an upstream read's first message and its end ({@link #onUpstreamReadComplete}). */
+    private boolean inUpstreamRead;
     /** Response bytes held before the edge streams them; beyond this the upstream is paused. */
     private static final long MAX_PENDING_RESPONSE = 256 * 1024;
 
@@ -166,8 +166,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
     private void requestSent() {
         requestComplete = true;
         if (!headReceived) {
-            responseTimer = loop.schedule(this::responseTimedOut, options.responseTimeout().toMillis(),
-                    TimeUnit.MILLISECONDS);
+            responseTimer = ResponseDeadlines.arm(loop, options.responseTimeout().toNanos(), this::responseTimedOut);
         }
     }
 
@@ -182,6 +181,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
     // ---- response: upstream -> client ---------------------------------------------------------------------
 
     void onUpstream(HttpObject msg) {
+        inUpstreamRead = true;
         if (msg.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
             // a head that is not HTTP or has bad header syntax is invalid; one cut short or too long, reset
@@ -277,6 +277,11 @@ final class ProxyCall implements BodySink, StreamingResponse {
     }
 
     @Override
+    public boolean arrived() {
+        return responseComplete;
+    }
+
+    @Override
     public String upgradeProtocol() {
         return upgrade;
     }
@@ -299,7 +304,14 @@ final class ProxyCall implements BodySink, StreamingResponse {
         if (terminal) {
             return;
         }
-        client.channel().flush();
+        if (responseComplete) {
+            // The whole response is here: its head and body wait in the channel's buffer for the audit commit and
+            // leave together in one write (ClientRequest.writeLastAfterAudit), not the head alone before.
+            return;
+        }
+        if (!inUpstreamRead) {
+            client.channel().flush(); // a streamed body: the head and what has come leave now
+        } // else the end of this upstream read flushes, or the audit commit when the body completes in it
         client.whenWritable(() -> {
             if (upstream != null && !responseComplete) {
                 upstream.config().setAutoRead(true);
@@ -324,8 +336,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
         if (last) {
             responseComplete = true;
             releaseUpstream();
-            client.channel().flush();
-            client.writeLastAfterAudit(content, () -> complete(null));
+            client.writeLastAfterAudit(content, () -> complete(null)); // flushes what is buffered with it
         } else {
             client.channel().write(content);
             backPressure();
@@ -348,7 +359,8 @@ final class ProxyCall implements BodySink, StreamingResponse {
     }
 
     void onUpstreamReadComplete() {
-        if (onComplete != null && !terminal) {
+        inUpstreamRead = false;
+        if (onComplete != null && !terminal && !responseComplete) { // once complete, the audit commit flushes
             client.channel().flush();
         }
     }
@@ -522,7 +534,7 @@ final class ProxyCall implements BodySink, StreamingResponse {
 
     private void cancelTimer() {
         if (responseTimer != null) {
-            responseTimer.cancel(false);
+            responseTimer.cancel();
             responseTimer = null;
         }
     }

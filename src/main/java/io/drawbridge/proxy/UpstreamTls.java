@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ public final class UpstreamTls {
     /** The JDK's trust store and the URL's host: what an upstream without named settings gets. */
     static SslContext defaultContext() {
         try {
-            return SslContextBuilder.forClient().build();
+            return SslContextBuilder.forClient().sslProvider(SslProvider.JDK).build();
         } catch (IOException e) {
             throw new IllegalStateException("cannot set up TLS for upstreams", e);
         }
@@ -125,7 +126,8 @@ public final class UpstreamTls {
 
     private void load() throws IOException {
         List<FileTime> times = times();
-        SslContextBuilder builder = SslContextBuilder.forClient();
+        // The JDK's TLS towards upstreams, as before OpenSSL came onto the class path for the listener.
+        SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK);
         if (config.caFile() != null) {
             builder.trustManager(read(config.caFile(), "caFile").toFile());
         }
