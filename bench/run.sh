@@ -86,7 +86,7 @@ fi
 FEATURES_URL=
 if [ -z "${NO_FEATURES:-}" ]; then
   . "$here/features-row.sh"
-  start_features_row "${FEATURES_PORT:-18091}" || exit 2
+  start_features_row "${FEATURES_PORT:-18093}" || exit 2
   pids+=("$features_pid")
 fi
 (cd "$WORK" && render() { sed "s#@WORK@#$WORK#g" "$peers/conf/$1" > "$WORK/$1"; }; render upstream-nginx.conf
