@@ -30,7 +30,7 @@ import static io.drawbridge.testing.Tokens.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The route step in a real CamelContext, with the issuer's keys served by a local JWKS server. */
-class BearerAuthenticationStepTest {
+class BearerAuthenticationStepIT {
 
     final TestClock clock = new TestClock();
     final KeyServer idp = KeyServer.start().publish(Tokens.rsa("key-1"));

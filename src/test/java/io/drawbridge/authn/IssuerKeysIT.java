@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * unknown kids, rotation, outages, discovery, and key locations in the token that must never be fetched.
  * The issuer's defaults apply: keys cached 5 minutes, at most one fetch per 30 seconds.
  */
-class IssuerKeysTest {
+class IssuerKeysIT {
 
     static final Duration REFRESH_RATE = Duration.ofSeconds(30);
 
