@@ -38,13 +38,14 @@ public final class EventLoops implements AutoCloseable {
     }
 
     /**
-     * One I/O thread per core but one: the garbage collector, the JIT and the load's other processes (on a
-     * gateway host: the upstream, the sidecars) need a core too. On two cores this measured the same throughput as
-     * two I/O threads with half the p99 latency, and again after the audit moved onto the I/O threads (issue 19,
-     * {@code bench/ab.sh} with {@code -Ddrawbridge.ioThreads=2}: one thread ahead in every round; bench/README.md).
+     * One I/O thread per core. Measured on two cores on a quiet machine (bench/README.md, "event loops, quiet"):
+     * two loops against one gave 1.05-1.11x the requests/s at 32 connections and 1.34-1.63x at 256, where one loop
+     * saturates; the CPU per request rose ~10% at 32 connections and fell at 256. (An earlier comparison on a
+     * loaded machine had favoured one loop; its noise hid this.) {@code -Ddrawbridge.ioThreads=N} overrides it,
+     * e.g. to leave a core to an upstream on the same host.
      */
     static int defaultThreads(int cores) {
-        return Math.max(1, cores - 1);
+        return Math.max(1, cores);
     }
 
     public EventLoopGroup acceptor() {
