@@ -38,14 +38,14 @@ public final class EventLoops implements AutoCloseable {
     }
 
     /**
-     * One I/O thread per core. Measured on two cores on a quiet machine (bench/README.md, "event loops, quiet"):
-     * two loops against one gave 1.05-1.11x the requests/s at 32 connections and 1.34-1.63x at 256, where one loop
-     * saturates; the CPU per request rose ~10% at 32 connections and fell at 256. (An earlier comparison on a
-     * loaded machine had favoured one loop; its noise hid this.) {@code -Ddrawbridge.ioThreads=N} overrides it,
-     * e.g. to leave a core to an upstream on the same host.
+     * One I/O thread per core but one: the garbage collector, the JIT and the host's other processes need a core
+     * too. On a quiet two-core machine two loops measured faster (1.05-1.11x at 32 connections, 1.34-1.63x at 256;
+     * bench/README.md), but with two loops two integration tests failed (a 404 during a ConfigMap route swap in
+     * ConfigMapRoutesIT, an audit record not yet readable in McpRouteIT): races that one loop hides. Until they are
+     * understood, the default stays; {@code -Ddrawbridge.ioThreads=N} sets it.
      */
     static int defaultThreads(int cores) {
-        return Math.max(1, cores);
+        return Math.max(1, cores - 1);
     }
 
     public EventLoopGroup acceptor() {
